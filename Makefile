@@ -1,0 +1,33 @@
+# Convenience targets; the README's commands work without make.
+GO ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X github.com/rootwatch/rootwatch/internal/cli.version=$(VERSION)
+
+.PHONY: build test lint fuzz bench lambda clean
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o rootwatch ./cmd/rootwatch
+
+test:
+	$(GO) test -race ./...
+
+lint:
+	$(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0 run ./...
+
+fuzz:
+	bash .ci/fuzz 30s
+
+bench:
+	bash bench/scan.sh
+
+# The same binary is the Lambda function (provided.al2023 looks for "bootstrap").
+lambda:
+	mkdir -p dist
+	for arch in arm64 amd64; do \
+		rm -rf dist/lambda-$$arch && mkdir -p dist/lambda-$$arch && \
+		CGO_ENABLED=0 GOOS=linux GOARCH=$$arch $(GO) build -trimpath -tags lambda.norpc -ldflags '$(LDFLAGS)' -o dist/lambda-$$arch/bootstrap ./cmd/rootwatch && \
+		$(GO) run github.com/aws/aws-lambda-go/cmd/build-lambda-zip -o dist/rootwatch-lambda-$$arch.zip dist/lambda-$$arch/bootstrap; \
+	done
+
+clean:
+	rm -rf dist rootwatch

@@ -1,0 +1,50 @@
+// Package cli is rootwatch's command-line face: one file per command (or
+// command group), each with an options struct, a NewCmdX constructor and
+// a run function, wired here.
+package cli
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+)
+
+// Execute builds the command tree and runs it with the process arguments.
+func Execute(ctx context.Context, f *Factory) error {
+	root := NewRootCmd(f)
+	return root.ExecuteContext(ctx)
+}
+
+// NewRootCmd builds the whole command tree. Every subcommand is listed
+// here, explicitly: no init() registration.
+func NewRootCmd(f *Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "rootwatch",
+		Short: "Make sure nobody uses an AWS account's root user unnoticed (CIS AWS Foundations 4.3)",
+		Long: `rootwatch audits, fixes, scans for and watches the use of the AWS root user,
+per CIS AWS Foundations Benchmark v3.0.0 control 4.3 ("Ensure usage of the
+'root' account is monitored").`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(f.In)
+	root.SetOut(f.Out)
+	root.SetErr(f.ErrOut)
+	root.SetFlagErrorFunc(flagError)
+	root.AddCommand(
+		NewCmdVersion(f),
+		NewCmdPattern(f),
+		NewCmdScan(f),
+		NewCmdAudit(f),
+		NewCmdFix(f),
+		NewCmdBackout(f),
+		NewCmdVerify(f),
+		NewCmdWatch(f),
+		NewCmdAlerts(f),
+		NewCmdCorrections(f),
+		NewCmdNotify(f),
+		NewCmdTemplate(f),
+		NewCmdLambda(f),
+	)
+	return root
+}

@@ -1,0 +1,208 @@
+// Package store is rootwatch's durable state: SQLite embedded by default
+// (one file, WAL), PostgreSQL when several replicas share the work. It owns
+// opening, schema migration and transactions; each feature (the fix
+// journal, the watch outbox, checkpoints, ...) keeps its own tables and
+// queries in its own file and calls Migrate with its DDL before first use.
+//
+// Queries are written once for both engines: $1-style placeholders (SQLite
+// accepts them), TEXT/BIGINT/DOUBLE PRECISION columns, and
+// INSERT ... ON CONFLICT for upserts.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+)
+
+// Dialect is the SQL engine behind a Store.
+type Dialect int
+
+const (
+	SQLite Dialect = iota + 1
+	Postgres
+)
+
+func (d Dialect) String() string {
+	if d == Postgres {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// Store is an open database. It is safe for concurrent use.
+type Store struct {
+	db      *sql.DB
+	dialect Dialect
+	where   string // file path or redacted DSN, for messages
+}
+
+// DefaultPath is the SQLite file used when no --store is given:
+// $XDG_STATE_HOME/rootwatch/rootwatch.db, else ~/.local/state/rootwatch/rootwatch.db.
+func DefaultPath() (string, error) {
+	dir := os.Getenv("XDG_STATE_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("find the state directory: %w", err)
+		}
+		dir = filepath.Join(home, ".local", "state")
+	}
+	return filepath.Join(dir, "rootwatch", "rootwatch.db"), nil
+}
+
+// Open opens (creating if needed) the store named by dsn: "" for
+// DefaultPath, a file path or sqlite://PATH for SQLite, postgres://... or
+// postgresql://... for PostgreSQL.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return openPostgres(ctx, dsn)
+	}
+	path := strings.TrimPrefix(dsn, "sqlite://")
+	if path == "" {
+		p, err := DefaultPath()
+		if err != nil {
+			return nil, err
+		}
+		path = p
+	}
+	return openSQLite(ctx, path)
+}
+
+func openSQLite(ctx context.Context, path string) (*Store, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create store directory for %s: %w", path, err)
+	}
+	// busy_timeout makes concurrent writers (two rootwatch processes on one
+	// file) wait instead of failing; WAL lets readers run beside a writer;
+	// synchronous(FULL) because the outbox's promise is "nothing lost".
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
+		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(ON)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	// One connection serialises writers inside this process, which SQLite
+	// would do anyway, and avoids SQLITE_BUSY between our own goroutines.
+	db.SetMaxOpenConns(1)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	s := &Store{db: db, dialect: SQLite, where: path}
+	if err := s.ensureMigrationsTable(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func openPostgres(ctx context.Context, dsn string) (*Store, error) {
+	where := redactDSN(dsn)
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", where, err)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to store %s: %w", where, err)
+	}
+	s := &Store{db: db, dialect: Postgres, where: where}
+	if err := s.ensureMigrationsTable(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// redactDSN drops the password from a PostgreSQL URL so it can be logged.
+func redactDSN(dsn string) string {
+	at := strings.LastIndex(dsn, "@")
+	scheme := strings.Index(dsn, "://")
+	if at < 0 || scheme < 0 || at < scheme {
+		return dsn
+	}
+	userinfo := dsn[scheme+3 : at]
+	if i := strings.Index(userinfo, ":"); i >= 0 {
+		userinfo = userinfo[:i] + ":xxxxx"
+	}
+	return dsn[:scheme+3] + userinfo + dsn[at:]
+}
+
+// DB is the underlying handle, for the feature files' queries.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Dialect tells which engine the store runs on.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// String names the store for messages (never with a password).
+func (s *Store) String() string { return s.dialect.String() + ":" + s.where }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+func (s *Store) ensureMigrationsTable(ctx context.Context) error {
+	_, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		name TEXT PRIMARY KEY,
+		applied_at BIGINT NOT NULL)`)
+	if err != nil {
+		return fmt.Errorf("prepare store %s: %w", s, err)
+	}
+	return nil
+}
+
+// Migrate applies stmts once, in one transaction, under name. Features call
+// it with their own DDL before first use; a later schema change is a new
+// name with the ALTER statements.
+func (s *Store) Migrate(ctx context.Context, name string, stmts ...string) error {
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		if s.dialect == Postgres {
+			// Replicas starting together must not race on DDL.
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7305) `); err != nil {
+				return err
+			}
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE name = $1`, name).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		for _, st := range stmts {
+			if _, err := tx.ExecContext(ctx, st); err != nil {
+				return fmt.Errorf("migration %s: %w", name, err)
+			}
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)`, name, time.Now().Unix())
+		return err
+	})
+}
+
+// Tx runs fn in a transaction and commits it, or rolls back if fn fails.
+func (s *Store) Tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store %s: begin: %w", s, err)
+	}
+	if err := fn(tx); err != nil {
+		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
+			return fmt.Errorf("store %s: %w (rollback: %v)", s, err, rbErr)
+		}
+		return fmt.Errorf("store %s: %w", s, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store %s: commit: %w", s, err)
+	}
+	return nil
+}
