@@ -1,0 +1,62 @@
+// Package secret holds credentials (webhook URLs, tokens, passwords) in a
+// type that cannot leak by accident: every way Go prints, marshals or logs a
+// value shows a placeholder, and only Reveal gives the real text.
+package secret
+
+import (
+	"log/slog"
+)
+
+// Redacted is what a non-empty Secret prints as.
+const Redacted = "[REDACTED]"
+
+// Secret is a string that prints, marshals and logs as Redacted. It
+// unmarshals from plain text (YAML, JSON, flags) so configs stay simple.
+type Secret string
+
+// Reveal returns the secret text. Call it only where the secret is sent to
+// its receiver, never to build a message or an error.
+func (s Secret) Reveal() string { return string(s) }
+
+// IsZero reports whether no secret was given.
+func (s Secret) IsZero() bool { return s == "" }
+
+func (s Secret) redacted() string {
+	if s == "" {
+		return ""
+	}
+	return Redacted
+}
+
+// String makes %s and %v print the placeholder.
+func (s Secret) String() string { return s.redacted() }
+
+// GoString makes %#v print the placeholder.
+func (s Secret) GoString() string { return `secret.Secret("` + s.redacted() + `")` }
+
+// MarshalText covers every encoder that honours encoding.TextMarshaler.
+// (encoding/json writes string-kinded map keys directly, so never key a map
+// by a Secret.)
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.redacted()), nil }
+
+// MarshalJSON is explicit so that a config dump never contains the secret.
+func (s Secret) MarshalJSON() ([]byte, error) {
+	return []byte(`"` + s.redacted() + `"`), nil
+}
+
+// MarshalYAML keeps yaml.v3 (which does not use MarshalText for strings)
+// from writing the secret.
+func (s Secret) MarshalYAML() (any, error) { return s.redacted(), nil }
+
+// UnmarshalText accepts the plain secret text.
+func (s *Secret) UnmarshalText(b []byte) error {
+	*s = Secret(b)
+	return nil
+}
+
+// LogValue makes slog print the placeholder whatever the handler.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(s.redacted()) }
+
+var (
+	_ slog.LogValuer = Secret("")
+)
