@@ -1,18 +1,83 @@
 package cli
 
 import (
-	"errors"
+	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/rootwatch/rootwatch/internal/exitcode"
+	"github.com/rootwatch/rootwatch/internal/template"
 )
 
-// NewCmdTemplate is a placeholder until the template command lands; it fails loudly.
+type templateOptions struct {
+	design, format, output, arch string
+	org, kms                     bool
+	emails, regions              []string
+}
+
+// NewCmdTemplate prints deployable CloudFormation or Terraform for either
+// design.
 func NewCmdTemplate(f *Factory) *cobra.Command {
-	return &cobra.Command{
+	opts := &templateOptions{}
+	cmd := &cobra.Command{
 		Use:   "template",
-		Short: "(not yet implemented)",
-		RunE: func(*cobra.Command, []string) error {
-			return errors.New("template: not implemented yet")
+		Short: "Generate CloudFormation or Terraform for the CIS alarm chain or the EventBridge + Lambda design",
+		Long: `Generate infrastructure as code that monitors root usage.
+
+  --design cis-alarm     metric filter on your CloudTrail log group, alarm, SNS topic
+                         (with a policy that lets CloudWatch publish), optional KMS key
+  --design eventbridge   EventBridge rules for root API calls and console sign-ins that
+                         invoke rootwatch's Lambda mode, SNS topic, dead-letter queue and
+                         alarms on function errors and dead letters
+
+--org wraps the design in a service-managed StackSet for every account (and, for
+eventbridge, every region, forwarding to a central event bus in the security account).`,
+		Example: `  rootwatch template --design cis-alarm --format cloudformation > cis.json
+  rootwatch template --design eventbridge --format terraform --org --kms -o rootwatch.tf`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return templateRun(f, opts)
 		},
 	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.design, "design", string(template.DesignCISAlarm), "cis-alarm or eventbridge")
+	fl.StringVar(&opts.format, "format", string(template.FormatCloudFormation), "cloudformation or terraform")
+	fl.BoolVar(&opts.org, "org", false, "organization-wide: a service-managed StackSet over every account")
+	fl.BoolVar(&opts.kms, "kms", false, "encrypt the topic with a customer-managed KMS key that CloudWatch may use")
+	fl.StringArrayVar(&opts.emails, "email", nil, "email address to subscribe to alerts (repeatable)")
+	fl.StringSliceVar(&opts.regions, "regions", nil, "regions for --org deployments (default: every default-enabled region for eventbridge, us-east-1 for cis-alarm)")
+	fl.StringVar(&opts.arch, "architecture", "arm64", "Lambda architecture: arm64 or x86_64")
+	fl.StringVarP(&opts.output, "output", "o", "", "write to this file instead of standard output")
+	_ = cmd.RegisterFlagCompletionFunc("design", cobra.FixedCompletions([]string{"cis-alarm", "eventbridge"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"cloudformation", "terraform"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func templateRun(f *Factory, opts *templateOptions) error {
+	o := template.Options{
+		Design:       template.Design(opts.design),
+		Format:       template.Format(opts.format),
+		Org:          opts.org,
+		KMS:          opts.kms,
+		Emails:       opts.emails,
+		Regions:      opts.regions,
+		Architecture: opts.arch,
+	}
+	if err := o.Validate(); err != nil {
+		return exitcode.Usagef("%v", err)
+	}
+	out, err := template.Render(o)
+	if err != nil {
+		return err
+	}
+	if opts.output == "" {
+		_, err = f.Out.Write(out)
+		return err
+	}
+	if err := os.WriteFile(opts.output, out, 0o644); err != nil {
+		return fmt.Errorf("write template: %w", err)
+	}
+	fmt.Fprintf(f.ErrOut, "wrote %s (%d bytes)\n", opts.output, len(out))
+	return nil
 }
