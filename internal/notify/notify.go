@@ -6,6 +6,7 @@ package notify
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/rootwatch/rootwatch/internal/alert"
 )
@@ -22,6 +23,9 @@ type Notifier interface {
 type Error struct {
 	Retryable bool
 	Err       error
+	// RetryAfter is how long the receiver asked us to wait (HTTP
+	// Retry-After); zero when it did not say.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string { return e.Err.Error() }
@@ -43,3 +47,13 @@ func Permanent(err error) error { return &Error{Retryable: false, Err: err} }
 
 // Temporary wraps err as a failure worth retrying (5xx, timeouts, throttling).
 func Temporary(err error) error { return &Error{Retryable: true, Err: err} }
+
+// RetryAfter returns the wait the receiver asked for before the next
+// attempt, or zero.
+func RetryAfter(err error) time.Duration {
+	var ne *Error
+	if errors.As(err, &ne) {
+		return ne.RetryAfter
+	}
+	return 0
+}
