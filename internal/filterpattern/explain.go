@@ -1,0 +1,211 @@
+package filterpattern
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Explain reads the pattern in plain English, with the AWS rules a reader
+// is most likely to get wrong spelled out: a comparison on a field that is
+// missing never matches (not even !=), ?-terms are ignored next to plain
+// terms, the last space-delimited field takes the rest of the line.
+func Explain(p *Pattern) string {
+	switch p.Kind {
+	case KindTerms:
+		return explainTerms(p.Terms)
+	case KindRegex:
+		return "matches events in which the regular expression " + regexText(p.Regex) + " finds a match anywhere in the message (case-sensitive)"
+	case KindJSON:
+		return "matches JSON events where " + explainExpr(p.JSON, 0) +
+			"; a comparison on a field that is missing, or that is an object or array, does not match (not even !=), and a message that is not JSON matches nothing"
+	case KindDelimited:
+		return explainDelimited(p.Delimited)
+	}
+	return "matches nothing (unknown pattern kind)"
+}
+
+func explainTerms(terms []Term) string {
+	if len(terms) == 0 {
+		return "matches every event"
+	}
+	var must, not, any []string
+	for _, t := range terms {
+		q := strconv.Quote(t.Text)
+		switch t.Prefix {
+		case PrefixExclude:
+			not = append(not, q)
+		case PrefixOptional:
+			any = append(any, q)
+		default:
+			must = append(must, q)
+		}
+	}
+	if len(must) == 0 && len(not) == 0 {
+		return "matches events that contain at least one of " + englishList(any, "or") + " (case-sensitive)"
+	}
+	var parts []string
+	if len(must) > 0 {
+		parts = append(parts, "contain "+englishList(must, "and"))
+	}
+	if len(not) > 0 {
+		parts = append(parts, "do not contain "+englishList(not, "or"))
+	}
+	s := "matches events that " + strings.Join(parts, ", and ") + " (case-sensitive, anywhere in the message)"
+	if len(any) > 0 {
+		s += "; the ?-terms " + englishList(any, "and") + " are ignored because the pattern also has terms without ?"
+	}
+	return s
+}
+
+// list joins items as "a", "a and b" or "a, b and c".
+func englishList(items []string, conj string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " " + conj + " " + items[len(items)-1]
+}
+
+// explainExpr renders e; parent is the enclosing operator.
+func explainExpr(e Expr, parent LogicalOp) string {
+	switch e := e.(type) {
+	case *Binary:
+		var parts []string
+		flattenExplain(e, e.Op, &parts)
+		if e.Op == OpAnd {
+			return strings.Join(parts, ", and ")
+		}
+		s := strings.Join(parts, ", or ")
+		if parent == OpAnd {
+			return "either " + s
+		}
+		return s
+	case *Condition:
+		return explainCond(e)
+	}
+	return ""
+}
+
+func flattenExplain(e Expr, op LogicalOp, parts *[]string) {
+	if b, ok := e.(*Binary); ok && b.Op == op {
+		flattenExplain(b.Left, op, parts)
+		flattenExplain(b.Right, op, parts)
+		return
+	}
+	s := explainExpr(e, op)
+	if b, ok := e.(*Binary); ok && b.Op == OpOr && op == OpAnd {
+		s = "(" + s + ")"
+	}
+	*parts = append(*parts, s)
+}
+
+func explainCond(c *Condition) string {
+	subj := c.Field
+	if c.Selector != nil {
+		subj = selectorText(c.Selector)
+	}
+	switch c.Op {
+	case OpIsNull:
+		return subj + " is null"
+	case OpIsTrue:
+		return subj + " is true (a JSON boolean)"
+	case OpIsFalse:
+		return subj + " is false (a JSON boolean)"
+	case OpNotExists:
+		return subj + " does not exist"
+	}
+	v := c.Value
+	switch v.Kind {
+	case ValueRegex:
+		if c.Op == OpNe {
+			return subj + " exists and does not match " + regexText(v.Regex)
+		}
+		return subj + " matches " + regexText(v.Regex)
+	case ValueNumber:
+		rel := map[CompareOp]string{
+			OpEq: "equals", OpNe: "exists and is not", OpLt: "is less than", OpLe: "is at most",
+			OpGt: "is greater than", OpGe: "is at least",
+		}[c.Op]
+		return subj + " " + rel + " " + v.Str
+	}
+	if v.Str == "*" {
+		if c.Op == OpNe {
+			return subj + " != * (never true: every string or number matches *)"
+		}
+		return subj + " exists and is a string or number (any value)"
+	}
+	if strings.Contains(v.Str, "*") {
+		if c.Op == OpNe {
+			return fmt.Sprintf("%s exists and does not match %q (* is any run of characters)", subj, v.Str)
+		}
+		return fmt.Sprintf("%s matches %q (* is any run of characters)", subj, v.Str)
+	}
+	if c.Op == OpNe {
+		return fmt.Sprintf("%s exists and is not %q", subj, v.Str)
+	}
+	return fmt.Sprintf("%s is exactly %q", subj, v.Str)
+}
+
+// selectorText is the selector as a reader would say it: the path without
+// "$.", with wildcards spelled out.
+func selectorText(s *Selector) string {
+	path := strings.TrimPrefix(s.String(), "$")
+	path = strings.TrimPrefix(path, ".")
+	if selectorHasWildcard(s) {
+		return "some " + path
+	}
+	return path
+}
+
+func regexText(r *Regex) string { return "%" + r.Source + "%" }
+
+func explainDelimited(fields []Field) string {
+	ellipsis := -1
+	for i, f := range fields {
+		if f.Ellipsis {
+			ellipsis = i
+		}
+	}
+	var b strings.Builder
+	b.WriteString("matches space-delimited events (text in double quotes or square brackets is one field)")
+	n := len(fields)
+	if ellipsis >= 0 {
+		n--
+		fmt.Fprintf(&b, " with at least %d field%s", n, pluralS(n))
+	} else {
+		fmt.Fprintf(&b, " with at least %d field%s; the last entry takes the rest of the line", n, pluralS(n))
+	}
+	var conds []string
+	for i, f := range fields {
+		if f.Cond == nil {
+			continue
+		}
+		pos := ""
+		switch {
+		case ellipsis < 0 || i < ellipsis:
+			pos = "field " + strconv.Itoa(i+1)
+		default:
+			from := len(fields) - i
+			if from == 1 {
+				pos = "the last field"
+			} else {
+				pos = fmt.Sprintf("field %d from the end", from)
+			}
+		}
+		conds = append(conds, pos+" ("+f.Name+"): "+explainExpr(f.Cond, 0))
+	}
+	if len(conds) == 0 {
+		return b.String()
+	}
+	return b.String() + ", where " + strings.Join(conds, "; ")
+}
+
+func pluralS(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
