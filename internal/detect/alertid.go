@@ -1,0 +1,27 @@
+package detect
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+)
+
+// alertID is stable for the same facts (rule, grouping key, the events or
+// the transition covered), so an alert rebuilt after a crash carries the
+// ID it had before and receivers can drop the duplicate.
+func alertID(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return "rw-" + hex.EncodeToString(h.Sum(nil)[:12])
+}
+
+func joinIDs(ms []Match) string {
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		ids[i] = m.Event.ID
+	}
+	return strings.Join(ids, ",")
+}

@@ -1,0 +1,15 @@
+package detect
+
+import "github.com/rootwatch/rootwatch/internal/filterpattern"
+
+var _ Matcher = (*filterpattern.Matcher)(nil)
+
+// compileEngine is the filter-pattern engine: the same evaluator scan and
+// the CIS metric filter comparison use.
+func compileEngine(src string) (Matcher, error) {
+	m, err := filterpattern.Compile(src)
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
