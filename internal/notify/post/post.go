@@ -111,10 +111,11 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	return nil, notify.Permanent(msg)
 }
 
-// Classify turns a receiver's "accepted the request but rejected the
-// content" answer into the same kind of error Do returns.
-func Classify(u secret.Secret, retryable bool, format string, args ...any) error {
-	err := fmt.Errorf("post to %s: %s", secret.RedactURL(u.Reveal()), fmt.Sprintf(format, args...))
+// Rejected turns a 2xx answer whose body says the receiver did not take
+// the message into the same kind of error Do returns, quoting the body
+// without the URL.
+func Rejected(u secret.Secret, retryable bool, resp *Response) error {
+	err := fmt.Errorf("post to %s: HTTP %d but the receiver answered%s", secret.RedactURL(u.Reveal()), resp.Status, excerpt(resp.Body, u))
 	if retryable {
 		return notify.Temporary(err)
 	}
