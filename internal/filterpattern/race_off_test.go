@@ -1,0 +1,5 @@
+//go:build !race
+
+package filterpattern
+
+const raceEnabled = false
