@@ -33,6 +33,10 @@ type Request struct {
 	Body        []byte
 	ContentType string // default application/json
 	Header      http.Header
+	// Secrets sent in the body or headers (a routing key, a token): they
+	// are blanked from any response text quoted in an error, in case the
+	// receiver echoes them.
+	Secrets []secret.Secret
 }
 
 // Client posts requests. It refuses redirects: a webhook that redirects is
@@ -90,7 +94,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 		if ctx.Err() != nil {
 			err = ctx.Err()
 		}
-		return nil, notify.Temporary(fmt.Errorf("post to %s: %w", shown, scrub(err, r.URL)))
+		return nil, notify.Temporary(fmt.Errorf("post to %s: %w", shown, scrub(err, r)))
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
@@ -99,7 +103,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return &Response{Status: resp.StatusCode, Body: body}, nil
 	}
-	msg := fmt.Errorf("post to %s: HTTP %d%s", shown, resp.StatusCode, excerpt(body, r.URL))
+	msg := fmt.Errorf("post to %s: HTTP %d%s", shown, resp.StatusCode, excerpt(body, r))
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests,
 		resp.StatusCode == http.StatusRequestTimeout,
@@ -114,8 +118,8 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 // Rejected turns a 2xx answer whose body says the receiver did not take
 // the message into the same kind of error Do returns, quoting the body
 // without the URL.
-func Rejected(u secret.Secret, retryable bool, resp *Response) error {
-	err := fmt.Errorf("post to %s: HTTP %d but the receiver answered%s", secret.RedactURL(u.Reveal()), resp.Status, excerpt(resp.Body, u))
+func Rejected(r Request, retryable bool, resp *Response) error {
+	err := fmt.Errorf("post to %s: HTTP %d but the receiver answered%s", secret.RedactURL(r.URL.Reveal()), resp.Status, excerpt(resp.Body, r))
 	if retryable {
 		return notify.Temporary(err)
 	}
@@ -124,25 +128,30 @@ func Rejected(u secret.Secret, retryable bool, resp *Response) error {
 
 // excerpt is the start of an error body, on one line, with the URL and
 // its path (which holds the token) blanked in case the server echoes them.
-func excerpt(body []byte, u secret.Secret) string {
+func excerpt(body []byte, r Request) string {
 	s := format.OneLine(string(body))
 	if s == "" {
 		return ""
 	}
-	s = scrubString(s, u)
+	s = scrubString(s, r)
 	return ": " + format.Truncate(s, maxErrorBody)
 }
 
-func scrub(err error, u secret.Secret) error {
+func scrub(err error, r Request) error {
 	s := err.Error()
-	if t := scrubString(s, u); t != s {
+	if t := scrubString(s, r); t != s {
 		return errors.New(t)
 	}
 	return err
 }
 
-func scrubString(s string, u secret.Secret) string {
-	raw := u.Reveal()
+func scrubString(s string, r Request) string {
+	for _, sec := range r.Secrets {
+		if !sec.IsZero() {
+			s = strings.ReplaceAll(s, sec.Reveal(), secret.Redacted)
+		}
+	}
+	raw := r.URL.Reveal()
 	if raw == "" {
 		return s
 	}

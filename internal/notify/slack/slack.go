@@ -90,14 +90,15 @@ func (n *Notifier) Notify(ctx context.Context, a alert.Alert) error {
 	if err != nil {
 		return notify.Permanent(fmt.Errorf("slack: encode alert %s: %w", a.ID, err))
 	}
-	resp, err := n.client.Do(ctx, post.Request{URL: n.cfg.URL, Body: body})
+	req := post.Request{URL: n.cfg.URL, Body: body}
+	resp, err := n.client.Do(ctx, req)
 	if err != nil {
 		return fmt.Errorf("slack: %w", err)
 	}
 	// Incoming webhooks answer 200 "ok"; anything else in a 2xx means a
 	// proxy in the way rather than Slack, which we cannot trust to deliver.
 	if got := strings.TrimSpace(string(resp.Body)); got != "ok" && got != "" {
-		return fmt.Errorf("slack: %w", post.Rejected(n.cfg.URL, false, resp))
+		return fmt.Errorf("slack: %w", post.Rejected(req, false, resp))
 	}
 	return nil
 }

@@ -84,7 +84,8 @@ func (n *Notifier) Notify(ctx context.Context, a alert.Alert) error {
 	if err != nil {
 		return notify.Permanent(fmt.Errorf("teams: encode alert %s: %w", a.ID, err))
 	}
-	resp, err := n.client.Do(ctx, post.Request{URL: n.cfg.URL, Body: body})
+	req := post.Request{URL: n.cfg.URL, Body: body}
+	resp, err := n.client.Do(ctx, req)
 	if err != nil {
 		return fmt.Errorf("teams: %w", err)
 	}
@@ -95,7 +96,7 @@ func (n *Notifier) Notify(ctx context.Context, a alert.Alert) error {
 	got := strings.TrimSpace(string(resp.Body))
 	if strings.Contains(strings.ToLower(got), "failed") || strings.Contains(got, "error") {
 		retry := strings.Contains(got, "429") || strings.Contains(got, "HTTP error 5")
-		return fmt.Errorf("teams: %w", post.Rejected(n.cfg.URL, retry, resp))
+		return fmt.Errorf("teams: %w", post.Rejected(req, retry, resp))
 	}
 	return nil
 }

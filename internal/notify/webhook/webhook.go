@@ -41,10 +41,12 @@ type Config struct {
 	URL     secret.Secret `yaml:"url"`
 	URLFile string        `yaml:"url_file"`
 	// Secret keys the HMAC signature; without it requests are unsigned.
-	Secret     secret.Secret     `yaml:"secret"`
-	SecretFile string            `yaml:"secret_file"`
-	Headers    map[string]string `yaml:"headers"`
-	Timeout    time.Duration     `yaml:"timeout"`
+	Secret     secret.Secret `yaml:"secret"`
+	SecretFile string        `yaml:"secret_file"`
+	// Headers are added to every request; their values are treated as
+	// secrets (kept out of errors) because they usually carry a token.
+	Headers map[string]string `yaml:"headers"`
+	Timeout time.Duration     `yaml:"timeout"`
 }
 
 // Defaults fills unset fields.
@@ -150,8 +152,10 @@ func (n *Notifier) Notify(ctx context.Context, a alert.Alert) error {
 		return notify.Permanent(fmt.Errorf("webhook: encode alert %s: %w", a.ID, err))
 	}
 	h := http.Header{}
+	secrets := []secret.Secret{n.cfg.Secret}
 	for k, v := range n.cfg.Headers {
 		h.Set(k, v)
+		secrets = append(secrets, secret.Secret(v)) // often "Authorization: Bearer …"
 	}
 	h.Set(HeaderAlertID, a.ID)
 	if !n.cfg.Secret.IsZero() {
@@ -159,7 +163,7 @@ func (n *Notifier) Notify(ctx context.Context, a alert.Alert) error {
 		h.Set(HeaderTimestamp, ts)
 		h.Set(HeaderSignature, Sign(n.cfg.Secret, ts, body))
 	}
-	if _, err := n.client.Do(ctx, post.Request{URL: n.cfg.URL, Body: body, Header: h}); err != nil {
+	if _, err := n.client.Do(ctx, post.Request{URL: n.cfg.URL, Body: body, Header: h, Secrets: secrets}); err != nil {
 		return fmt.Errorf("webhook: %w", err)
 	}
 	return nil
