@@ -17,12 +17,42 @@ func Explain(p *Pattern) string {
 	case KindRegex:
 		return "matches events in which the regular expression " + regexText(p.Regex) + " finds a match anywhere in the message (case-sensitive)"
 	case KindJSON:
-		return "matches JSON events where " + explainExpr(p.JSON, 0) +
-			"; a comparison on a field that is missing, or that is an object or array, does not match (not even !=), and a message that is not JSON matches nothing"
+		return "matches JSON events where " + explainExpr(p.JSON, 0, false) + jsonCaveats(p.JSON)
 	case KindDelimited:
 		return explainDelimited(p.Delimited)
 	}
 	return "matches nothing (unknown pattern kind)"
+}
+
+// jsonCaveats names the AWS rules that surprise readers, for the operators
+// the pattern uses.
+func jsonCaveats(e Expr) string {
+	var cmp, ne bool
+	var walk func(Expr)
+	walk = func(e Expr) {
+		switch e := e.(type) {
+		case *Binary:
+			walk(e.Left)
+			walk(e.Right)
+		case *Condition:
+			switch e.Op {
+			case OpIsNull, OpIsTrue, OpIsFalse, OpNotExists:
+			case OpNe:
+				cmp, ne = true, true
+			default:
+				cmp = true
+			}
+		}
+	}
+	walk(e)
+	s := ""
+	switch {
+	case ne:
+		s = "; a comparison on a missing field, or on an object or array, does not match (not even !=)"
+	case cmp:
+		s = "; a comparison on a missing field, or on an object or array, does not match"
+	}
+	return s + "; events that are not JSON never match"
 }
 
 func explainTerms(terms []Term) string {
@@ -51,7 +81,7 @@ func explainTerms(terms []Term) string {
 	if len(not) > 0 {
 		parts = append(parts, "do not contain "+englishList(not, "or"))
 	}
-	s := "matches events that " + strings.Join(parts, ", and ") + " (case-sensitive, anywhere in the message)"
+	s := "matches events that " + strings.Join(parts, " and ") + " (case-sensitive, anywhere in the message)"
 	if len(any) > 0 {
 		s += "; the ?-terms " + englishList(any, "and") + " are ignored because the pattern also has terms without ?"
 	}
@@ -70,11 +100,13 @@ func englishList(items []string, conj string) string {
 }
 
 // explainExpr renders e; parent is the enclosing operator.
-func explainExpr(e Expr, parent LogicalOp) string {
+// With field set (space-delimited entries) the subject of each condition is
+// left out: the caller has already named the field.
+func explainExpr(e Expr, parent LogicalOp, field bool) string {
 	switch e := e.(type) {
 	case *Binary:
 		var parts []string
-		flattenExplain(e, e.Op, &parts)
+		flattenExplain(e, e.Op, &parts, field)
 		if e.Op == OpAnd {
 			return strings.Join(parts, ", and ")
 		}
@@ -84,29 +116,38 @@ func explainExpr(e Expr, parent LogicalOp) string {
 		}
 		return s
 	case *Condition:
-		return explainCond(e)
+		return explainCond(e, field)
 	}
 	return ""
 }
 
-func flattenExplain(e Expr, op LogicalOp, parts *[]string) {
+func flattenExplain(e Expr, op LogicalOp, parts *[]string, field bool) {
 	if b, ok := e.(*Binary); ok && b.Op == op {
-		flattenExplain(b.Left, op, parts)
-		flattenExplain(b.Right, op, parts)
+		flattenExplain(b.Left, op, parts, field)
+		flattenExplain(b.Right, op, parts, field)
 		return
 	}
-	s := explainExpr(e, op)
-	if b, ok := e.(*Binary); ok && b.Op == OpOr && op == OpAnd {
+	s := explainExpr(e, op, field)
+	if _, ok := e.(*Binary); ok {
+		// The other operator below this one: group it so that the
+		// reading has one meaning.
 		s = "(" + s + ")"
 	}
 	*parts = append(*parts, s)
 }
 
-func explainCond(c *Condition) string {
-	subj := c.Field
-	if c.Selector != nil {
-		subj = selectorText(c.Selector)
+func explainCond(c *Condition, field bool) string {
+	s := explainCondWith(c, "SUBJ")
+	if field {
+		s = strings.TrimPrefix(s, "SUBJ ")
+		// A delimited field always exists once the line has enough fields.
+		s = strings.Replace(s, "exists and ", "", 1)
+		return s
 	}
+	return strings.Replace(s, "SUBJ", selectorText(c.Selector), 1)
+}
+
+func explainCondWith(c *Condition, subj string) string {
 	switch c.Op {
 	case OpIsNull:
 		return subj + " is null"
@@ -155,7 +196,7 @@ func selectorText(s *Selector) string {
 	path := strings.TrimPrefix(s.String(), "$")
 	path = strings.TrimPrefix(path, ".")
 	if selectorHasWildcard(s) {
-		return "some " + path
+		return "some value at " + path
 	}
 	return path
 }
@@ -170,14 +211,11 @@ func explainDelimited(fields []Field) string {
 		}
 	}
 	var b strings.Builder
-	b.WriteString("matches space-delimited events (text in double quotes or square brackets is one field)")
 	n := len(fields)
 	if ellipsis >= 0 {
 		n--
-		fmt.Fprintf(&b, " with at least %d field%s", n, pluralS(n))
-	} else {
-		fmt.Fprintf(&b, " with at least %d field%s; the last entry takes the rest of the line", n, pluralS(n))
 	}
+	fmt.Fprintf(&b, "matches events with at least %d space-separated field%s (text in double quotes or square brackets is one field)", n, pluralS(n))
 	var conds []string
 	for i, f := range fields {
 		if f.Cond == nil {
@@ -195,12 +233,18 @@ func explainDelimited(fields []Field) string {
 				pos = fmt.Sprintf("field %d from the end", from)
 			}
 		}
-		conds = append(conds, pos+" ("+f.Name+"): "+explainExpr(f.Cond, 0))
+		conds = append(conds, pos+" ("+f.Name+") "+explainExpr(f.Cond, 0, true))
 	}
-	if len(conds) == 0 {
-		return b.String()
+	if len(conds) > 0 {
+		b.WriteString(" where " + strings.Join(conds, "; and "))
 	}
-	return b.String() + ", where " + strings.Join(conds, "; ")
+	switch {
+	case ellipsis >= 0:
+		b.WriteString("; ... stands for any number of fields")
+	case n > 0:
+		b.WriteString("; the last entry takes the rest of the line")
+	}
+	return b.String()
 }
 
 func pluralS(n int) string {

@@ -2,6 +2,7 @@ package filterpattern
 
 import (
 	"strings"
+	"unicode/utf8"
 )
 
 // Parse parses a CloudWatch Logs filter pattern. The family is chosen, as
@@ -10,6 +11,18 @@ import (
 // unstructured terms. A pattern CloudWatch Logs would reject yields a
 // *SyntaxError that says where and what was expected.
 func Parse(src string) (*Pattern, error) {
+	if !utf8.ValidString(src) {
+		// The API takes patterns as JSON strings, which cannot carry it.
+		off := 0
+		for off < len(src) {
+			r, n := utf8.DecodeRuneInString(src[off:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			off += n
+		}
+		return nil, errAt(src, off, "", "pattern is not valid UTF-8")
+	}
 	if err := checkLength(src); err != nil {
 		return nil, err
 	}
@@ -109,6 +122,9 @@ func (p *parser) found() string {
 	if p.tok.kind == tokEOF {
 		return "end of pattern"
 	}
+	if p.tok.kind == tokString {
+		return p.tok.text
+	}
 	return `"` + p.tok.text + `"`
 }
 
@@ -136,7 +152,7 @@ func (p *parser) value(op CompareOp, subject string) (Value, error) {
 		return v, p.unexpected("value (quoted string, number, * or %regex%)", "after "+subject+" "+operatorText(op))
 	}
 	if op != OpEq && op != OpNe && v.Kind != ValueNumber {
-		return v, errAt(p.src(), t.pos, "number", "%s compares numbers only, found %s", operatorText(op), `"`+t.text+`"`)
+		return v, errAt(p.src(), t.pos, "number", "%s compares numbers only, found %s", operatorText(op), p.found())
 	}
 	return v, p.advance()
 }
