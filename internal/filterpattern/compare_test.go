@@ -1,0 +1,404 @@
+package filterpattern
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// compareCase is one pair from testdata/compare/*.txt.
+type compareCase struct {
+	file, name string
+	line       int
+	a, b       string
+	want       string // relation name; empty in cis.txt
+	unproven   bool   // "proven: false"
+}
+
+// loadCompareCases reads the case format: "== name" starts a case, "a:",
+// "b:", "want:" and "proven:" lines fill it, "b-default:" sets b for every
+// later case of the file, '#' lines are comments.
+func loadCompareCases(t *testing.T, file string) []compareCase {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", "compare", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []compareCase
+	bDefault := ""
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if name, ok := strings.CutPrefix(line, "== "); ok {
+			out = append(out, compareCase{file: file, name: name, line: n, b: bDefault})
+			continue
+		}
+		key, val, ok := strings.Cut(line, ":")
+		if !ok {
+			t.Fatalf("%s:%d: want 'key: value', got %q", file, n, line)
+		}
+		val = strings.TrimSpace(val)
+		if key == "b-default" {
+			bDefault = val
+			continue
+		}
+		if len(out) == 0 {
+			t.Fatalf("%s:%d: %q before the first '== name' line", file, n, key)
+		}
+		c := &out[len(out)-1]
+		switch key {
+		case "a":
+			c.a = val
+		case "b":
+			c.b = val
+		case "want":
+			c.want = val
+		case "proven":
+			c.unproven = val == "false"
+		default:
+			t.Fatalf("%s:%d: unknown key %q", file, n, key)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func mirror(r Relation) Relation {
+	switch r {
+	case Broader:
+		return Narrower
+	case Narrower:
+		return Broader
+	}
+	return r
+}
+
+// checkComparison verifies a result against the real matcher: each example
+// is matched by exactly the side it claims, and the examples present are the
+// ones the relation implies.
+func checkComparison(t *testing.T, where, a, b string, got Comparison) {
+	t.Helper()
+	ma, mb := MustCompile(a), MustCompile(b)
+	if got.OnlyA != nil && !(ma.Match(got.OnlyA) && !mb.Match(got.OnlyA)) {
+		t.Errorf("%s: OnlyA %s: first matches %v, second matches %v", where, got.OnlyA, ma.Match(got.OnlyA), mb.Match(got.OnlyA))
+	}
+	if got.OnlyB != nil && !(mb.Match(got.OnlyB) && !ma.Match(got.OnlyB)) {
+		t.Errorf("%s: OnlyB %s: first matches %v, second matches %v", where, got.OnlyB, ma.Match(got.OnlyB), mb.Match(got.OnlyB))
+	}
+	if !got.Proven {
+		if got.Relation != Different || got.Note == "" {
+			t.Errorf("%s: unproven answer must be Different with a note, got %v %q", where, got.Relation, got.Note)
+		}
+		return
+	}
+	wantA := got.Relation == Broader || got.Relation == Different
+	wantB := got.Relation == Narrower || got.Relation == Different
+	if (got.OnlyA != nil) != wantA || (got.OnlyB != nil) != wantB {
+		t.Errorf("%s: %v with OnlyA=%s OnlyB=%s", where, got.Relation, got.OnlyA, got.OnlyB)
+	}
+}
+
+func TestCompareCases(t *testing.T) {
+	for _, file := range []string{"cis43.txt", "other.txt"} {
+		cases := loadCompareCases(t, file)
+		var golden strings.Builder
+		for _, tc := range cases {
+			where := fmt.Sprintf("%s:%d %s", tc.file, tc.line, tc.name)
+			got, err := Compare(tc.a, tc.b)
+			if err != nil {
+				t.Errorf("%s: %v", where, err)
+				continue
+			}
+			if got.Relation.String() != tc.want {
+				t.Errorf("%s: got %v (proven=%v, OnlyA=%s, OnlyB=%s), want %s", where, got.Relation, got.Proven, got.OnlyA, got.OnlyB, tc.want)
+			}
+			if got.Proven == tc.unproven {
+				t.Errorf("%s: proven=%v (%s), want %v", where, got.Proven, got.Note, !tc.unproven)
+			}
+			checkComparison(t, where, tc.a, tc.b, got)
+
+			rev, err := Compare(tc.b, tc.a)
+			if err != nil {
+				t.Errorf("%s (reversed): %v", where, err)
+				continue
+			}
+			if rev.Relation != mirror(got.Relation) || rev.Proven != got.Proven {
+				t.Errorf("%s: reversed gives %v (proven=%v), want %v", where, rev.Relation, rev.Proven, mirror(got.Relation))
+			}
+			checkComparison(t, where+" (reversed)", tc.b, tc.a, rev)
+
+			fmt.Fprintf(&golden, "== %s\n%s", tc.name, describeComparison(got))
+		}
+		checkCompareGolden(t, strings.TrimSuffix(file, ".txt")+".golden", golden.String())
+	}
+}
+
+func describeComparison(c Comparison) string {
+	s := "relation: " + c.Relation.String() + "\n"
+	if !c.Proven {
+		s += "note: " + c.Note + "\n"
+	}
+	if c.OnlyA != nil {
+		s += "onlyA: " + showEvent(c.OnlyA) + "\n"
+	}
+	if c.OnlyB != nil {
+		s += "onlyB: " + showEvent(c.OnlyB) + "\n"
+	}
+	return s
+}
+
+// showEvent prints an event on one line, quoted only when it would not fit.
+func showEvent(ev []byte) string {
+	s := string(ev)
+	if strings.ContainsAny(s, "\n\r\t") || s != strings.TrimSpace(s) || s == "" {
+		return strconv.Quote(s)
+	}
+	return s
+}
+
+// checkCompareGolden compares got with testdata/compare/name; -update (the
+// package's golden-file flag) rewrites it.
+func checkCompareGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "compare", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -run TestCompare -update to create it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs from the current examples (rerun with -update after checking):\n--- got\n%s", path, got)
+	}
+}
+
+// TestCompareCISReformatted compares every CIS 4.x pattern with copies of
+// itself that are re-ordered, re-parenthesised and re-quoted, and with
+// copies that are made strictly broader and strictly narrower.
+func TestCompareCISReformatted(t *testing.T) {
+	for _, tc := range loadCompareCases(t, "cis.txt") {
+		p, err := Parse(tc.a)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		variants := []struct {
+			how, pattern string
+			want         Relation
+		}{
+			{"canonical form", p.String(), Equivalent},
+			{"operands swapped, parenthesised, re-quoted", "{" + scramble(p.JSON) + "}", Equivalent},
+			{"or an unrelated clause", "{" + scramble(p.JSON) + ` || $.rootwatchProbe = "x"}`, Broader},
+			{"and a != clause", "{(" + scramble(p.JSON) + `) && $.rootwatchProbe != "x"}`, Narrower},
+		}
+		for _, v := range variants {
+			where := tc.name + ": " + v.how
+			got, err := Compare(v.pattern, tc.a)
+			if err != nil {
+				t.Errorf("%s: %v\n  %s", where, err, v.pattern)
+				continue
+			}
+			if got.Relation != v.want || !got.Proven {
+				t.Errorf("%s: got %v (proven=%v %s), want %v\n  %s", where, got.Relation, got.Proven, got.Note, v.want, v.pattern)
+			}
+			checkComparison(t, where, v.pattern, tc.a, got)
+		}
+	}
+}
+
+// scramble prints a JSON expression with the operands of every && and ||
+// swapped, every operand parenthesised, no spaces, and each string value
+// quoted if it was bare and bare if it was quoted and can be.
+func scramble(e Expr) string {
+	switch x := e.(type) {
+	case *Binary:
+		op := "&&"
+		if x.Op == OpOr {
+			op = "||"
+		}
+		return "(" + scramble(x.Right) + ")" + op + "(" + scramble(x.Left) + ")"
+	case *Condition:
+		sel := canonicalPath(x.Selector.Steps)
+		switch x.Op {
+		case OpIsNull, OpIsTrue, OpIsFalse, OpNotExists:
+			return sel + " " + opText(x.Op)
+		}
+		var val string
+		switch x.Value.Kind {
+		case ValueString:
+			if x.Value.Quoted && bareOK(x.Value.Str) {
+				val = x.Value.Str
+			} else {
+				val = strconv.Quote(x.Value.Str)
+			}
+		case ValueNumber:
+			val = x.Value.Str
+		case ValueRegex:
+			val = "%" + x.Value.Regex.Source + "%"
+		}
+		return sel + opText(x.Op) + val
+	}
+	return ""
+}
+
+func bareOK(s string) bool {
+	for _, r := range s {
+		if !(r == '_' || '0' <= r && r <= '9' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func TestCompareErrors(t *testing.T) {
+	for _, tc := range []struct{ a, b string }{
+		{`{ $.a = `, `{ $.a = 1 }`},
+		{`{ $.a = 1 }`, `{ a = 1 }`},
+	} {
+		if _, err := Compare(tc.a, tc.b); err == nil {
+			t.Errorf("Compare(%q, %q): want a syntax error", tc.a, tc.b)
+		}
+	}
+	if _, err := CompareAST(nil, nil); err == nil {
+		t.Error("CompareAST(nil, nil): want an error")
+	}
+}
+
+func TestRelationString(t *testing.T) {
+	for r, want := range map[Relation]string{Equivalent: "equivalent", Broader: "broader", Narrower: "narrower", Different: "different", 0: "unknown"} {
+		if got := r.String(); got != want {
+			t.Errorf("Relation(%d).String() = %q, want %q", int(r), got, want)
+		}
+	}
+}
+
+// TestCompareUnprovenIsSafe: with a wildcard selector the engine cannot
+// prove containment, so it must not answer Broader or Equivalent, and every
+// example it gives must be real.
+func TestCompareUnprovenIsSafe(t *testing.T) {
+	a := `{ $.resources[*].type = "AWS::S3::Bucket" }`
+	b := `{ $.resources[0].type = "AWS::S3::Bucket" }`
+	got, err := Compare(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Relation != Different || got.Proven {
+		t.Errorf("got %v proven=%v, want an unproven Different", got.Relation, got.Proven)
+	}
+	checkComparison(t, "wildcard selector", a, b, got)
+}
+
+func TestNormalFormIgnoresSpelling(t *testing.T) {
+	forms := []string{
+		`{ $.a = "x" && ($.b = 1e3 || $.c NOT EXISTS) }`,
+		`{($.c NOT EXISTS||$.b=1000)&&$.['a']=x}`,
+		`{ ($.a = x && $.c NOT EXISTS) || ($.b = 1000 && $.a = "x") || ($.a = x && $.b = 1000 && $.c NOT EXISTS) }`,
+	}
+	var first string
+	for i, src := range forms {
+		p, err := Parse(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := jsonNormalForm(p.JSON)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			first = d.String()
+			continue
+		}
+		if d.String() != first {
+			t.Errorf("normal form of %s is %s, want %s", src, d, first)
+		}
+	}
+}
+
+func TestRealizeBuildsNestedEvents(t *testing.T) {
+	p, err := Parse(`{ $.userIdentity.type = "Root" && $.resources[1].ARN = "arn" && $.userIdentity.sessionContext.attributes.mfaAuthenticated = "true" }`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := jsonNormalForm(p.JSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := newSpace(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	asg, found, _ := sp.search([]target{{sp.compile(d), true}}, 10_000)
+	if !found {
+		t.Fatal("no event satisfies the pattern")
+	}
+	ev, ok := realize(sp.fields, asg)
+	if !ok {
+		t.Fatal("unrealizable")
+	}
+	want := `{"resources":[null,{"ARN":"arn"}],"userIdentity":{"sessionContext":{"attributes":{"mfaAuthenticated":"true"}},"type":"Root"}}`
+	if string(ev) != want {
+		t.Errorf("event\n got %s\nwant %s", ev, want)
+	}
+	if !MustCompile(p.Source).Match(ev) {
+		t.Errorf("matcher does not match %s", ev)
+	}
+}
+
+func TestCellsFindEveryCombination(t *testing.T) {
+	var preds []strPred
+	for _, g := range []string{"*Denied*", "AccessDenied*", "*UnauthorizedOperation"} {
+		p, err := newStrPred(globRE2(g))
+		if err != nil {
+			t.Fatal(err)
+		}
+		preds = append(preds, p)
+	}
+	cs, complete := cells(preds, nil, false)
+	if !complete {
+		t.Fatal("walk did not finish")
+	}
+	got := map[string]string{}
+	for _, c := range cs {
+		got[vecKey(c.vec)] = c.witness
+		for i, p := range preds {
+			if globMatch([]string{"*Denied*", "AccessDenied*", "*UnauthorizedOperation"}[i], c.witness) != c.vec[i] || p.matchString(c.witness) != c.vec[i] {
+				t.Errorf("witness %q does not have vector %s", c.witness, vecKey(c.vec))
+			}
+		}
+	}
+	// AccessDenied* implies *Denied*, so 010 and 011 are impossible; every
+	// other combination exists (AccessDenied...UnauthorizedOperation is 111).
+	for _, k := range []string{"000", "100", "110", "001", "101", "111"} {
+		if _, ok := got[k]; !ok {
+			t.Errorf("no witness for %s (got %v)", k, got)
+		}
+	}
+	for _, k := range []string{"010", "011"} {
+		if w, ok := got[k]; ok {
+			t.Errorf("impossible combination %s has witness %q", k, w)
+		}
+	}
+}
+
+func BenchmarkCompareCIS43(b *testing.B) {
+	cis := `{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }`
+	user := `{ ($.eventType != "AwsServiceEvent") && ($.userIdentity.type = Root) && $.userIdentity.invokedBy NOT EXISTS || $.eventName = ConsoleLogin }`
+	for b.Loop() {
+		if _, err := Compare(user, cis); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,324 @@
+package filterpattern
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Normal forms used by Compare. Two patterns with the same normal form mean
+// the same thing whatever their spacing, clause order, parentheses, optional
+// quotes or number spelling; patterns whose normal forms differ may still be
+// equivalent, which the semantic search in compare.go decides.
+
+// maxDNFClauses bounds the disjunctive normal form of one JSON pattern. A
+// 1024-character pattern of ANDed ORs could otherwise expand exponentially.
+const maxDNFClauses = 4096
+
+// nfAtom is one JSON condition in normal form.
+type nfAtom struct {
+	path  string // canonical selector, e.g. $.userIdentity.type
+	steps []Step
+	op    CompareOp
+	val   Value
+	key   string // canonical text of the whole condition
+}
+
+// nfClause is a conjunction of atoms, sorted by key, without duplicates.
+type nfClause []nfAtom
+
+// nfDNF is a disjunction of clauses, sorted, without duplicates and without a
+// clause that another clause makes redundant (A || A && B is A).
+type nfDNF []nfClause
+
+func (c nfClause) String() string {
+	parts := make([]string, len(c))
+	for i, a := range c {
+		parts[i] = a.key
+	}
+	return strings.Join(parts, " && ")
+}
+
+func (d nfDNF) String() string {
+	if len(d) == 0 {
+		return "false"
+	}
+	parts := make([]string, len(d))
+	for i, c := range d {
+		parts[i] = c.String()
+		if len(d) > 1 && len(c) > 1 {
+			parts[i] = "(" + parts[i] + ")"
+		}
+	}
+	return "{ " + strings.Join(parts, " || ") + " }"
+}
+
+// canonicalPath prints a selector the same way however it was written:
+// $.a.b and $.['a'].b are one field.
+func canonicalPath(steps []Step) string {
+	var b strings.Builder
+	b.WriteByte('$')
+	for _, s := range steps {
+		switch s.Kind {
+		case StepField:
+			if isPlainName(s.Name) {
+				b.WriteByte('.')
+				b.WriteString(s.Name)
+			} else {
+				b.WriteString(".['")
+				b.WriteString(s.Name)
+				b.WriteString("']")
+			}
+		case StepIndex:
+			fmt.Fprintf(&b, "[%d]", s.Index)
+		case StepAnyIndex:
+			b.WriteString("[*]")
+		case StepAnyField:
+			b.WriteString(".*")
+		}
+	}
+	return b.String()
+}
+
+func isPlainName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '_' || r == '-' || '0' <= r && r <= '9' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+func hasWildcardStep(steps []Step) bool {
+	for _, s := range steps {
+		if s.Kind == StepAnyIndex || s.Kind == StepAnyField {
+			return true
+		}
+	}
+	return false
+}
+
+func opText(op CompareOp) string {
+	switch op {
+	case OpEq:
+		return "="
+	case OpNe:
+		return "!="
+	case OpLt:
+		return "<"
+	case OpLe:
+		return "<="
+	case OpGt:
+		return ">"
+	case OpGe:
+		return ">="
+	case OpIsNull:
+		return "IS NULL"
+	case OpIsTrue:
+		return "IS TRUE"
+	case OpIsFalse:
+		return "IS FALSE"
+	case OpNotExists:
+		return "NOT EXISTS"
+	}
+	return fmt.Sprintf("op(%d)", int(op))
+}
+
+// canonicalValue prints a value by meaning: quotes are optional for strings
+// and 1e3 is 1000.
+func canonicalValue(v Value) string {
+	switch v.Kind {
+	case ValueString:
+		return strconv.Quote(v.Str)
+	case ValueNumber:
+		return strconv.FormatFloat(v.Num, 'g', -1, 64)
+	case ValueRegex:
+		if v.Regex != nil {
+			return "%" + v.Regex.Source + "%"
+		}
+	}
+	return ""
+}
+
+func atomOf(c *Condition) (nfAtom, error) {
+	if c.Selector == nil {
+		return nfAtom{}, fmt.Errorf("condition at byte %d has no JSON selector", c.Pos)
+	}
+	a := nfAtom{steps: c.Selector.Steps, op: c.Op, val: c.Value}
+	a.val.Pos = 0
+	a.path = canonicalPath(a.steps)
+	a.key = a.path + " " + opText(a.op)
+	if v := canonicalValue(a.val); v != "" {
+		a.key += " " + v
+	}
+	return a, nil
+}
+
+// jsonNormalForm converts a JSON pattern's expression to DNF.
+func jsonNormalForm(e Expr) (nfDNF, error) {
+	switch x := e.(type) {
+	case *Condition:
+		a, err := atomOf(x)
+		if err != nil {
+			return nil, err
+		}
+		return nfDNF{{a}}, nil
+	case *Binary:
+		l, err := jsonNormalForm(x.Left)
+		if err != nil {
+			return nil, err
+		}
+		r, err := jsonNormalForm(x.Right)
+		if err != nil {
+			return nil, err
+		}
+		switch x.Op {
+		case OpOr:
+			return tidyDNF(append(slices.Clone(l), r...))
+		case OpAnd:
+			if len(l)*len(r) > maxDNFClauses {
+				return nil, fmt.Errorf("pattern expands to more than %d alternatives", maxDNFClauses)
+			}
+			out := make(nfDNF, 0, len(l)*len(r))
+			for _, lc := range l {
+				for _, rc := range r {
+					out = append(out, tidyClause(append(slices.Clone(lc), rc...)))
+				}
+			}
+			return tidyDNF(out)
+		}
+		return nil, fmt.Errorf("unknown logical operator %d at byte %d", int(x.Op), x.Pos)
+	case nil:
+		return nil, fmt.Errorf("empty JSON expression")
+	}
+	return nil, fmt.Errorf("unknown expression node %T", e)
+}
+
+func tidyClause(c nfClause) nfClause {
+	slices.SortFunc(c, func(a, b nfAtom) int { return strings.Compare(a.key, b.key) })
+	return slices.CompactFunc(c, func(a, b nfAtom) bool { return a.key == b.key })
+}
+
+// tidyDNF sorts, removes duplicates and absorbs clauses that contain another
+// clause's atoms (they can only match where the smaller clause does).
+func tidyDNF(d nfDNF) (nfDNF, error) {
+	if len(d) > maxDNFClauses {
+		return nil, fmt.Errorf("pattern expands to more than %d alternatives", maxDNFClauses)
+	}
+	slices.SortFunc(d, func(a, b nfClause) int {
+		if len(a) != len(b) {
+			return len(a) - len(b)
+		}
+		return strings.Compare(a.String(), b.String())
+	})
+	var out nfDNF
+	for _, c := range d {
+		redundant := false
+		for _, kept := range out {
+			if subsetClause(kept, c) {
+				redundant = true
+				break
+			}
+		}
+		if !redundant {
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(a, b nfClause) int { return strings.Compare(a.String(), b.String()) })
+	return out, nil
+}
+
+// subsetClause reports whether every atom of small is in big (both sorted).
+func subsetClause(small, big nfClause) bool {
+	i := 0
+	for _, a := range big {
+		if i < len(small) && small[i].key == a.key {
+			i++
+		}
+	}
+	return i == len(small)
+}
+
+// termsNF is the meaning of an unstructured pattern: an OR of clauses, each
+// requiring some substrings and excluding others. One empty clause matches
+// every event.
+type termsNF []termClause
+
+type termClause struct {
+	req, exc []string // sorted, without duplicates
+}
+
+func (c termClause) String() string {
+	var parts []string
+	for _, r := range c.req {
+		parts = append(parts, strconv.Quote(r))
+	}
+	for _, e := range c.exc {
+		parts = append(parts, "-"+strconv.Quote(e))
+	}
+	if len(parts) == 0 {
+		return `""`
+	}
+	return strings.Join(parts, " ")
+}
+
+func (t termsNF) String() string {
+	parts := make([]string, len(t))
+	for i, c := range t {
+		parts[i] = c.String()
+	}
+	return strings.Join(parts, " | ")
+}
+
+// termsNormalForm applies AWS's rules: ?terms are alternatives only when every
+// term has '?', and are ignored when mixed with other terms; a blank quoted
+// phrase matches everything.
+func termsNormalForm(terms []Term) termsNF {
+	var req, exc, opt []string
+	for _, t := range terms {
+		switch t.Prefix {
+		case PrefixExclude:
+			exc = append(exc, t.Text)
+		case PrefixOptional:
+			opt = append(opt, t.Text)
+		default:
+			req = append(req, t.Text)
+		}
+	}
+	if len(req) == 0 && len(exc) == 0 && len(opt) > 0 {
+		var out termsNF
+		for _, o := range opt {
+			out = append(out, newTermClause([]string{o}, nil))
+		}
+		slices.SortFunc(out, func(a, b termClause) int { return strings.Compare(a.String(), b.String()) })
+		return slices.CompactFunc(out, func(a, b termClause) bool { return a.String() == b.String() })
+	}
+	return termsNF{newTermClause(req, exc)}
+}
+
+func newTermClause(req, exc []string) termClause {
+	// A blank phrase (" ") is AWS's "match everything": every event has it,
+	// so requiring it adds nothing and excluding it excludes nothing. This is
+	// the matcher's reading too.
+	blank := func(s string) bool { return strings.Trim(s, " \t") == "" }
+	var c termClause
+	for _, r := range req {
+		if !blank(r) {
+			c.req = append(c.req, r)
+		}
+	}
+	for _, e := range exc {
+		if !blank(e) {
+			c.exc = append(c.exc, e)
+		}
+	}
+	slices.Sort(c.req)
+	slices.Sort(c.exc)
+	c.req = slices.Compact(c.req)
+	c.exc = slices.Compact(c.exc)
+	return c
+}
