@@ -35,6 +35,9 @@ type Account struct {
 	Trails []*Trail
 	// Regional holds the per-region resources.
 	Regional map[string]*Region
+	// IAMRoles are roles created through the IAM client (write_iam.go),
+	// by name.
+	IAMRoles map[string]*IAMRole
 }
 
 // Trail is a trail with what GetTrailStatus and GetEventSelectors report.
@@ -57,6 +60,11 @@ type Region struct {
 	Keys      map[string]*Key                 // by key ID
 	Aliases   map[string]string               // "alias/x" -> key ID
 	Rules     map[string]*Rule                // by name
+	// AlarmHistory is DescribeAlarmHistory's data, by alarm name
+	// (write_cloudwatch.go).
+	AlarmHistory map[string][]cwtypes.AlarmHistoryItem
+	// Tags are the tags of taggable resources, by ARN (write_*.go).
+	Tags map[string]map[string]string
 }
 
 // LogGroup is a CloudWatch Logs group and its metric filters.

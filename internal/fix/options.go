@@ -1,0 +1,106 @@
+package fix
+
+import (
+	"fmt"
+	"maps"
+	"regexp"
+
+	"github.com/rootwatch/rootwatch/internal/cis"
+)
+
+// Options say what fix creates. The zero value plus defaults is the CIS
+// 4.3 remediation with rootwatch's names.
+type Options struct {
+	FilterName      string
+	MetricNamespace string
+	MetricName      string
+	AlarmName       string
+	TopicName       string
+	// TopicARN, when set, is the topic the alarm notifies instead of a
+	// reused or new one.
+	TopicARN string
+	// Endpoints are the subscriptions to make (--email, --subscribe).
+	Endpoints []Endpoint
+	// WithTrailDelivery lets fix create the log group and the IAM role
+	// CloudTrail needs, and point the trail at them.
+	WithTrailDelivery bool
+	LogGroupName      string
+	RoleName          string
+	// Tags are added to every resource fix creates, beside rootwatch's own.
+	Tags map[string]string
+}
+
+// Tag keys rootwatch puts on what it creates.
+const (
+	TagManaged = "rootwatch:managed"
+	TagControl = "rootwatch:control"
+)
+
+var (
+	nameRe      = regexp.MustCompile(`^[A-Za-z0-9._/#:\- ]{1,255}$`)
+	topicNameRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+	roleNameRe  = regexp.MustCompile(`^[A-Za-z0-9+=,.@_-]{1,64}$`)
+	logGroupRe  = regexp.MustCompile(`^[A-Za-z0-9._/#-]{1,512}$`)
+)
+
+// WithDefaults fills unset names with the CIS defaults.
+func (o Options) WithDefaults() Options {
+	def := func(p *string, v string) {
+		if *p == "" {
+			*p = v
+		}
+	}
+	def(&o.FilterName, cis.FilterName)
+	def(&o.MetricNamespace, cis.MetricNamespace)
+	def(&o.MetricName, cis.MetricName)
+	def(&o.AlarmName, cis.AlarmName)
+	def(&o.TopicName, cis.TopicName)
+	def(&o.LogGroupName, "aws-cloudtrail-logs-rootwatch")
+	def(&o.RoleName, "rootwatch-cloudtrail-to-cloudwatch-logs")
+	return o
+}
+
+// Validate refuses bad names and endpoints before anything is planned.
+func (o Options) Validate() error {
+	for _, c := range []struct{ flag, v string }{
+		{"--filter-name", o.FilterName}, {"--metric-namespace", o.MetricNamespace},
+		{"--metric-name", o.MetricName}, {"--alarm-name", o.AlarmName},
+	} {
+		if !nameRe.MatchString(c.v) {
+			return fmt.Errorf("%s %q: expected 1 to 255 letters, digits, spaces or . _ / # : -", c.flag, c.v)
+		}
+	}
+	if !topicNameRe.MatchString(o.TopicName) {
+		return fmt.Errorf("--topic-name %q: expected 1 to 256 letters, digits, hyphens or underscores", o.TopicName)
+	}
+	if o.TopicARN != "" {
+		if m := arnRe.FindStringSubmatch(o.TopicARN); m == nil || m[2] != "sns" {
+			return fmt.Errorf("--topic-arn %q: expected arn:aws:sns:REGION:ACCOUNT:NAME", o.TopicARN)
+		}
+	}
+	if !logGroupRe.MatchString(o.LogGroupName) {
+		return fmt.Errorf("--log-group-name %q: expected 1 to 512 letters, digits or . _ / # -", o.LogGroupName)
+	}
+	if !roleNameRe.MatchString(o.RoleName) {
+		return fmt.Errorf("--role-name %q: expected 1 to 64 letters, digits or + = , . @ _ -", o.RoleName)
+	}
+	for _, e := range o.Endpoints {
+		if err := e.Validate(); err != nil {
+			return err
+		}
+	}
+	for k, v := range o.Tags {
+		if k == "" || len(k) > 128 || len(v) > 256 {
+			return fmt.Errorf("--tag %q=%q: keys are 1 to 128 characters, values up to 256", k, v)
+		}
+	}
+	return nil
+}
+
+// tags is what every created resource carries.
+func (o Options) tags() map[string]string {
+	t := map[string]string{TagManaged: "true", TagControl: "cis-4.3"}
+	maps.Copy(t, o.Tags)
+	t[TagManaged] = "true"
+	return t
+}

@@ -1,0 +1,384 @@
+package fix
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/rootwatch/rootwatch/internal/cis"
+	"github.com/rootwatch/rootwatch/internal/inventory"
+)
+
+// chainPlanner plans the links after the log group: metric filter, alarm,
+// topic, topic policy and subscriptions, in one account and region.
+type chainPlanner struct {
+	ap      *AccountPlan
+	acct    *inventory.Account
+	facts   *Facts
+	o       Options
+	verdict Verdict
+}
+
+func (c *chainPlanner) add(s Step) {
+	s.Account, s.Region = c.ap.Account, c.ap.Region
+	c.ap.Steps = append(c.ap.Steps, s)
+}
+
+func (c *chainPlanner) note(format string, args ...any) {
+	c.ap.Notes = append(c.ap.Notes, fmt.Sprintf(format, args...))
+}
+
+// metric names a CloudWatch metric.
+type metric struct{ namespace, name string }
+
+func (c *chainPlanner) planFromFilter(group *inventory.LogGroup, groupIsNew bool) {
+	m, ok := c.planFilter(group, groupIsNew)
+	if !ok {
+		return
+	}
+	c.planAlarm(m, groupIsNew)
+}
+
+// planFilter finds the metric filter the audit accepted on the group or
+// plans rootwatch's own, and returns the metric it feeds.
+func (c *chainPlanner) planFilter(group *inventory.LogGroup, groupIsNew bool) (metric, bool) {
+	if l := c.verdict.link("metric-filter"); !groupIsNew && l.Status == Pass {
+		if f := findFilter(group, l.Resource); f != nil && len(f.Transformations) > 0 {
+			t := f.Transformations[0]
+			return metric{t.MetricNamespace, t.MetricName}, true
+		}
+	}
+	want := &MetricFilterSpec{
+		LogGroup: group.Name, Name: c.o.FilterName, Pattern: cis.RootUsagePattern,
+		MetricName: c.o.MetricName, Namespace: c.o.MetricNamespace, Value: cis.MetricValue,
+	}
+	m := metric{want.Namespace, want.MetricName}
+	for _, f := range group.MetricFilters {
+		if isOurFilter(f, want) {
+			return m, true // already in place, whatever the audit said
+		}
+	}
+	if l := c.verdict.link("metric-filter"); !groupIsNew && l.Status == Unknown {
+		c.ap.Err = fmt.Errorf("metric filters of %s: %s", group.Name, l.Detail)
+		return metric{}, false
+	}
+	step := Step{Kind: KindMetricFilter, Action: Create, Resource: group.Name + "/" + want.Name, After: want,
+		Reason: fmt.Sprintf("no metric filter on %s catches every event the CIS 4.3 pattern catches", group.Name)}
+	for _, f := range group.MetricFilters {
+		if f.Name == want.Name {
+			step.Action, step.Before = Update, filterSpec(group.Name, f)
+			step.Reason = fmt.Sprintf("metric filter %s on %s does not catch every CIS 4.3 event", f.Name, group.Name)
+		}
+	}
+	c.add(step)
+	return m, true
+}
+
+func findFilter(g *inventory.LogGroup, resource string) *inventory.MetricFilter {
+	for i := range g.MetricFilters {
+		f := &g.MetricFilters[i]
+		if f.Name == resource || strings.HasSuffix(resource, "/"+f.Name) || strings.HasSuffix(resource, ":"+f.Name) {
+			return f
+		}
+	}
+	return nil
+}
+
+func isOurFilter(f inventory.MetricFilter, want *MetricFilterSpec) bool {
+	if f.Pattern != want.Pattern || len(f.Transformations) != 1 {
+		return false
+	}
+	t := f.Transformations[0]
+	return t.MetricName == want.MetricName && t.MetricNamespace == want.Namespace && t.MetricValue == want.Value && len(t.Dimensions) == 0
+}
+
+func filterSpec(group string, f inventory.MetricFilter) *MetricFilterSpec {
+	s := &MetricFilterSpec{LogGroup: group, Name: f.Name, Pattern: f.Pattern}
+	if len(f.Transformations) > 0 {
+		t := f.Transformations[0]
+		s.MetricName, s.Namespace, s.Value, s.Default, s.Unit = t.MetricName, t.MetricNamespace, t.MetricValue, t.DefaultValue, t.Unit
+	}
+	return s
+}
+
+// firesOnOneEvent is the alarm shape CIS 4.3 intends: one matching event
+// in one period of at most five minutes raises it.
+func firesOnOneEvent(a inventory.Alarm) bool {
+	if a.MetricMath || len(a.Dimensions) > 0 || a.Period <= 0 || a.Period > cis.AlarmPeriod || a.ExtendedStatistic != "" {
+		return false
+	}
+	need := a.DatapointsToAlarm
+	if need == 0 {
+		need = a.EvaluationPeriods
+	}
+	if need != 1 {
+		return false
+	}
+	switch a.Statistic {
+	case "Sum", "Maximum", "SampleCount":
+	default:
+		return false
+	}
+	switch a.ComparisonOperator {
+	case "GreaterThanOrEqualToThreshold":
+		return a.Threshold > 0 && a.Threshold <= 1
+	case "GreaterThanThreshold":
+		return a.Threshold >= 0 && a.Threshold < 1
+	}
+	return false
+}
+
+func (c *chainPlanner) planAlarm(m metric, chainIsNew bool) {
+	alarms, read := c.acct.AlarmsIn(c.ap.Region)
+	if !read {
+		if e := c.acct.RegionError(c.ap.Region, inventory.ListAlarms); e != nil {
+			c.ap.Err = fmt.Errorf("alarms in %s: %s", c.ap.Region, e.Verdict())
+		} else {
+			c.ap.Err = fmt.Errorf("alarms in %s were not read", c.ap.Region)
+		}
+		return
+	}
+	var onMetric []inventory.Alarm
+	for _, a := range alarms {
+		if a.Namespace == m.namespace && a.MetricName == m.name && firesOnOneEvent(a) {
+			onMetric = append(onMetric, a)
+		}
+	}
+	// An alarm that would work, with a topic action: keep it, switching
+	// its actions back on if they are off.
+	for _, a := range onMetric {
+		topics := snsActions(a.AlarmActions)
+		if len(topics) == 0 {
+			continue
+		}
+		if !a.ActionsEnabled {
+			before := alarmSpec(a)
+			after := *before
+			after.ActionsEnabled = true
+			c.add(Step{Kind: KindAlarm, Action: EnableActions, Resource: a.Name, Before: before, After: &after,
+				Reason: fmt.Sprintf("alarm %s is right but its actions are disabled, so nobody is told", a.Name)})
+		}
+		c.planTopic(topics[0], false)
+		return
+	}
+	// Otherwise rootwatch's own alarm, on a topic chosen below.
+	arn, topicIsNew := c.chooseTopic()
+	want := &AlarmSpec{
+		Name:        c.o.AlarmName,
+		Description: "CIS " + cis.ControlID + ": " + cis.ControlTitle + " (managed by rootwatch)",
+		Namespace:   m.namespace, MetricName: m.name,
+		Statistic: cis.AlarmStatistic, Period: cis.AlarmPeriod, Threshold: cis.AlarmThreshold,
+		Comparison: cis.AlarmComparison, EvaluationPeriods: cis.EvaluationPeriods,
+		TreatMissingData: "notBreaching", ActionsEnabled: true, AlarmActions: []string{arn},
+		Tags: c.o.tags(),
+	}
+	step := Step{Kind: KindAlarm, Action: Create, Resource: want.Name, After: want,
+		Reason: fmt.Sprintf("no alarm on %s/%s raises on a single event with an SNS action", m.namespace, m.name)}
+	if chainIsNew {
+		step.Reason = "the new metric needs an alarm"
+	}
+	for _, a := range alarms {
+		if a.Name == want.Name {
+			step.Action, step.Before = Update, alarmSpec(a)
+			step.Reason = fmt.Sprintf("alarm %s exists but does not raise on a single root event with an SNS action", a.Name)
+			want.Tags = nil // PutMetricAlarm ignores tags on update
+		}
+	}
+	c.add(step)
+	c.planTopic(arn, topicIsNew)
+}
+
+func snsActions(actions []string) []string {
+	var out []string
+	for _, a := range actions {
+		if strings.Contains(a, ":sns:") {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func alarmSpec(a inventory.Alarm) *AlarmSpec {
+	s := &AlarmSpec{
+		Name: a.Name, Namespace: a.Namespace, MetricName: a.MetricName,
+		Statistic: a.Statistic, ExtendedStatistic: a.ExtendedStatistic, Period: a.Period, Unit: a.Unit,
+		Threshold: a.Threshold, Comparison: a.ComparisonOperator, EvaluationPeriods: a.EvaluationPeriods,
+		DatapointsToAlarm: a.DatapointsToAlarm, TreatMissingData: a.TreatMissingData,
+		ActionsEnabled: a.ActionsEnabled, AlarmActions: slices.Clone(a.AlarmActions), OKActions: slices.Clone(a.OKActions),
+	}
+	if len(a.Dimensions) > 0 {
+		s.Dimensions = map[string]string{}
+		for _, d := range a.Dimensions {
+			s.Dimensions[d.Name] = d.Value
+		}
+	}
+	return s
+}
+
+// chooseTopic picks the topic a new alarm notifies: --topic-arn, else an
+// existing topic that already works (CloudWatch may publish, a confirmed
+// subscriber, usable encryption), else rootwatch's own topic, existing or
+// to be created.
+func (c *chainPlanner) chooseTopic() (arn string, isNew bool) {
+	if c.o.TopicARN != "" {
+		return c.o.TopicARN, false
+	}
+	own := topicARN(partitionOf(c.ap.LogGroup), c.ap.Region, c.ap.Account, c.o.TopicName)
+	if t := c.topic(own); t != nil && t.Found {
+		return own, false
+	}
+	var working []string
+	for _, t := range c.acct.Topics {
+		if t.Region == c.ap.Region && t.Found && t.Error == nil && topicWorks(t, c.acct) {
+			working = append(working, t.ARN)
+		}
+	}
+	if len(working) > 0 {
+		slices.Sort(working)
+		c.note("reusing topic %s, which CloudWatch can already publish to and has a confirmed subscriber", working[0])
+		return working[0], false
+	}
+	return own, true
+}
+
+func (c *chainPlanner) topic(arn string) *inventory.Topic {
+	if t := c.acct.Topic(arn); t != nil {
+		return t
+	}
+	return c.facts.topic(arn)
+}
+
+// topicWorks is the audit's topic and subscription links for one topic.
+func topicWorks(t inventory.Topic, acct *inventory.Account) bool {
+	if !policyAllowsCloudWatch(t.Policy, t.ARN) || !keyUsable(t, acct) || t.SubscriptionsError != nil {
+		return false
+	}
+	for _, s := range t.Subscriptions {
+		if !s.Pending() {
+			return true
+		}
+	}
+	return false
+}
+
+// keyUsable: CloudWatch cannot use the AWS-managed SNS key, whose policy
+// nobody can change.
+func keyUsable(t inventory.Topic, acct *inventory.Account) bool {
+	if t.KMSMasterKeyID == "" {
+		return true
+	}
+	if strings.HasSuffix(t.KMSMasterKeyID, "alias/aws/sns") {
+		return false
+	}
+	if k := acct.Key(t.Region, t.KMSMasterKeyID); k != nil && k.Manager == "AWS" {
+		return false
+	}
+	return true
+}
+
+// planTopic makes the topic exist, lets CloudWatch publish to it and
+// subscribes the requested endpoints.
+func (c *chainPlanner) planTopic(arn string, isNew bool) {
+	var subs []inventory.Subscription
+	var t *inventory.Topic
+	if !isNew {
+		t = c.topic(arn)
+		if t == nil {
+			c.ap.Err = fmt.Errorf("topic %s was not read", arn)
+			return
+		}
+		if t.Error != nil {
+			c.ap.Err = fmt.Errorf("topic %s: %s", arn, t.Error.Verdict())
+			return
+		}
+		isNew = !t.Found
+	}
+	if isNew {
+		spec := &TopicSpec{ARN: arn, Name: topicName(arn), Policy: newTopicPolicy(arn, c.ap.Account), Tags: c.o.tags()}
+		reason := "the alarm needs an SNS topic"
+		if t != nil {
+			reason = fmt.Sprintf("the alarm notifies topic %s, which does not exist", arn)
+		}
+		c.add(Step{Kind: KindTopic, Action: Create, Resource: arn, After: spec, Reason: reason})
+	} else {
+		if !keyUsable(*t, c.acct) {
+			c.ap.Prerequisites = append(c.ap.Prerequisites, Prerequisite{
+				Problem: fmt.Sprintf("topic %s is encrypted with the AWS-managed key alias/aws/sns, which CloudWatch cannot use: alarms would never reach it", arn),
+				Commands: []string{
+					"# create a customer-managed key whose policy lets cloudwatch.amazonaws.com use kms:Decrypt and kms:GenerateDataKey*, then:",
+					fmt.Sprintf("aws sns set-topic-attributes --region %s --topic-arn %s --attribute-name KmsMasterKeyId --attribute-value KEY_ARN", c.ap.Region, arn),
+				},
+			})
+		}
+		tl := c.verdict.link("topic")
+		auditDisagrees := tl.Status == Fail && tl.Resource == arn && !hasRootwatchStatement(t.Policy)
+		if !policyAllowsCloudWatch(t.Policy, arn) || auditDisagrees {
+			merged, err := MergeTopicPolicy(t.Policy, arn, c.ap.Account)
+			if err != nil {
+				c.ap.Err = err
+				return
+			}
+			c.add(Step{Kind: KindTopicPolicy, Action: Update, Resource: arn,
+				Before: &TopicPolicySpec{TopicARN: arn, Policy: t.Policy}, After: &TopicPolicySpec{TopicARN: arn, Policy: merged},
+				Reason: fmt.Sprintf("the policy of topic %s does not let CloudWatch publish to it", topicName(arn))})
+		}
+		if t.SubscriptionsError != nil {
+			c.ap.Err = fmt.Errorf("subscriptions of %s: %s", arn, t.SubscriptionsError.Verdict())
+			return
+		}
+		subs = t.Subscriptions
+	}
+	c.planSubscriptions(arn, subs)
+}
+
+func (c *chainPlanner) planSubscriptions(arn string, subs []inventory.Subscription) {
+	confirmed := 0
+	for _, s := range subs {
+		if !s.Pending() {
+			confirmed++
+		}
+	}
+	for _, e := range c.o.Endpoints {
+		if existing, ok := findSubscription(subs, e); ok {
+			if existing.Pending() {
+				c.note("%s is subscribed to %s but has not confirmed yet", displayEndpoint(e.Protocol, e.Endpoint), topicName(arn))
+			}
+			continue
+		}
+		step := Step{Kind: KindSubscription, Action: Create, Resource: arn + " " + e.Protocol + ":" + displayEndpoint(e.Protocol, e.Endpoint),
+			After:  &SubscriptionSpec{TopicARN: arn, Protocol: e.Protocol, Endpoint: displayEndpoint(e.Protocol, e.Endpoint)},
+			Reason: "requested with --email/--subscribe", endpoint: e.Endpoint}
+		if e.needsConfirmation() {
+			step.Note = "the recipient must confirm it before alerts are delivered"
+		} else {
+			confirmed++
+		}
+		c.add(step)
+	}
+	if confirmed == 0 && !c.hasPendingRequest(subs) {
+		c.note("nobody has confirmed a subscription to %s: re-run with --email ADDRESS or --subscribe PROTOCOL:ENDPOINT", topicName(arn))
+	}
+}
+
+func (c *chainPlanner) hasPendingRequest(subs []inventory.Subscription) bool {
+	for _, s := range c.ap.Steps {
+		if s.Kind == KindSubscription {
+			return true
+		}
+	}
+	for _, s := range subs {
+		if s.Pending() {
+			return true
+		}
+	}
+	return false
+}
+
+func findSubscription(subs []inventory.Subscription, e Endpoint) (inventory.Subscription, bool) {
+	for _, s := range subs {
+		if s.Protocol == e.Protocol && strings.EqualFold(s.Endpoint, e.Endpoint) {
+			return s, true
+		}
+	}
+	return inventory.Subscription{}, false
+}

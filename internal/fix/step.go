@@ -1,0 +1,199 @@
+package fix
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Kind is a type of resource fix manages.
+type Kind string
+
+// Resource kinds, as journaled.
+const (
+	KindMetricFilter  Kind = "metric-filter"
+	KindAlarm         Kind = "alarm"
+	KindTopic         Kind = "topic"
+	KindTopicPolicy   Kind = "topic-policy"
+	KindSubscription  Kind = "subscription"
+	KindLogGroup      Kind = "log-group"
+	KindRole          Kind = "iam-role"
+	KindTrailDelivery Kind = "trail-delivery"
+)
+
+// Action is what a step does.
+type Action string
+
+// Actions. Create and Update are fix's; the rest are backout's.
+const (
+	Create         Action = "create"
+	Update         Action = "update"
+	Delete         Action = "delete"
+	Restore        Action = "restore"
+	DisableActions Action = "disable-actions"
+	EnableActions  Action = "enable-actions"
+)
+
+// Symbol is the plan's one-character marker for the action.
+func (a Action) Symbol() string {
+	switch a {
+	case Create:
+		return "+"
+	case Delete:
+		return "-"
+	default:
+		return "~"
+	}
+}
+
+// Step is one change to one resource. Before is nil when the resource does
+// not exist yet; After is nil when the step deletes it. Both are one of the
+// spec types below, matching Kind.
+type Step struct {
+	Kind     Kind
+	Action   Action
+	Account  string
+	Region   string
+	Resource string // identity: an ARN, or "LOG_GROUP/FILTER" for a metric filter
+	Before   any
+	After    any
+	// Reason says why the step is needed, in the plan.
+	Reason string
+	// Note is extra information for the reader (confirmation needed, data
+	// that will be deleted).
+	Note string
+	// Undoes is the journal reference of the change a backout step reverses.
+	Undoes string
+
+	// endpoint is a subscription's real endpoint, which After shows
+	// redacted (http(s) URLs carry tokens) and the journal never stores.
+	endpoint string
+}
+
+// MetricFilterSpec is a metric filter with a single transformation.
+type MetricFilterSpec struct {
+	LogGroup   string  `json:"log_group"`
+	Name       string  `json:"name"`
+	Pattern    string  `json:"pattern"`
+	MetricName string  `json:"metric_name"`
+	Namespace  string  `json:"namespace"`
+	Value      string  `json:"value"`
+	Default    *float64 `json:"default_value,omitempty"`
+	Unit       string  `json:"unit,omitempty"`
+}
+
+// AlarmSpec is a single-metric alarm, with every field PutMetricAlarm needs
+// to recreate it as it was.
+type AlarmSpec struct {
+	Name              string            `json:"name"`
+	Description       string            `json:"description,omitempty"`
+	Namespace         string            `json:"namespace"`
+	MetricName        string            `json:"metric_name"`
+	Dimensions        map[string]string `json:"dimensions,omitempty"`
+	Statistic         string            `json:"statistic,omitempty"`
+	ExtendedStatistic string            `json:"extended_statistic,omitempty"`
+	Period            int32             `json:"period"`
+	Unit              string            `json:"unit,omitempty"`
+	Threshold         float64           `json:"threshold"`
+	Comparison        string            `json:"comparison"`
+	EvaluationPeriods int32             `json:"evaluation_periods"`
+	DatapointsToAlarm int32             `json:"datapoints_to_alarm,omitempty"`
+	TreatMissingData  string            `json:"treat_missing_data,omitempty"`
+	ActionsEnabled    bool              `json:"actions_enabled"`
+	AlarmActions      []string          `json:"alarm_actions,omitempty"`
+	OKActions         []string          `json:"ok_actions,omitempty"`
+	Tags              map[string]string `json:"tags,omitempty"`
+}
+
+// TopicSpec is an SNS topic.
+type TopicSpec struct {
+	ARN    string            `json:"arn"`
+	Name   string            `json:"name"`
+	Policy string            `json:"policy,omitempty"`
+	Tags   map[string]string `json:"tags,omitempty"`
+}
+
+// TopicPolicySpec is a topic's access policy.
+type TopicPolicySpec struct {
+	TopicARN string `json:"topic_arn"`
+	Policy   string `json:"policy"`
+}
+
+// SubscriptionSpec is a subscription. Endpoint is shown redacted for
+// http(s) (webhook URLs carry tokens) and is never needed to undo: the
+// subscription ARN is.
+type SubscriptionSpec struct {
+	TopicARN string `json:"topic_arn"`
+	Protocol string `json:"protocol"`
+	Endpoint string `json:"endpoint"`
+	ARN      string `json:"arn,omitempty"`
+}
+
+// LogGroupSpec is a CloudWatch Logs group.
+type LogGroupSpec struct {
+	Name string            `json:"name"`
+	ARN  string            `json:"arn"`
+	Tags map[string]string `json:"tags,omitempty"`
+}
+
+// RoleSpec is the IAM role CloudTrail assumes to deliver to CloudWatch
+// Logs, with its one inline policy.
+type RoleSpec struct {
+	Name        string            `json:"name"`
+	ARN         string            `json:"arn"`
+	TrustPolicy string            `json:"trust_policy"`
+	PolicyName  string            `json:"policy_name"`
+	Policy      string            `json:"policy"`
+	Tags        map[string]string `json:"tags,omitempty"`
+}
+
+// TrailDeliverySpec is a trail's CloudWatch Logs settings.
+type TrailDeliverySpec struct {
+	TrailARN    string `json:"trail_arn"`
+	LogGroupARN string `json:"log_group_arn,omitempty"`
+	RoleARN     string `json:"role_arn,omitempty"`
+}
+
+// encodeSpec is how specs are journaled.
+func encodeSpec(v any) string {
+	if v == nil {
+		return ""
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Specs hold strings, numbers and maps only.
+		panic(fmt.Sprintf("fix: encode %T: %v", v, err))
+	}
+	return string(b)
+}
+
+// decodeSpec reads a journaled spec back as the type its kind uses.
+func decodeSpec(k Kind, s string) (any, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var v any
+	switch k {
+	case KindMetricFilter:
+		v = &MetricFilterSpec{}
+	case KindAlarm:
+		v = &AlarmSpec{}
+	case KindTopic:
+		v = &TopicSpec{}
+	case KindTopicPolicy:
+		v = &TopicPolicySpec{}
+	case KindSubscription:
+		v = &SubscriptionSpec{}
+	case KindLogGroup:
+		v = &LogGroupSpec{}
+	case KindRole:
+		v = &RoleSpec{}
+	case KindTrailDelivery:
+		v = &TrailDeliverySpec{}
+	default:
+		return nil, fmt.Errorf("journal holds an unknown resource kind %q", k)
+	}
+	if err := json.Unmarshal([]byte(s), v); err != nil {
+		return nil, fmt.Errorf("journal entry for %s is not valid: %w", k, err)
+	}
+	return v, nil
+}
