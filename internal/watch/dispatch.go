@@ -1,0 +1,137 @@
+package watch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/rootwatch/rootwatch/internal/notify"
+	"github.com/rootwatch/rootwatch/internal/store"
+)
+
+// dispatcher drains the outbox: claim due rows under a lease, deliver them
+// in parallel, record the outcome. It is the only writer of delivery
+// outcomes, so an alert is marked sent only after its receiver said yes.
+type dispatcher struct {
+	store       *store.Store
+	notifiers   map[string]notify.Notifier
+	owner       string
+	lease       time.Duration
+	timeout     time.Duration
+	backoff     store.Backoff
+	parallel    int
+	idle        time.Duration // longest sleep between outbox polls
+	now         func() time.Time
+	m           *metrics
+	log         *slog.Logger
+	wakeCh      chan struct{}
+	lastFailure sync.Map // notifier → error text, for /readyz detail
+}
+
+func (d *dispatcher) wake() {
+	select {
+	case d.wakeCh <- struct{}{}:
+	default:
+	}
+}
+
+// run delivers until ctx is cancelled. Deliveries in flight when it is
+// cancelled finish (bounded by the notifier timeout) so their outcome is
+// recorded instead of being sent again after the lease.
+func (d *dispatcher) run(ctx context.Context) {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-d.wakeCh:
+		case <-timer.C:
+		}
+		if err := d.drain(ctx); err != nil && ctx.Err() == nil {
+			d.log.Error("outbox", "error", err)
+		}
+		wait := d.idle
+		if next, ok, err := d.store.NextDue(ctx); err == nil && ok {
+			if w := next.Sub(d.now()); w < wait {
+				wait = max(w, time.Millisecond)
+			}
+		}
+		if !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
+			}
+		}
+		timer.Reset(wait)
+	}
+}
+
+// drain delivers every due row.
+func (d *dispatcher) drain(ctx context.Context) error {
+	for ctx.Err() == nil {
+		items, err := d.store.Claim(ctx, d.owner, d.now(), d.lease, d.parallel*4)
+		if err != nil {
+			return err
+		}
+		if len(items) == 0 {
+			return nil
+		}
+		sem := make(chan struct{}, d.parallel)
+		var wg sync.WaitGroup
+		for _, it := range items {
+			sem <- struct{}{}
+			wg.Add(1)
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				d.deliver(context.WithoutCancel(ctx), it)
+			}()
+		}
+		wg.Wait()
+	}
+	return nil
+}
+
+func (d *dispatcher) deliver(ctx context.Context, it store.OutboxItem) {
+	n, ok := d.notifiers[it.Notifier]
+	var err error
+	if !ok {
+		err = notify.Permanent(fmt.Errorf("notifier %q is not configured any more", it.Notifier))
+	} else {
+		cctx, cancel := context.WithTimeout(ctx, d.timeout)
+		err = n.Notify(cctx, it.Alert)
+		cancel()
+	}
+	now := d.now()
+	log := d.log.With("alert", it.AlertID, "notifier", it.Notifier, "attempt", it.Attempts+1)
+	if err == nil {
+		if merr := d.store.MarkSent(ctx, it, now); merr != nil {
+			// Delivered but not recorded: it goes out again after the
+			// lease (the at-least-once window); receivers dedup by ID.
+			log.Error("alert delivered but not recorded as sent", "error", merr)
+			return
+		}
+		d.m.alertsSent.WithLabelValues(it.Notifier).Inc()
+		d.m.deliveryDelay.Observe(now.Sub(it.Alert.Created).Seconds())
+		d.lastFailure.Delete(it.Notifier)
+		log.Info("alert delivered")
+		return
+	}
+	d.m.alertsFailed.WithLabelValues(it.Notifier).Inc()
+	d.lastFailure.Store(it.Notifier, err.Error())
+	dead, merr := d.store.MarkFailed(ctx, it, now, err, notify.Retryable(err), d.backoff)
+	switch {
+	case merr != nil && errors.Is(merr, store.ErrLeaseLost):
+		log.Warn("alert delivery failed; lease already lost", "error", err)
+	case merr != nil:
+		log.Error("alert delivery failed and could not be rescheduled", "error", err, "store_error", merr)
+	case dead:
+		d.m.alertsDead.WithLabelValues(it.Notifier).Inc()
+		log.Error("alert delivery failed; moved to dead letter (rootwatch alerts retry)", "error", err)
+	default:
+		log.Warn("alert delivery failed; will retry", "error", err)
+	}
+}
