@@ -54,10 +54,10 @@ type patternExplainOptions struct {
 func NewCmdPatternExplain(f *Factory, runF func(context.Context, *patternExplainOptions) error) *cobra.Command {
 	opts := &patternExplainOptions{}
 	cmd := &cobra.Command{
-		Use:   "explain PATTERN",
-		Short: "Print a filter pattern's canonical form and what it matches, in plain English",
+		Use:     "explain PATTERN",
+		Short:   "Print a filter pattern's canonical form and what it matches, in plain English",
 		Example: `  rootwatch pattern explain '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }'`,
-		Args: usageArgs(cobra.ExactArgs(1)),
+		Args:    usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Out = f.Out
 			opts.Pattern = args[0]
