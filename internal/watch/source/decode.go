@@ -8,24 +8,47 @@ import (
 	"github.com/rootwatch/rootwatch/internal/cloudtrail"
 )
 
-// records iterates a payload of any CloudTrail shape (S3 log file, JSON
-// Lines, EventBridge event, CloudWatch Logs subscription payload), gzip or
-// not, with scan's decoder.
-// A bad element inside otherwise good input (one broken line of a JSON
-// Lines file) is logged with its offset and decoding goes on; an input that
-// cannot be read at all fails the batch.
-func records(r io.Reader, name string, log *slog.Logger) func(fn func(raw []byte) error) error {
+// decodeFunc decodes a payload of any CloudTrail shape scan reads (S3 log
+// file, JSON array, JSON Lines, EventBridge event, CloudWatch Logs
+// subscription payload, S3/SNS/SQS notification), gzip or not.
+//
+// Elements that are not CloudTrail (one broken line, an unknown envelope)
+// are logged with their offset and decoding goes on, so nothing around
+// them is lost; the first of them is then returned as the batch's error,
+// which the pipeline treats as bad input: what was read is recorded, and
+// the source counts the input as poison (leaves the SQS message for the
+// dead-letter queue, answers 400, logs the file).
+func decodeFunc(r io.Reader, name string, log *slog.Logger, object func(cloudtrail.ObjectRef, func([]byte) error) error) func(fn func(raw []byte) error) error {
 	return func(fn func(raw []byte) error) error {
-		_, err := cloudtrail.DecodeStream(r, name, cloudtrail.Options{}, cloudtrail.Handler{
+		var first *cloudtrail.DecodeError
+		h := cloudtrail.Handler{
 			Record: func(raw []byte, _ int64) error { return fn(raw) },
 			Problem: func(e *cloudtrail.DecodeError) {
-				log.Warn("skipped bad CloudTrail element", "input", name, "offset", e.Offset, "error", e.Error())
+				log.Warn("skipped input that is not CloudTrail", "input", name, "offset", e.Offset, "error", e.Error())
+				if first == nil {
+					first = e
+				}
 			},
-		})
-		return err
+		}
+		if object != nil {
+			h.Object = func(o cloudtrail.ObjectRef) error { return object(o, fn) }
+		}
+		if _, err := cloudtrail.DecodeStream(r, name, cloudtrail.Options{}, h); err != nil {
+			return err
+		}
+		if first != nil {
+			return first
+		}
+		return nil
 	}
+}
+
+func records(r io.Reader, name string, log *slog.Logger) func(fn func(raw []byte) error) error {
+	return decodeFunc(r, name, log, nil)
 }
 
 func recordsOf(b []byte, name string, log *slog.Logger) func(fn func(raw []byte) error) error {
 	return func(fn func(raw []byte) error) error { return records(bytes.NewReader(b), name, log)(fn) }
 }
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
