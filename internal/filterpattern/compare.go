@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Relation says how the sets of events two patterns match relate.
@@ -183,24 +184,21 @@ func (c *comparer) compareJSON() (Comparison, error) {
 	}
 	// Realistic CloudTrail records are a second, independent check, and a
 	// source of examples when the search could not finish.
-	for _, ev := range chk.fixtureHits(true) {
-		if onlyA == nil {
-			if proven {
-				return Comparison{}, disagreement(ev, "the search found no event only the first pattern matches")
-			}
-			onlyA = ev
-		}
-	}
-	for _, ev := range chk.fixtureHits(false) {
-		if onlyB == nil {
-			if proven {
-				return Comparison{}, disagreement(ev, "the search found no event only the second pattern matches")
-			}
-			onlyB = ev
-		}
-	}
-	if err := chk.err; err != nil {
+	fixA, fixB, err := chk.fixtureHits()
+	if err != nil {
 		return Comparison{}, err
+	}
+	if fixA != nil && onlyA == nil {
+		if proven {
+			return Comparison{}, disagreement(fixA, "the search found no event only the first pattern matches")
+		}
+		onlyA = fixA
+	}
+	if fixB != nil && onlyB == nil {
+		if proven {
+			return Comparison{}, disagreement(fixB, "the search found no event only the second pattern matches")
+		}
+		onlyB = fixB
 	}
 	return finish(onlyA, onlyB, proven, note), nil
 }
@@ -209,9 +207,14 @@ func disagreement(event []byte, what string) error {
 	return fmt.Errorf("compare: internal disagreement between the normal form and the matcher on event %s: %s", event, what)
 }
 
-// searchBudget bounds the nodes of one search; the CIS patterns need a few
-// thousand.
-const searchBudget = 2_000_000
+// searchBudget bounds the work of one search, counted in condition
+// evaluations; the CIS patterns need a few thousand. At the limit the answer
+// becomes an unproven Different instead of a long wait.
+const searchBudget = 20_000_000
+
+// maxConfirmClauses bounds how many clauses of each pattern get their own
+// confirmation events.
+const maxConfirmClauses = 64
 
 // space is the set of selectors of two patterns with their witness values.
 type space struct {
@@ -326,10 +329,16 @@ func (sp *space) search(ts []target, budget int) (assign []int, found, complete 
 	for i := range assign {
 		assign[i] = -1
 	}
+	cost := 1
+	for _, t := range ts {
+		for _, cl := range t.d {
+			cost += len(cl)
+		}
+	}
 	nodes := 0
 	var rec func(i int) bool
 	rec = func(i int) bool {
-		nodes++
+		nodes += cost
 		if nodes > budget {
 			return false
 		}
@@ -419,7 +428,6 @@ type jsonChecker struct {
 	da, db nfDNF
 	ca, cb cdnf
 	strict bool // the decision claims to be exact: any disagreement is an error
-	err    error
 }
 
 // check evaluates one assignment three ways; ok reports agreement.
@@ -461,7 +469,7 @@ func (k *jsonChecker) example(assign []int, onlyA bool) ([]byte, error) {
 // condition fails.
 func (k *jsonChecker) confirm() error {
 	for _, d := range []cdnf{k.ca, k.cb} {
-		for _, cl := range d {
+		for _, cl := range d[:min(len(d), maxConfirmClauses)] {
 			var ts [][]target
 			ts = append(ts, []target{{cdnf{cl}, true}})
 			for j := range cl {
@@ -482,22 +490,39 @@ func (k *jsonChecker) confirm() error {
 	return nil
 }
 
-// fixtureHits returns the realistic CloudTrail records that only the first
-// (first=true) or only the second pattern matches, checking along the way
-// that the normal-form evaluator agrees with the matcher on each.
-func (k *jsonChecker) fixtureHits(first bool) [][]byte {
-	var out [][]byte
-	for _, ev := range cloudTrailFixtures {
+// fixtureHits returns the first realistic CloudTrail record only the first
+// pattern matches and the first only the second matches, checking along the
+// way that the normal-form evaluator agrees with the matcher on each.
+func (k *jsonChecker) fixtureHits() (onlyA, onlyB []byte, err error) {
+	for i, doc := range decodedFixtures() {
+		ev := cloudTrailFixtures[i]
 		realA, realB := k.c.ma.Match(ev), k.c.mb.Match(ev)
-		if k.strict && k.err == nil && (realA != evalDNFOnEvent(k.da, ev) || realB != evalDNFOnEvent(k.db, ev)) {
-			k.err = disagreement(ev, "the event evaluator and the matcher disagree on a CloudTrail record")
+		if k.strict && (realA != evalDNFOnDoc(k.da, doc) || realB != evalDNFOnDoc(k.db, doc)) {
+			return nil, nil, disagreement(ev, "the event evaluator and the matcher disagree on a CloudTrail record")
 		}
-		if first && realA && !realB || !first && realB && !realA {
-			out = append(out, ev)
+		if realA && !realB && onlyA == nil {
+			onlyA = ev
+		}
+		if realB && !realA && onlyB == nil {
+			onlyB = ev
 		}
 	}
-	return out
+	return onlyA, onlyB, nil
 }
+
+// decodedFixtures decodes cloudTrailFixtures once; the result is never
+// modified.
+var decodedFixtures = sync.OnceValue(func() []any {
+	out := make([]any, len(cloudTrailFixtures))
+	for i, ev := range cloudTrailFixtures {
+		doc, ok := decodeEvent(ev)
+		if !ok {
+			panic(fmt.Sprintf("filterpattern: CloudTrail fixture %d is not a JSON object", i))
+		}
+		out[i] = doc
+	}
+	return out
+})
 
 // cloudTrailFixtures are small but real-shaped CloudTrail records: the cases
 // every CIS 4.3 discussion turns on.
@@ -692,7 +717,7 @@ func candidateEvents(p *Pattern) ([][]byte, error) {
 		}
 		cd := sp.compile(d)
 		var out [][]byte
-		for _, cl := range cd {
+		for _, cl := range cd[:min(len(cd), maxConfirmClauses)] {
 			ts := [][]target{{{cdnf{cl}, true}}}
 			for j := range cl {
 				ts = append(ts, []target{{cdnf{{cl[j]}}, false}})

@@ -1,10 +1,12 @@
 package filterpattern
 
 import (
+	"encoding/binary"
 	"fmt"
 	"regexp/syntax"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -82,9 +84,9 @@ func (p strPred) supported() bool {
 // closure follows the empty transitions from pcs. atStart/atEnd tell which
 // text-boundary assertions hold at this position.
 func (p strPred) closure(pcs []uint32, atStart, atEnd bool) []uint32 {
-	seen := make(map[uint32]bool, len(pcs)*2)
+	seen := make([]bool, len(p.prog.Inst))
 	var out []uint32
-	stack := slices.Clone(pcs)
+	stack := append(make([]uint32, 0, 2*len(pcs)+4), pcs...)
 	for len(stack) > 0 {
 		pc := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -158,23 +160,32 @@ func (p strPred) matchString(s string) bool {
 }
 
 // alphabet returns one representative rune for every class of runes that no
-// predicate tells apart, preferring printable ASCII so witnesses stay readable.
-func alphabet(preds []strPred) []rune {
+// predicate tells apart, preferring printable ASCII so witnesses stay
+// readable, and a function giving the index in reps of the class of any
+// rune (-1 when the class has no usable representative).
+func alphabet(preds []strPred) (reps []rune, classOf func(rune) int) {
 	cuts := map[rune]bool{0: true, '\n': true, '\n' + 1: true, utf8.MaxRune + 1: true}
+	cut := func(lo, hi rune, fold bool) {
+		cuts[lo], cuts[hi+1] = true, true
+		if fold && lo == hi {
+			// A case-folded rune also stands for its other cases.
+			for f := unicode.SimpleFold(lo); f != lo; f = unicode.SimpleFold(f) {
+				cuts[f], cuts[f+1] = true, true
+			}
+		}
+	}
 	for _, p := range preds {
 		for _, in := range p.prog.Inst {
+			fold := syntax.Flags(in.Arg)&syntax.FoldCase != 0
 			switch in.Op {
 			case syntax.InstRune1:
-				cuts[in.Rune[0]] = true
-				cuts[in.Rune[0]+1] = true
+				cut(in.Rune[0], in.Rune[0], false)
 			case syntax.InstRune:
-				for i := 0; i+1 < len(in.Rune); i += 2 {
-					cuts[in.Rune[i]] = true
-					cuts[in.Rune[i+1]+1] = true
-				}
 				if len(in.Rune) == 1 {
-					cuts[in.Rune[0]] = true
-					cuts[in.Rune[0]+1] = true
+					cut(in.Rune[0], in.Rune[0], fold)
+				}
+				for i := 0; i+1 < len(in.Rune); i += 2 {
+					cut(in.Rune[i], in.Rune[i+1], false)
 				}
 			}
 		}
@@ -184,16 +195,37 @@ func alphabet(preds []strPred) []rune {
 		points = append(points, r)
 	}
 	slices.Sort(points)
-	var reps []rune
+	type rep struct {
+		r        rune
+		interval int
+	}
+	var rs []rep
 	for i := 0; i+1 < len(points); i++ {
-		lo, hi := points[i], points[i+1] // [lo, hi)
-		if r, ok := niceRune(lo, hi); ok {
-			reps = append(reps, r)
+		if r, ok := niceRune(points[i], points[i+1]); ok { // [lo, hi)
+			rs = append(rs, rep{r, i})
 		}
 	}
 	// The walk tries runes in this order, so readable witnesses win.
-	slices.SortStableFunc(reps, func(a, b rune) int { return runeRank(a) - runeRank(b) })
-	return reps
+	slices.SortStableFunc(rs, func(a, b rep) int { return runeRank(a.r) - runeRank(b.r) })
+	byInterval := make([]int, len(points))
+	for i := range byInterval {
+		byInterval[i] = -1
+	}
+	for i, x := range rs {
+		reps = append(reps, x.r)
+		byInterval[x.interval] = i
+	}
+	classOf = func(r rune) int {
+		i, found := slices.BinarySearch(points, r)
+		if !found {
+			i--
+		}
+		if i < 0 || i >= len(points)-1 {
+			return -1
+		}
+		return byInterval[i]
+	}
+	return reps, classOf
 }
 
 func runeRank(r rune) int {
@@ -274,38 +306,50 @@ func cells(preds []strPred, seeds []string, nonEmpty bool) (out []cell, complete
 			out = append(out, cell{vec: vec, witness: w})
 		}
 	}
+	sigma, classOf := alphabet(preds)
+	dfas := make([]*lazyDFA, len(preds))
+	for i, p := range preds {
+		dfas[i] = newLazyDFA(p, len(sigma))
+	}
 	for _, s := range seeds {
 		vec := make([]bool, len(preds))
+		ids := make([]int32, len(preds))
+		ok := true
+		for _, r := range s {
+			ri := classOf(r)
+			if ri < 0 {
+				ok = false
+				break
+			}
+			for i, d := range dfas {
+				ids[i] = d.step(ids[i], ri, sigma[ri])
+			}
+		}
 		for i, p := range preds {
-			vec[i] = p.matchString(s)
+			if ok {
+				vec[i] = dfas[i].accept[ids[i]]
+			} else {
+				vec[i] = p.matchString(s)
+			}
 		}
 		add(vec, s)
 	}
 	total := 1 << min(len(preds), 30)
 	type state struct {
-		start bool
-		sets  [][]uint32
-		text  string
+		ids  []int32
+		text string
 	}
-	key := func(s state) string {
-		var b strings.Builder
-		if s.start {
-			b.WriteByte('^')
+	var kb []byte
+	key := func(ids []int32) []byte {
+		kb = kb[:0]
+		for _, id := range ids {
+			kb = binary.AppendUvarint(kb, uint64(id))
 		}
-		for _, set := range s.sets {
-			for _, pc := range set {
-				fmt.Fprintf(&b, "%d,", pc)
-			}
-			b.WriteByte('|')
-		}
-		return b.String()
+		return kb
 	}
-	init := state{start: true, sets: make([][]uint32, len(preds))}
-	for i, p := range preds {
-		init.sets[i] = []uint32{uint32(p.prog.Start)}
-	}
-	sigma := alphabet(preds)
-	seen := map[string]bool{key(init): true}
+	init := state{ids: make([]int32, len(preds))} // state 0 of every DFA is its start
+	seen := map[string]bool{string(key(init.ids)): true}
+	scratch := make([]int32, len(preds))
 	queue := []state{init}
 	for len(queue) > 0 {
 		if len(found) == total {
@@ -317,23 +361,72 @@ func cells(preds []strPred, seeds []string, nonEmpty bool) (out []cell, complete
 		s := queue[0]
 		queue = queue[1:]
 		vec := make([]bool, len(preds))
-		closed := make([][]uint32, len(preds))
-		for i, p := range preds {
-			vec[i] = p.accepts(s.sets[i], s.start)
-			closed[i] = p.closure(s.sets[i], s.start, false)
+		for i, d := range dfas {
+			vec[i] = d.accept[s.ids[i]]
 		}
 		add(vec, s.text)
-		for _, r := range sigma {
-			n := state{sets: make([][]uint32, len(preds)), text: s.text + string(r)}
-			for i, p := range preds {
-				n.sets[i] = p.step(closed[i], r)
+		for ri, r := range sigma {
+			for i, d := range dfas {
+				scratch[i] = d.step(s.ids[i], ri, r)
 			}
-			k := key(n)
-			if !seen[k] {
-				seen[k] = true
-				queue = append(queue, n)
+			if k := key(scratch); !seen[string(k)] {
+				seen[string(k)] = true
+				queue = append(queue, state{ids: slices.Clone(scratch), text: s.text + string(r)})
 			}
 		}
 	}
 	return out, complete
+}
+
+// lazyDFA is the subset construction of one predicate, built on demand as
+// the product walk reaches its states.
+type lazyDFA struct {
+	p      strPred
+	nsigma int
+	ids    map[string]int32
+	closed [][]uint32 // per state: the NFA positions after empty moves
+	accept []bool
+	next   [][]int32 // per state and alphabet index; -1 until computed
+}
+
+func newLazyDFA(p strPred, nsigma int) *lazyDFA {
+	d := &lazyDFA{p: p, nsigma: nsigma, ids: map[string]int32{}}
+	d.intern([]uint32{uint32(p.prog.Start)}, true)
+	return d
+}
+
+// intern returns the id of the state "NFA positions pcs, at the start of the
+// text or not".
+func (d *lazyDFA) intern(pcs []uint32, atStart bool) int32 {
+	closed := d.p.closure(pcs, atStart, false)
+	var kb []byte
+	if atStart {
+		kb = append(kb, '^')
+	}
+	for _, pc := range pcs {
+		kb = binary.AppendUvarint(kb, uint64(pc))
+	}
+	k := string(kb)
+	if id, ok := d.ids[k]; ok {
+		return id
+	}
+	id := int32(len(d.closed))
+	d.ids[k] = id
+	d.closed = append(d.closed, closed)
+	d.accept = append(d.accept, d.p.accepts(pcs, atStart))
+	nx := make([]int32, d.nsigma)
+	for i := range nx {
+		nx[i] = -1
+	}
+	d.next = append(d.next, nx)
+	return id
+}
+
+func (d *lazyDFA) step(id int32, ri int, r rune) int32 {
+	if n := d.next[id][ri]; n >= 0 {
+		return n
+	}
+	n := d.intern(d.p.step(d.closed[id], r), false)
+	d.next[id][ri] = n
+	return n
 }

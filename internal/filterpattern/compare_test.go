@@ -2,7 +2,9 @@ package filterpattern
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -401,4 +403,137 @@ func BenchmarkCompareCIS43(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestCompareRandomAgainstMatcher checks Compare's proofs against the real
+// matcher on events built independently of Compare's own generator: random
+// patterns over overlapping selectors ($.c and $.c.d, $.e[0] and $.e[1]),
+// and random events with values Compare never proposes (other spellings of
+// numbers, longer strings). A proven containment that one event breaks is a
+// soundness bug.
+func TestCompareRandomAgainstMatcher(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 3))
+	events := randomEvents(rng, 400)
+	tally := map[string]int{}
+	for i := 0; i < 300; i++ {
+		a, b := randomPattern(rng), randomPattern(rng)
+		if rng.IntN(4) == 0 {
+			b = "{ (" + a[1:len(a)-1] + ") " + []string{"&&", "||"}[rng.IntN(2)] + " " + randomExpr(rng, 1) + " }"
+		}
+		if _, err := Parse(a); err != nil {
+			continue
+		}
+		if _, err := Parse(b); err != nil {
+			continue
+		}
+		got, err := Compare(a, b)
+		if err != nil {
+			t.Errorf("Compare(%s, %s): %v", a, b, err)
+			continue
+		}
+		where := fmt.Sprintf("Compare(%s, %s)", a, b)
+		checkComparison(t, where, a, b, got)
+		tally[fmt.Sprintf("%v proven=%v", got.Relation, got.Proven)]++
+		if !got.Proven {
+			continue
+		}
+		ma, mb := MustCompile(a), MustCompile(b)
+		for _, ev := range events {
+			inA, inB := ma.Match(ev), mb.Match(ev)
+			if inA && !inB && got.OnlyA == nil || inB && !inA && got.OnlyB == nil {
+				t.Errorf("%s = %v (proven), but the matcher gives first=%v second=%v on %s", where, got.Relation, inA, inB, ev)
+				break
+			}
+		}
+	}
+	t.Logf("verdicts: %v", tally)
+	// The test is only worth something if most answers are proofs and every
+	// relation occurs.
+	for _, r := range []Relation{Equivalent, Broader, Narrower, Different} {
+		if tally[r.String()+" proven=true"] < 5 {
+			t.Errorf("only %d proven %v verdicts: %v", tally[r.String()+" proven=true"], r, tally)
+		}
+	}
+}
+
+var randomSelectors = []string{"$.a", "$.b", "$.c", "$.c.d", "$.e[0]", "$.e[1]"}
+
+func randomPattern(rng *rand.Rand) string { return "{ " + randomExpr(rng, 2) + " }" }
+
+func randomExpr(rng *rand.Rand, depth int) string {
+	if depth == 0 || rng.IntN(3) == 0 {
+		return randomCond(rng)
+	}
+	op := []string{"&&", "||"}[rng.IntN(2)]
+	return "(" + randomExpr(rng, depth-1) + " " + op + " " + randomExpr(rng, depth-1) + ")"
+}
+
+func randomCond(rng *rand.Rand) string {
+	sel := randomSelectors[rng.IntN(len(randomSelectors))]
+	switch rng.IntN(10) {
+	case 0:
+		return sel + " NOT EXISTS"
+	case 1:
+		return sel + " IS NULL"
+	case 2:
+		return sel + []string{" IS TRUE", " IS FALSE"}[rng.IntN(2)]
+	case 3, 4:
+		ops := []string{"=", "!=", "<", "<=", ">", ">="}
+		return sel + " " + ops[rng.IntN(len(ops))] + " " + []string{"1", "2.5", "10", "1e1"}[rng.IntN(4)]
+	case 5:
+		return sel + " " + []string{"=", "!="}[rng.IntN(2)] + " " + []string{"%^x%", "%y$%"}[rng.IntN(2)]
+	}
+	vals := []string{`"x"`, `"xy"`, `"x*"`, `"*y"`, `"*"`, `"1"`, `"1*"`, `x`}
+	return sel + " " + []string{"=", "!="}[rng.IntN(2)] + " " + vals[rng.IntN(len(vals))]
+}
+
+// randomEvents builds JSON events with encoding/json from random values.
+func randomEvents(rng *rand.Rand, n int) [][]byte {
+	scalar := func() any {
+		vals := []any{nil, true, false, "x", "xy", "xyz", "y", "", "x*", "1", "10", "abc",
+			json.Number("1"), json.Number("1.0"), json.Number("2.5"), json.Number("25e-1"),
+			json.Number("10"), json.Number("1e1"), json.Number("-3"), json.Number("100")}
+		return vals[rng.IntN(len(vals))]
+	}
+	value := func() any {
+		switch rng.IntN(8) {
+		case 0:
+			return map[string]any{}
+		case 1:
+			return []any{}
+		}
+		return scalar()
+	}
+	var out [][]byte
+	for range n {
+		ev := map[string]any{}
+		for _, k := range []string{"a", "b"} {
+			if rng.IntN(4) != 0 {
+				ev[k] = value()
+			}
+		}
+		switch rng.IntN(3) {
+		case 0:
+			ev["c"] = value()
+		case 1:
+			c := map[string]any{}
+			if rng.IntN(3) != 0 {
+				c["d"] = value()
+			}
+			ev["c"] = c
+		}
+		if rng.IntN(3) != 0 {
+			var e []any
+			for range rng.IntN(3) {
+				e = append(e, value())
+			}
+			ev["e"] = e
+		}
+		b, err := json.Marshal(ev)
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, b)
+	}
+	return out
 }

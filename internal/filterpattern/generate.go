@@ -535,15 +535,25 @@ func kindOf(v any) wval {
 // evalDNFOnEvent is Compare's own small evaluator of a normal form on a JSON
 // event; it cross-checks the real matcher on the events Compare generates.
 func evalDNFOnEvent(d nfDNF, event []byte) bool {
+	doc, ok := decodeEvent(event)
+	return ok && evalDNFOnDoc(d, doc)
+}
+
+// decodeEvent decodes a JSON object event with numbers kept as text.
+func decodeEvent(event []byte) (any, bool) {
 	dec := json.NewDecoder(bytes.NewReader(event))
 	dec.UseNumber()
 	var doc any
 	if err := dec.Decode(&doc); err != nil {
-		return false
+		return nil, false
 	}
-	if _, ok := doc.(map[string]any); !ok {
-		return false
+	if _, ok := doc.(map[string]any); !ok || dec.More() {
+		return nil, false
 	}
+	return doc, true
+}
+
+func evalDNFOnDoc(d nfDNF, doc any) bool {
 	for _, c := range d {
 		all := true
 		for _, a := range c {
