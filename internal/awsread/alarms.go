@@ -1,0 +1,88 @@
+package awsread
+
+import (
+	"context"
+	"sort"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+
+	"github.com/rootwatch/rootwatch/internal/inventory"
+)
+
+// readAlarms reads the metric alarms of each region that holds a metric
+// filter on a trail's log group, keeping those that watch one of the
+// filters' metric names or namespaces (exact matches and the near misses
+// the report explains: wrong namespace, stray dimensions) and metric-math
+// alarms.
+func (r *accountReader) readAlarms(ctx context.Context) {
+	names, spaces := map[string]map[string]bool{}, map[string]map[string]bool{}
+	for _, g := range r.a.LogGroups {
+		for _, f := range g.MetricFilters {
+			for _, t := range f.Transformations {
+				if names[g.Region] == nil {
+					names[g.Region], spaces[g.Region] = map[string]bool{}, map[string]bool{}
+				}
+				names[g.Region][t.MetricName] = true
+				spaces[g.Region][t.MetricNamespace] = true
+			}
+		}
+	}
+	regions := make([]string, 0, len(names))
+	for reg := range names {
+		regions = append(regions, reg)
+	}
+	sort.Strings(regions)
+	found := make([][]inventory.Alarm, len(regions))
+	ok := make([]bool, len(regions))
+	r.parallel(ctx, len(regions), func(ctx context.Context, i int) {
+		reg := regions[i]
+		cw := r.conn.CloudWatch(reg)
+		var token *string
+		for {
+			page, err := do(ctx, r.o.Retry, "cloudwatch:DescribeAlarms", func(ctx context.Context) (*cloudwatch.DescribeAlarmsOutput, error) {
+				return cw.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmTypes: []cwtypes.AlarmType{cwtypes.AlarmTypeMetricAlarm}, NextToken: token})
+			})
+			if err != nil {
+				r.regionError(reg, inventory.ListAlarms, err)
+				found[i] = nil
+				return
+			}
+			for _, m := range page.MetricAlarms {
+				al := alarmFrom(m, reg)
+				if names[reg][al.MetricName] || spaces[reg][al.Namespace] || al.MetricMath {
+					found[i] = append(found[i], al)
+				}
+			}
+			if token = page.NextToken; token == nil || *token == "" {
+				ok[i] = true
+				return
+			}
+		}
+	})
+	for i, reg := range regions {
+		if ok[i] {
+			r.a.AlarmRegions = append(r.a.AlarmRegions, reg)
+			r.a.Alarms = append(r.a.Alarms, found[i]...)
+		}
+	}
+}
+
+func alarmFrom(m cwtypes.MetricAlarm, region string) inventory.Alarm {
+	al := inventory.Alarm{
+		Name: aws.ToString(m.AlarmName), ARN: aws.ToString(m.AlarmArn), Region: region,
+		MetricName: aws.ToString(m.MetricName), Namespace: aws.ToString(m.Namespace),
+		MetricMath: len(m.Metrics) > 0,
+		Statistic:  string(m.Statistic), ExtendedStatistic: aws.ToString(m.ExtendedStatistic),
+		Period: aws.ToInt32(m.Period), Unit: string(m.Unit), Threshold: aws.ToFloat64(m.Threshold),
+		ComparisonOperator: string(m.ComparisonOperator), EvaluationPeriods: aws.ToInt32(m.EvaluationPeriods),
+		DatapointsToAlarm: aws.ToInt32(m.DatapointsToAlarm), TreatMissingData: aws.ToString(m.TreatMissingData),
+		ActionsEnabled: aws.ToBool(m.ActionsEnabled), AlarmActions: m.AlarmActions, OKActions: m.OKActions,
+		StateValue: string(m.StateValue),
+	}
+	for _, d := range m.Dimensions {
+		al.Dimensions = append(al.Dimensions, inventory.Dimension{Name: aws.ToString(d.Name), Value: aws.ToString(d.Value)})
+	}
+	return al
+}
