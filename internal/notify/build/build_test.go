@@ -1,0 +1,275 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	awssns "github.com/aws/aws-sdk-go-v2/service/sns"
+
+	"github.com/rootwatch/rootwatch/internal/alert"
+	"github.com/rootwatch/rootwatch/internal/notify/notifytest"
+	"github.com/rootwatch/rootwatch/internal/notify/route"
+	"github.com/rootwatch/rootwatch/internal/notify/sns"
+)
+
+const (
+	slackURL = "https://hooks.slack.com/services/T0/B0/SLACKTOKEN123"
+	pdKey    = "PDKEY0123456789abcdefABCDEF01234"
+)
+
+type fakePublisher struct{ inputs []*awssns.PublishInput }
+
+func (f *fakePublisher) Publish(_ context.Context, in *awssns.PublishInput, _ ...func(*awssns.Options)) (*awssns.PublishOutput, error) {
+	f.inputs = append(f.inputs, in)
+	return &awssns.PublishOutput{}, nil
+}
+
+func testDeps(env map[string]string, files map[string]string) (Deps, *[]string) {
+	var regions []string
+	return Deps{
+		Out:    &bytes.Buffer{},
+		Now:    func() time.Time { return notifytest.Now },
+		Getenv: func(k string) string { return env[k] },
+		ReadFile: func(name string) ([]byte, error) {
+			if v, ok := files[name]; ok {
+				return []byte(v), nil
+			}
+			return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+		},
+		SNS: func(_ context.Context, region string) (sns.Publisher, error) {
+			regions = append(regions, region)
+			return &fakePublisher{}, nil
+		},
+	}, &regions
+}
+
+func TestParseSpec(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    Spec
+		wantErr string
+	}{
+		{in: "webhook:https://h.example/x", want: Spec{KindWebhook, "https://h.example/x"}},
+		{in: "slack:" + slackURL, want: Spec{KindSlack, slackURL}},
+		{in: "TEAMS:https://x.example/w", want: Spec{KindTeams, "https://x.example/w"}},
+		{in: "sns:arn:aws:sns:us-east-1:111122223333:t", want: Spec{KindSNS, "arn:aws:sns:us-east-1:111122223333:t"}},
+		{in: "email:a@example.com,b@example.com", want: Spec{KindEmail, "a@example.com,b@example.com"}},
+		{in: "pagerduty:" + pdKey, want: Spec{KindPagerDuty, pdKey}},
+		{in: "stdout:", want: Spec{KindStdout, ""}},
+		{in: "stdout", wantErr: `missing ":"`},
+		{in: "stdout:x", wantErr: "takes no value"},
+		{in: "slack:", wantErr: "missing value"},
+		{in: "slack:hooks.slack.com/SLACKTOKEN123", wantErr: "not a URL"},
+		{in: "sns:rootwatch-topic", wantErr: "not a topic ARN"},
+		{in: "email:security", wantErr: "not an email address"},
+		{in: "discord:https://x", wantErr: `unknown kind "discord"`},
+		{in: "https://hooks.slack.com/SLACKTOKEN123", wantErr: `unknown kind "https"`},
+		{in: "SLACKTOKEN123", wantErr: `without ":"`},
+		{in: "", wantErr: `without ":"`},
+	}
+	for _, tt := range tests {
+		got, err := ParseSpec(tt.in)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("ParseSpec(%q) = %v, want error %q", tt.in, err, tt.wantErr)
+			}
+			notifytest.CheckNoSecret(t, err, "SLACKTOKEN123", pdKey)
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("ParseSpec(%q) = %+v, %v; want %+v", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+func TestSpecStringHidesSecrets(t *testing.T) {
+	for _, raw := range []string{"slack:" + slackURL, "pagerduty:" + pdKey, "webhook:https://u:p@h.example/SLACKTOKEN123"} {
+		s, err := ParseSpec(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if str := s.String(); strings.Contains(str, "SLACKTOKEN123") || strings.Contains(str, pdKey) || strings.Contains(str, "u:p") {
+			t.Errorf("String() = %q", str)
+		}
+	}
+}
+
+func TestBuildFromSpecs(t *testing.T) {
+	deps, regions := testDeps(map[string]string{
+		EnvSMTPHost: "smtp.example.com", EnvSMTPFrom: "rw@example.com", EnvSMTPPort: "2525",
+	}, nil)
+	set, err := Build(context.Background(), Config{}, []string{
+		"slack:" + slackURL, "slack:https://hooks.slack.com/services/other", "pagerduty:" + pdKey,
+		"sns:arn:aws:sns:ap-south-1:111122223333:t", "email:sec@example.com, oncall@example.com", "stdout:",
+		"webhook:https://h.example/x", "teams:https://t.example/w",
+	}, deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names, wheres []string
+	for _, tg := range set.Targets {
+		names = append(names, tg.Name)
+		wheres = append(wheres, tg.Where)
+		if tg.Level != route.LevelInfo {
+			t.Errorf("%s level %v", tg.Name, tg.Level)
+		}
+	}
+	if got := strings.Join(names, ","); got != "slack,slack-2,pagerduty,sns,email,stdout,webhook,teams" {
+		t.Errorf("names = %s", got)
+	}
+	joined := strings.Join(wheres, " | ")
+	if strings.Contains(joined, "SLACKTOKEN123") || strings.Contains(joined, pdKey) {
+		t.Errorf("Where leaks: %s", joined)
+	}
+	if !strings.Contains(joined, "sec@example.com, oncall@example.com via smtp.example.com:2525") {
+		t.Errorf("email where = %s", joined)
+	}
+	if strings.Join(*regions, ",") != "ap-south-1" {
+		t.Errorf("SNS regions = %v", *regions)
+	}
+}
+
+func TestBuildSpecErrors(t *testing.T) {
+	deps, _ := testDeps(nil, nil)
+	tests := []struct {
+		spec, want string
+	}{
+		{"slack:http://hooks.slack.com/services/SLACKTOKEN123", "--notify slack:http://hooks.slack.com/…: slack: url"},
+		{"pagerduty:tooshortSECRET", "32-character"},
+		{"email:sec@example.com", "no SMTP relay"},
+		{"sns:arn:aws:sqs:us-east-1:111122223333:q", "not an SNS topic ARN"},
+		{"bogus:x", "unknown kind"},
+	}
+	for _, tt := range tests {
+		_, err := Build(context.Background(), Config{}, []string{tt.spec}, deps)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Build(%s) = %v, want %q", tt.spec, err, tt.want)
+		}
+		notifytest.CheckNoSecret(t, err, "SLACKTOKEN123", "tooshortSECRET")
+	}
+	if _, err := Build(context.Background(), Config{}, nil, deps); err == nil || !strings.Contains(err.Error(), "no notifier configured") {
+		t.Errorf("no notifiers: %v", err)
+	}
+}
+
+func loadTestConfig(t *testing.T) Config {
+	t.Helper()
+	f, err := os.Open("testdata/rootwatch.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg, err := ParseFile("testdata/rootwatch.yaml", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+var (
+	testEnv = map[string]string{
+		"SLACK_URL": slackURL, "SECRETS": "/run/secrets", "HOOK_SECRET": "hmac-SECRET", "SIEM_TOKEN": "siem-SECRET",
+	}
+	testFiles = map[string]string{"/run/secrets/pd_key": pdKey + "\n", "/run/secrets/smtp_password": "smtp-SECRET\n"}
+)
+
+func TestBuildFromConfigFile(t *testing.T) {
+	cfg := loadTestConfig(t)
+	deps, regions := testDeps(testEnv, testFiles)
+	set, err := Build(context.Background(), cfg, []string{"stdout:"}, deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, tg := range set.Targets {
+		got = append(got, tg.Name+"/"+tg.Kind+"/"+tg.Level.String())
+	}
+	want := "sec-slack/slack/info,pager/pagerduty/error,audit-log/webhook/verbose,mail/email/info,topic/sns/info,out/stdout/info,stdout/stdout/info"
+	if strings.Join(got, ",") != want {
+		t.Errorf("targets =\n %s\nwant\n %s", strings.Join(got, ","), want)
+	}
+	if strings.Join(*regions, ",") != "eu-west-1" {
+		t.Errorf("regions = %v", *regions)
+	}
+	// The config must not have been modified in place by expansion.
+	if cfg.Notifiers[0].Slack.URL.Reveal() != "${SLACK_URL}" {
+		t.Errorf("caller's config was expanded in place: %q", cfg.Notifiers[0].Slack.URL.Reveal())
+	}
+
+	prodRoot := alert.Alert{Rule: alert.RuleRootUsage, Kind: alert.KindEvent, Severity: alert.SeverityCritical, AccountAlias: "prod-payments"}
+	devRoot := prodRoot
+	devRoot.AccountAlias = "dev"
+	summary := alert.Alert{Rule: alert.RuleAudit, Kind: alert.KindAudit, Severity: alert.SeverityInfo, State: "PASS", PreviousState: "PASS"}
+	for _, tt := range []struct {
+		name string
+		a    alert.Alert
+		want string
+	}{
+		{"prod root", prodRoot, "sec-slack,pager"},
+		{"dev root", devRoot, "sec-slack,audit-log,mail,topic,out"},
+		{"audit summary", summary, "audit-log"},
+	} {
+		var names []string
+		for _, tg := range set.Route(tt.a) {
+			names = append(names, tg.Name)
+			if !tg.Wants(tt.a) {
+				t.Errorf("%s: %s routed but Wants is false", tt.name, tg.Name)
+			}
+		}
+		if strings.Join(names, ",") != tt.want {
+			t.Errorf("%s: routed to %v, want %s", tt.name, names, tt.want)
+		}
+	}
+	if set.Get("stdout") == nil || set.Get("nope") != nil {
+		t.Error("Get")
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	tests := []struct {
+		name, yaml string
+		env        map[string]string
+		want       string
+	}{
+		{"unknown key with line", "notify:\n  notifiers:\n    - name: a\n      slack:\n        url: https://x.example/y\n        chanel: '#x'\n", nil, "line 6: field chanel not found"},
+		{"two kinds", "notify:\n  notifiers:\n    - name: a\n      stdout: {}\n      slack: {url: 'https://x.example/y'}\n", nil, "several kind blocks"},
+		{"no kind", "notify:\n  notifiers:\n    - name: a\n", nil, "no kind block"},
+		{"bad name", "notify:\n  notifiers:\n    - name: Sec Slack\n      stdout: {}\n", nil, "must be 1-63 lowercase"},
+		{"duplicate name", "notify:\n  notifiers:\n    - name: a\n      stdout: {}\n    - name: a\n      stdout: {}\n", nil, `"a" is used twice`},
+		{"bad level", "notify:\n  notifiers:\n    - name: a\n      level: loud\n      stdout: {}\n", nil, "expected error, info or verbose"},
+		{"unset env", "notify:\n  notifiers:\n    - name: a\n      slack: {url: '${NOPE}'}\n", nil, "notify.notifiers[0] (a).slack.url: byte 0: environment variable NOPE is not set"},
+		{"file and value", "notify:\n  notifiers:\n    - name: a\n      slack: {url: 'https://x.example/SLACKTOKEN123', url_file: /run/x}\n", nil, "url and url_file are both set"},
+		{"missing secret file", "notify:\n  notifiers:\n    - name: a\n      pagerduty: {routing_key_file: /run/none}\n", nil, "/run/none"},
+		{"route to unknown", "notify:\n  notifiers:\n    - name: a\n      stdout: {}\n  routes:\n    - notifiers: [b]\n", nil, `notify.routes[0]: no notifier named "b"`},
+		{"type mismatch", "notify:\n  notifiers: yes\n", nil, "line 2"},
+		{"secret in bad url stays hidden", "notify:\n  notifiers:\n    - name: a\n      slack: {url: 'http://x.example/${TOK}'}\n", map[string]string{"TOK": "SLACKTOKEN123"}, "only to a loopback"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := ParseFile("rw.yaml", strings.NewReader(tt.yaml))
+			if err == nil {
+				deps, _ := testDeps(tt.env, nil)
+				_, err = Build(context.Background(), cfg, nil, deps)
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want %q", err, tt.want)
+			}
+			notifytest.CheckNoSecret(t, err, "SLACKTOKEN123")
+		})
+	}
+}
+
+func TestSampleAlertIsMarkedAsTest(t *testing.T) {
+	a := SampleAlert(notifytest.Now)
+	if a.Kind != alert.KindTest || !strings.Contains(a.Title, "test") || len(a.Events) != 1 || len(a.EventIDs) != 1 {
+		t.Errorf("sample = %+v", a)
+	}
+	if !strings.Contains(string(a.Events[0]), `"rootwatchTest":true`) {
+		t.Errorf("event not marked: %s", a.Events[0])
+	}
+}
