@@ -21,7 +21,7 @@ func FuzzParseSpec(f *testing.F) {
 		if !known(s.Kind) {
 			t.Fatalf("accepted unknown kind %q", s.Kind)
 		}
-		if s.Kind == KindPagerDuty && strings.Contains(s.String(), s.Value) {
+		if s.Kind == KindPagerDuty && len(s.Value) > len(":[REDACTED]") && strings.Contains(s.String(), s.Value) {
 			t.Fatalf("String() shows the routing key: %q", s.String())
 		}
 	})
