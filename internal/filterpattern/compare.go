@@ -137,50 +137,60 @@ func finish(onlyA, onlyB []byte, proven bool, note string) Comparison {
 // ----- JSON patterns -----
 
 func (c *comparer) compareJSON() (Comparison, error) {
-	da, err := jsonNormalForm(c.a.JSON)
+	ta, err := jsonTree(c.a.JSON)
 	if err != nil {
 		return Comparison{}, fmt.Errorf("compare: first pattern: %w", err)
 	}
-	db, err := jsonNormalForm(c.b.JSON)
+	tb, err := jsonTree(c.b.JSON)
 	if err != nil {
 		return Comparison{}, fmt.Errorf("compare: second pattern: %w", err)
 	}
-	if da.String() == db.String() {
+	// The DNF is optional: a pattern too large to expand is still searched,
+	// it only loses the shortcut and the per-clause confirmation events.
+	da, errA := jsonNormalForm(c.a.JSON)
+	db, errB := jsonNormalForm(c.b.JSON)
+	if errA != nil {
+		da = nil
+	}
+	if errB != nil {
+		db = nil
+	}
+	if errA == nil && errB == nil && da.String() == db.String() {
 		return Comparison{Relation: Equivalent, Proven: true}, nil
 	}
-	sp, err := newSpace(da, db)
+	sp, err := newSpace(ta, tb)
 	if err != nil {
 		return Comparison{}, fmt.Errorf("compare: %w", err)
 	}
-	ca, cb := sp.compile(da), sp.compile(db)
-	asgA, foundA, fullA := sp.search([]target{{ca, true}, {cb, false}}, searchBudget)
-	asgB, foundB, fullB := sp.search([]target{{ca, false}, {cb, true}}, searchBudget)
+	ca, cb := sp.compileTree(ta), sp.compileTree(tb)
+	wantA := []target{{ca, true}, {cb, false}}
+	wantB := []target{{ca, false}, {cb, true}}
+	asgA, foundA, fullA := sp.search(wantA, searchBudget)
+	asgB, foundB, fullB := sp.search(wantB, searchBudget)
 	proven := sp.exact && fullA && fullB
 	note := sp.why
 	if note == "" && !proven {
 		note = "the patterns have too many combinations of values to examine them all"
 	}
 
-	chk := &jsonChecker{c: c, sp: sp, da: da, db: db, ca: ca, cb: cb, strict: sp.exact}
+	chk := &jsonChecker{c: c, sp: sp, ta: ta, tb: tb, ca: ca, cb: cb, strict: sp.exact}
 	var onlyA, onlyB []byte
 	if foundA {
-		sp.enrich(asgA, []target{{ca, true}, {cb, false}})
-	}
-	if foundB {
-		sp.enrich(asgB, []target{{ca, false}, {cb, true}})
-	}
-	if foundA {
+		sp.enrich(asgA, wantA)
 		if onlyA, err = chk.example(asgA, true); err != nil {
 			return Comparison{}, err
 		}
 	}
 	if foundB {
+		sp.enrich(asgB, wantB)
 		if onlyB, err = chk.example(asgB, false); err != nil {
 			return Comparison{}, err
 		}
 	}
-	if err := chk.confirm(); err != nil {
-		return Comparison{}, err
+	for _, d := range []nfDNF{da, db} {
+		if err := chk.confirm(sp.compile(d)); err != nil {
+			return Comparison{}, err
+		}
 	}
 	// Realistic CloudTrail records are a second, independent check, and a
 	// source of examples when the search could not finish.
@@ -224,24 +234,22 @@ type space struct {
 	why    string
 }
 
-func newSpace(ds ...nfDNF) (*space, error) {
+func newSpace(trees ...*nfTree) (*space, error) {
 	sp := &space{index: map[string]int{}, exact: true}
 	seen := map[string]bool{}
-	for _, d := range ds {
-		for _, cl := range d {
-			for _, a := range cl {
-				i, ok := sp.index[a.path]
-				if !ok {
-					i = len(sp.fields)
-					sp.index[a.path] = i
-					sp.fields = append(sp.fields, &fieldInfo{path: a.path, steps: a.steps})
-				}
-				if !seen[a.key] {
-					seen[a.key] = true
-					sp.fields[i].atoms = append(sp.fields[i].atoms, a)
-				}
+	for _, t := range trees {
+		t.eachAtom(func(a nfAtom) {
+			i, ok := sp.index[a.path]
+			if !ok {
+				i = len(sp.fields)
+				sp.index[a.path] = i
+				sp.fields = append(sp.fields, &fieldInfo{path: a.path, steps: a.steps})
 			}
-		}
+			if !seen[a.key] {
+				seen[a.key] = true
+				sp.fields[i].atoms = append(sp.fields[i].atoms, a)
+			}
+		})
 	}
 	for _, f := range sp.fields {
 		if err := f.buildWitnesses(); err != nil {
@@ -263,20 +271,90 @@ type catom struct {
 
 type cdnf [][]catom
 
+func (sp *space) compileAtom(a nfAtom) catom {
+	f := sp.index[a.path]
+	tab := make([]bool, len(sp.fields[f].wit))
+	for w, v := range sp.fields[f].wit {
+		tab[w] = evalAtom(a, v)
+	}
+	return catom{field: f, tab: tab}
+}
+
 func (sp *space) compile(d nfDNF) cdnf {
 	out := make(cdnf, len(d))
 	for i, cl := range d {
 		for _, a := range cl {
-			f := sp.index[a.path]
-			tab := make([]bool, len(sp.fields[f].wit))
-			for w, v := range sp.fields[f].wit {
-				tab[w] = evalAtom(a, v)
-			}
-			out[i] = append(out[i], catom{field: f, tab: tab})
+			out[i] = append(out[i], sp.compileAtom(a))
 		}
 	}
 	return out
 }
+
+// ctree is an nfTree with compiled atoms.
+type ctree struct {
+	op   LogicalOp
+	l, r *ctree
+	a    catom
+	n    int // atoms below
+}
+
+func (sp *space) compileTree(t *nfTree) *ctree {
+	if t.op == 0 {
+		return &ctree{a: sp.compileAtom(t.atom), n: 1}
+	}
+	l, r := sp.compileTree(t.l), sp.compileTree(t.r)
+	return &ctree{op: t.op, l: l, r: r, n: l.n + r.n}
+}
+
+func (t *ctree) eval(assign []int) tri {
+	switch t.op {
+	case OpAnd:
+		l := t.l.eval(assign)
+		if l == triFalse {
+			return triFalse
+		}
+		r := t.r.eval(assign)
+		if r == triFalse {
+			return triFalse
+		}
+		if l == triTrue && r == triTrue {
+			return triTrue
+		}
+		return triUnknown
+	case OpOr:
+		l := t.l.eval(assign)
+		if l == triTrue {
+			return triTrue
+		}
+		r := t.r.eval(assign)
+		if r == triTrue {
+			return triTrue
+		}
+		if l == triFalse && r == triFalse {
+			return triFalse
+		}
+		return triUnknown
+	}
+	w := assign[t.a.field]
+	switch {
+	case w < 0:
+		return triUnknown
+	case t.a.tab[w]:
+		return triTrue
+	}
+	return triFalse
+}
+
+func (t *ctree) size() int { return t.n }
+
+// evaler is a compiled condition the search can evaluate on a partial
+// assignment.
+type evaler interface {
+	eval(assign []int) tri
+	size() int
+}
+
+func holds(e evaler, assign []int) bool { return e.eval(assign) == triTrue }
 
 // tri is a three-valued truth: decided true, decided false, or not yet known
 // because some field has no value yet.
@@ -313,10 +391,16 @@ func (d cdnf) eval(assign []int) tri {
 	return res
 }
 
-func (d cdnf) holds(assign []int) bool { return d.eval(assign) == triTrue }
+func (d cdnf) size() int {
+	n := 0
+	for _, cl := range d {
+		n += len(cl)
+	}
+	return n
+}
 
 type target struct {
-	d    cdnf
+	d    evaler
 	want bool
 }
 
@@ -331,9 +415,7 @@ func (sp *space) search(ts []target, budget int) (assign []int, found, complete 
 	}
 	cost := 1
 	for _, t := range ts {
-		for _, cl := range t.d {
-			cost += len(cl)
-		}
+		cost += t.d.size()
 	}
 	nodes := 0
 	var rec func(i int) bool
@@ -405,7 +487,7 @@ func (sp *space) enrich(assign []int, ts []target) {
 			assign[i] = w
 			ok := true
 			for _, t := range ts {
-				if t.d.holds(assign) != t.want {
+				if holds(t.d, assign) != t.want {
 					ok = false
 					break
 				}
@@ -425,8 +507,8 @@ func (sp *space) enrich(assign []int, ts []target) {
 type jsonChecker struct {
 	c      *comparer
 	sp     *space
-	da, db nfDNF
-	ca, cb cdnf
+	ta, tb *nfTree
+	ca, cb *ctree
 	strict bool // the decision claims to be exact: any disagreement is an error
 }
 
@@ -436,9 +518,9 @@ func (k *jsonChecker) check(assign []int) (event []byte, realA, realB bool, err 
 	if !ok {
 		return nil, false, false, fmt.Errorf("compare: internal error: unrealizable assignment")
 	}
-	absA, absB := k.ca.holds(assign), k.cb.holds(assign)
+	absA, absB := holds(k.ca, assign), holds(k.cb, assign)
 	realA, realB = k.c.ma.Match(ev), k.c.mb.Match(ev)
-	ownA, ownB := evalDNFOnEvent(k.da, ev), evalDNFOnEvent(k.db, ev)
+	ownA, ownB := evalTreeOnEvent(k.ta, ev), evalTreeOnEvent(k.tb, ev)
 	if k.strict && (absA != realA || absB != realB || ownA != absA || ownB != absB) {
 		return ev, realA, realB, disagreement(ev, fmt.Sprintf(
 			"normal form says first=%v second=%v, event evaluator says first=%v second=%v, matcher says first=%v second=%v",
@@ -465,25 +547,22 @@ func (k *jsonChecker) example(assign []int, onlyA bool) ([]byte, error) {
 }
 
 // confirm evaluates a generated set of events: one satisfying each clause of
-// either pattern, and for each of its conditions one where only that
+// a pattern's DNF, and for each of its conditions one where only that
 // condition fails.
-func (k *jsonChecker) confirm() error {
-	for _, d := range []cdnf{k.ca, k.cb} {
-		for _, cl := range d[:min(len(d), maxConfirmClauses)] {
-			var ts [][]target
-			ts = append(ts, []target{{cdnf{cl}, true}})
-			for j := range cl {
-				rest := slices.Delete(slices.Clone(cl), j, j+1)
-				ts = append(ts, []target{{cdnf{rest}, true}, {cdnf{{cl[j]}}, false}})
+func (k *jsonChecker) confirm(d cdnf) error {
+	for _, cl := range d[:min(len(d), maxConfirmClauses)] {
+		ts := [][]target{{{cdnf{cl}, true}}}
+		for j := range cl {
+			rest := slices.Delete(slices.Clone(cl), j, j+1)
+			ts = append(ts, []target{{cdnf{rest}, true}, {cdnf{{cl[j]}}, false}})
+		}
+		for _, t := range ts {
+			asg, found, _ := k.sp.search(t, 20_000)
+			if !found {
+				continue
 			}
-			for _, t := range ts {
-				asg, found, _ := k.sp.search(t, 20_000)
-				if !found {
-					continue
-				}
-				if _, _, _, err := k.check(asg); err != nil {
-					return err
-				}
+			if _, _, _, err := k.check(asg); err != nil {
+				return err
 			}
 		}
 	}
@@ -497,7 +576,7 @@ func (k *jsonChecker) fixtureHits() (onlyA, onlyB []byte, err error) {
 	for i, doc := range decodedFixtures() {
 		ev := cloudTrailFixtures[i]
 		realA, realB := k.c.ma.Match(ev), k.c.mb.Match(ev)
-		if k.strict && (realA != evalDNFOnDoc(k.da, doc) || realB != evalDNFOnDoc(k.db, doc)) {
+		if k.strict && (realA != evalTreeOnDoc(k.ta, doc) || realB != evalTreeOnDoc(k.tb, doc)) {
 			return nil, nil, disagreement(ev, "the event evaluator and the matcher disagree on a CloudTrail record")
 		}
 		if realA && !realB && onlyA == nil {
@@ -707,26 +786,30 @@ func (c *comparer) compareMixed() (Comparison, error) {
 func candidateEvents(p *Pattern) ([][]byte, error) {
 	switch p.Kind {
 	case KindJSON:
-		d, err := jsonNormalForm(p.JSON)
+		t, err := jsonTree(p.JSON)
 		if err != nil {
 			return nil, err
 		}
-		sp, err := newSpace(d)
+		sp, err := newSpace(t)
 		if err != nil {
 			return nil, err
 		}
-		cd := sp.compile(d)
-		var out [][]byte
-		for _, cl := range cd[:min(len(cd), maxConfirmClauses)] {
-			ts := [][]target{{{cdnf{cl}, true}}}
-			for j := range cl {
-				ts = append(ts, []target{{cdnf{{cl[j]}}, false}})
+		ct := sp.compileTree(t)
+		ts := [][]target{{{ct, true}}, {{ct, false}}}
+		if d, err := jsonNormalForm(p.JSON); err == nil {
+			cd := sp.compile(d)
+			for _, cl := range cd[:min(len(cd), maxConfirmClauses)] {
+				ts = append(ts, []target{{cdnf{cl}, true}})
+				for j := range cl {
+					ts = append(ts, []target{{cdnf{{cl[j]}}, false}})
+				}
 			}
-			for _, t := range ts {
-				if asg, found, _ := sp.search(t, 20_000); found {
-					if ev, ok := realize(sp.fields, asg); ok {
-						out = append(out, ev)
-					}
+		}
+		var out [][]byte
+		for _, t := range ts {
+			if asg, found, _ := sp.search(t, 20_000); found {
+				if ev, ok := realize(sp.fields, asg); ok {
+					out = append(out, ev)
 				}
 			}
 		}

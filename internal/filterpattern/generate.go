@@ -532,11 +532,11 @@ func kindOf(v any) wval {
 	return wval{kind: wMissing}
 }
 
-// evalDNFOnEvent is Compare's own small evaluator of a normal form on a JSON
+// evalTreeOnEvent is Compare's own small evaluator of a pattern on a JSON
 // event; it cross-checks the real matcher on the events Compare generates.
-func evalDNFOnEvent(d nfDNF, event []byte) bool {
+func evalTreeOnEvent(t *nfTree, event []byte) bool {
 	doc, ok := decodeEvent(event)
-	return ok && evalDNFOnDoc(d, doc)
+	return ok && evalTreeOnDoc(t, doc)
 }
 
 // decodeEvent decodes a JSON object event with numbers kept as text.
@@ -553,27 +553,19 @@ func decodeEvent(event []byte) (any, bool) {
 	return doc, true
 }
 
-func evalDNFOnDoc(d nfDNF, doc any) bool {
-	for _, c := range d {
-		all := true
-		for _, a := range c {
-			vals := resolve(doc, a.steps)
-			if len(vals) == 0 {
-				vals = []wval{{kind: wMissing}}
-			}
-			any := false
-			for _, v := range vals {
-				if evalAtom(a, v) {
-					any = true
-					break
-				}
-			}
-			if !any {
-				all = false
-				break
-			}
-		}
-		if all {
+func evalTreeOnDoc(t *nfTree, doc any) bool {
+	switch t.op {
+	case OpAnd:
+		return evalTreeOnDoc(t.l, doc) && evalTreeOnDoc(t.r, doc)
+	case OpOr:
+		return evalTreeOnDoc(t.l, doc) || evalTreeOnDoc(t.r, doc)
+	}
+	vals := resolve(doc, t.atom.steps)
+	if len(vals) == 0 {
+		vals = []wval{{kind: wMissing}}
+	}
+	for _, v := range vals {
+		if evalAtom(t.atom, v) {
 			return true
 		}
 	}

@@ -158,6 +158,51 @@ func atomOf(c *Condition) (nfAtom, error) {
 	return a, nil
 }
 
+// nfTree is a JSON expression with its conditions in normal form, in the
+// pattern's own shape. The search evaluates it directly, which costs the size
+// of the pattern rather than the size of its DNF.
+type nfTree struct {
+	op   LogicalOp // 0 for a leaf
+	l, r *nfTree
+	atom nfAtom
+}
+
+func jsonTree(e Expr) (*nfTree, error) {
+	switch x := e.(type) {
+	case *Condition:
+		a, err := atomOf(x)
+		if err != nil {
+			return nil, err
+		}
+		return &nfTree{atom: a}, nil
+	case *Binary:
+		if x.Op != OpAnd && x.Op != OpOr {
+			return nil, fmt.Errorf("unknown logical operator %d at byte %d", int(x.Op), x.Pos)
+		}
+		l, err := jsonTree(x.Left)
+		if err != nil {
+			return nil, err
+		}
+		r, err := jsonTree(x.Right)
+		if err != nil {
+			return nil, err
+		}
+		return &nfTree{op: x.Op, l: l, r: r}, nil
+	case nil:
+		return nil, fmt.Errorf("empty JSON expression")
+	}
+	return nil, fmt.Errorf("unknown expression node %T", e)
+}
+
+func (t *nfTree) eachAtom(f func(nfAtom)) {
+	if t.op == 0 {
+		f(t.atom)
+		return
+	}
+	t.l.eachAtom(f)
+	t.r.eachAtom(f)
+}
+
 // jsonNormalForm converts a JSON pattern's expression to DNF.
 func jsonNormalForm(e Expr) (nfDNF, error) {
 	switch x := e.(type) {
@@ -209,26 +254,41 @@ func tidyDNF(d nfDNF) (nfDNF, error) {
 	if len(d) > maxDNFClauses {
 		return nil, fmt.Errorf("pattern expands to more than %d alternatives", maxDNFClauses)
 	}
-	slices.SortFunc(d, func(a, b nfClause) int {
-		if len(a) != len(b) {
-			return len(a) - len(b)
+	type keyed struct {
+		c   nfClause
+		key string
+	}
+	ks := make([]keyed, len(d))
+	for i, c := range d {
+		ks[i] = keyed{c, c.String()}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if len(a.c) != len(b.c) {
+			return len(a.c) - len(b.c)
 		}
-		return strings.Compare(a.String(), b.String())
+		return strings.Compare(a.key, b.key)
 	})
-	var out nfDNF
-	for _, c := range d {
+	ks = slices.CompactFunc(ks, func(a, b keyed) bool { return a.key == b.key })
+	var kept []keyed
+	for _, k := range ks {
 		redundant := false
-		for _, kept := range out {
-			if subsetClause(kept, c) {
+		for _, s := range kept {
+			// Only a strictly shorter clause can absorb this one: equal
+			// lengths with different keys are never subsets.
+			if len(s.c) < len(k.c) && subsetClause(s.c, k.c) {
 				redundant = true
 				break
 			}
 		}
 		if !redundant {
-			out = append(out, c)
+			kept = append(kept, k)
 		}
 	}
-	slices.SortFunc(out, func(a, b nfClause) int { return strings.Compare(a.String(), b.String()) })
+	slices.SortFunc(kept, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+	out := make(nfDNF, len(kept))
+	for i, k := range kept {
+		out[i] = k.c
+	}
 	return out, nil
 }
 
