@@ -25,7 +25,7 @@ func compileTerms(terms []Term) *termMatcher {
 		// A quoted blank phrase (" ") is the documented "match everything"
 		// pattern: it matches even events without a space, so it is a term
 		// every event satisfies, and excluding it excludes nothing.
-		blank := strings.Trim(t.Text, " \t") == ""
+		blank := strings.Trim(t.Text, " \t\r\n") == ""
 		switch t.Prefix {
 		case PrefixNone:
 			if blank {

@@ -45,7 +45,7 @@ func refTerms(terms []Term, ev string) bool {
 			opt = append(opt, t)
 		}
 	}
-	blank := func(t Term) bool { return strings.TrimSpace(t.Text) == "" }
+	blank := func(t Term) bool { return strings.Trim(t.Text, " \t\r\n") == "" }
 	if len(plain) == 0 && len(excl) == 0 && len(opt) > 0 {
 		for _, t := range opt {
 			if blank(t) || strings.Contains(ev, t.Text) {
