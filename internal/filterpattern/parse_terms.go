@@ -29,8 +29,18 @@ func parseTerms(src string, lead int) (*Pattern, error) {
 			prefix = PrefixOptional
 			i++
 		}
-		if i >= len(src) || isPatternSpace(src[i]) {
+		if prefix != PrefixNone {
+			// The old user guide writes "ERROR" - "Exiting" for "exclude
+			// Exiting": a prefix may be separated from its term by blanks.
+			for i < len(src) && isPatternSpace(src[i]) {
+				i++
+			}
+		}
+		if i >= len(src) {
 			return nil, errAt(src, i, "term", "expected a term after %q, found %s", src[start:i], describeAt(src, i))
+		}
+		if prefix != PrefixNone && (src[i] == '-' || src[i] == '?') {
+			return nil, errAt(src, i, "term", "a term takes one prefix, found %q after %q", src[i:i+1], src[start:start+1])
 		}
 		var term Term
 		if src[i] == '"' {
