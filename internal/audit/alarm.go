@@ -1,0 +1,152 @@
+package audit
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/rootwatch/rootwatch/internal/cis"
+	"github.com/rootwatch/rootwatch/internal/inventory"
+)
+
+type alarmOption struct {
+	link  Link
+	alarm *inventory.Alarm
+}
+
+// maxPeriod is the longest alarm period accepted: CIS prescribes 300 s;
+// longer periods delay the notification by up to the period.
+const maxPeriod = 300
+
+// alarmOptions finds the alarms in the filter's account and region on the
+// filter's metric (name and namespace, no dimensions) and checks each
+// fires on a single event with its actions enabled.
+func alarmOptions(owner *inventory.Account, region string, m *inventory.MetricTransformation) []alarmOption {
+	metric := m.MetricNamespace + "/" + m.MetricName
+	create := fmt.Sprintf("rootwatch fix (or: aws cloudwatch put-metric-alarm --alarm-name %s --metric-name %s --namespace %s --statistic Sum --period %d --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 --alarm-actions TOPIC_ARN --region %s)",
+		cis.AlarmName, m.MetricName, m.MetricNamespace, cis.AlarmPeriod, region)
+	alarms, read := owner.AlarmsIn(region)
+	if !read {
+		l := Link{Name: LinkAlarm, Resource: metric, Status: Unknown, Detail: "alarms in " + region + " were not read"}
+		if e := owner.RegionError(region, inventory.ListAlarms); e != nil {
+			l.Detail = e.Verdict()
+		}
+		return []alarmOption{{link: l}}
+	}
+	var out []alarmOption
+	var near []string
+	for i := range alarms {
+		al := &alarms[i]
+		if al.MetricMath {
+			continue
+		}
+		if al.MetricName != m.MetricName {
+			continue
+		}
+		if al.Namespace != m.MetricNamespace {
+			near = append(near, fmt.Sprintf("alarm %s watches %s in namespace %s, but the filter publishes to %s", al.Name, al.MetricName, al.Namespace, m.MetricNamespace))
+			continue
+		}
+		out = append(out, alarmOption{link: checkAlarm(al, m), alarm: al})
+	}
+	if len(out) == 0 {
+		l := Link{Name: LinkAlarm, Resource: metric, Status: Fail, Fix: create,
+			Detail: fmt.Sprintf("no alarm on metric %s in %s", metric, region)}
+		if len(near) > 0 {
+			l.Detail += ": " + strings.Join(near, "; ")
+		}
+		return []alarmOption{{link: l}}
+	}
+	return out
+}
+
+func checkAlarm(al *inventory.Alarm, m *inventory.MetricTransformation) Link {
+	l := Link{Name: LinkAlarm, Resource: al.ARN}
+	if l.Resource == "" {
+		l.Resource = al.Name
+	}
+	var fails, fixes []string
+	if len(al.Dimensions) > 0 {
+		var ds []string
+		for _, d := range al.Dimensions {
+			ds = append(ds, d.Name+"="+d.Value)
+		}
+		fails = append(fails, "it has dimensions "+strings.Join(ds, ",")+" but the filter publishes the metric without dimensions, so it never receives data")
+	}
+	value, _ := strconv.ParseFloat(m.MetricValue, 64)
+	stat := al.Statistic
+	if stat == "" {
+		stat = al.ExtendedStatistic
+	}
+	// With one root event in a period every statistic but SampleCount
+	// equals the published value; SampleCount is 1.
+	x := value
+	if stat == "SampleCount" {
+		x = 1
+	}
+	fires := false
+	switch al.ComparisonOperator {
+	case "GreaterThanOrEqualToThreshold":
+		fires = x >= al.Threshold
+	case "GreaterThanThreshold":
+		fires = x > al.Threshold
+	}
+	cond := fmt.Sprintf("%s %s %g", stat, operatorSymbol(al.ComparisonOperator), al.Threshold)
+	if !fires {
+		fails = append(fails, fmt.Sprintf("%s does not fire on a single event (which makes the metric %g)", cond, x))
+	}
+	need := al.DatapointsToAlarm
+	if need == 0 {
+		need = al.EvaluationPeriods
+	}
+	if need > 1 {
+		fails = append(fails, fmt.Sprintf("it needs %d breaching datapoints out of %d, so a single event does not fire it", need, al.EvaluationPeriods))
+	}
+	if al.Period > maxPeriod {
+		fails = append(fails, fmt.Sprintf("its period is %d s, so a notification can come %d s late (CIS uses %d s)", al.Period, al.Period, cis.AlarmPeriod))
+	}
+	if al.Unit != "" && al.Unit != unitOrNone(m.Unit) {
+		fails = append(fails, fmt.Sprintf("it watches unit %s but the filter publishes %s, so it never receives data", al.Unit, unitOrNone(m.Unit)))
+	}
+	if len(fails) > 0 {
+		fixes = append(fixes, fmt.Sprintf("rootwatch fix (or: aws cloudwatch put-metric-alarm --alarm-name %s --metric-name %s --namespace %s --statistic Sum --period %d --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 --alarm-actions ... --region %s)",
+			al.Name, m.MetricName, m.MetricNamespace, cis.AlarmPeriod, al.Region))
+	}
+	if !al.ActionsEnabled {
+		fails = append(fails, "its actions are disabled, so it changes state but notifies nobody")
+		fixes = append(fixes, fmt.Sprintf("aws cloudwatch enable-alarm-actions --alarm-names %s --region %s (or rootwatch backout --enable-actions)", al.Name, al.Region))
+	}
+	if len(fails) > 0 {
+		l.Status = Fail
+		l.Detail = fmt.Sprintf("alarm %s: %s", al.Name, strings.Join(fails, "; "))
+		l.Fix = strings.Join(fixes, " && ")
+		return l
+	}
+	l.Status = Pass
+	l.Detail = fmt.Sprintf("alarm %s: %s over %d s, %d of %d datapoints, actions enabled", al.Name, cond, al.Period, need, al.EvaluationPeriods)
+	if al.StateValue != "" {
+		l.Detail += ", state " + al.StateValue
+	}
+	return l
+}
+
+func unitOrNone(u string) string {
+	if u == "" {
+		return "None"
+	}
+	return u
+}
+
+func operatorSymbol(op string) string {
+	switch op {
+	case "GreaterThanOrEqualToThreshold":
+		return ">="
+	case "GreaterThanThreshold":
+		return ">"
+	case "LessThanThreshold":
+		return "<"
+	case "LessThanOrEqualToThreshold":
+		return "<="
+	}
+	return op
+}
