@@ -49,7 +49,7 @@ func goodAccount() inventory.Account {
 		}},
 		Topics: []inventory.Topic{{
 			ARN: topicARN, Region: region, Found: true,
-			Policy: `{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":["SNS:Publish","SNS:Subscribe"],"Resource":"` + topicARN + `","Condition":{"StringEquals":{"AWS:SourceOwner":"111122223333"}}}]}`,
+			Policy:        `{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":["SNS:Publish","SNS:Subscribe"],"Resource":"` + topicARN + `","Condition":{"StringEquals":{"AWS:SourceOwner":"111122223333"}}}]}`,
 			Subscriptions: []inventory.Subscription{{ARN: topicARN + ":abc", Protocol: "email", Endpoint: "sec@example.com"}},
 		}},
 	}
