@@ -5,6 +5,7 @@ package cli
 
 import (
 	"context"
+	"os"
 
 	"github.com/spf13/cobra"
 )
@@ -12,6 +13,10 @@ import (
 // Execute builds the command tree and runs it with the process arguments.
 func Execute(ctx context.Context, f *Factory) error {
 	root := NewRootCmd(f)
+	if f.Getenv(envLambdaRuntime) != "" && len(os.Args) == 1 {
+		// Inside AWS Lambda the bootstrap runs with no arguments.
+		root.SetArgs([]string{"lambda"})
+	}
 	return root.ExecuteContext(ctx)
 }
 
