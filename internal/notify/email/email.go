@@ -19,6 +19,7 @@ import (
 
 	"github.com/rootwatch/rootwatch/internal/alert"
 	"github.com/rootwatch/rootwatch/internal/notify"
+	"github.com/rootwatch/rootwatch/internal/secret"
 )
 
 // Deps are the notifier's outside world.
@@ -76,9 +77,33 @@ func New(cfg Config, deps Deps) (*Notifier, error) {
 // Notify sends a to every recipient in one message.
 func (n *Notifier) Notify(ctx context.Context, a alert.Alert) error {
 	if err := n.send(ctx, a); err != nil {
-		return classify(fmt.Errorf("email via %s: %w", n.cfg.addr(), err))
+		return classify(scrub(fmt.Errorf("email via %s: %w", n.cfg.addr(), err), n.cfg.Password.Reveal()))
 	}
 	return nil
+}
+
+// scrubbedError hides a secret that a server quoted back in its reply
+// (some relays echo the failed AUTH line) while keeping the chain for
+// errors.As.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }
+
+func scrub(err error, secrets ...string) error {
+	msg := err.Error()
+	for _, s := range secrets {
+		if s != "" {
+			msg = strings.ReplaceAll(msg, s, secret.Redacted)
+		}
+	}
+	if msg == err.Error() {
+		return err
+	}
+	return &scrubbedError{msg: msg, err: err}
 }
 
 func (n *Notifier) send(ctx context.Context, a alert.Alert) error {
