@@ -80,6 +80,11 @@ func (f *fieldInfo) buildWitnesses() error {
 	if hasWildcardStep(f.steps) {
 		f.exact, f.inexactW = false, "selector "+f.path+" has a wildcard step"
 	}
+	for _, s := range f.steps {
+		if s.Kind == StepIndex && s.Index > maxRealizeIndex {
+			f.exact, f.inexactW = false, "selector "+f.path+" indexes beyond element "+strconv.Itoa(maxRealizeIndex)
+		}
+	}
 	var preds []strPred
 	var nums []float64
 	var seeds []string
@@ -305,6 +310,11 @@ func globMatch(glob, s string) bool {
 	return len(s) >= len(last) && strings.HasSuffix(s, last)
 }
 
+// maxRealizeIndex is the highest array index a generated event fills in;
+// a selector beyond it makes the comparison unproven rather than the event
+// huge.
+const maxRealizeIndex = 1000
+
 // jnode is a node of a generated event; nil children are array holes.
 type jnode struct {
 	kind     wkind
@@ -320,13 +330,17 @@ type jnode struct {
 // under a missing or scalar parent, a[1] present while a[0] is missing).
 func realize(fields []*fieldInfo, assign []int) (event []byte, ok bool) {
 	root := &jnode{kind: wObject, kids: map[string]*jnode{}}
-	for i, f := range fields {
-		v := f.wit[assign[i]]
-		if v.kind == wMissing {
-			continue
-		}
-		if !setPath(root, f.steps, v) {
-			return nil, false
+	// Wildcard selectors go last and get an element or member of their own,
+	// after the ones concrete selectors need.
+	for _, wild := range []bool{false, true} {
+		for i, f := range fields {
+			v := f.wit[assign[i]]
+			if v.kind == wMissing || hasWildcardStep(f.steps) != wild {
+				continue
+			}
+			if !setPath(root, f.steps, v) {
+				return nil, false
+			}
 		}
 	}
 	for i, f := range fields {
@@ -351,12 +365,28 @@ func stepKey(s Step) (key string, index int, isIndex bool) {
 	return s.Name, 0, false
 }
 
+// wildSlot picks where a wildcard step puts its value: a new last element,
+// or a new member.
+func wildSlot(n *jnode, s Step) (key string, index int) {
+	if s.Kind == StepAnyIndex {
+		return "", len(n.elems)
+	}
+	key = "anyField"
+	for i := 2; n.kids != nil && n.kids[key] != nil; i++ {
+		key = "anyField" + strconv.Itoa(i)
+	}
+	return key, 0
+}
+
 func setPath(n *jnode, steps []Step, v wval) bool {
 	for i, s := range steps {
 		key, idx, isIndex := stepKey(s)
+		if (s.Kind == StepAnyIndex && n.kind == wArray) || (s.Kind == StepAnyField && n.kind == wObject) {
+			key, idx = wildSlot(n, s)
+		}
 		var cur *jnode
 		if isIndex {
-			if n.kind != wArray {
+			if n.kind != wArray || idx > maxRealizeIndex {
 				return false
 			}
 			for len(n.elems) <= idx {
