@@ -194,7 +194,7 @@ func decodeRecords(dec *json.Decoder, fn func(i int, raw []byte) error) (int, er
 			continue
 		}
 		if err := expectDelim(dec, '['); err != nil {
-			return n, fmt.Errorf("Records: %w", err)
+			return n, fmt.Errorf("the value of Records: %w", err)
 		}
 		for dec.More() {
 			var raw json.RawMessage
@@ -269,10 +269,12 @@ func (r *lineChunkReader) Read(p []byte) (int, error) {
 // stopped: the part of the last chunk not handed over and, when that chunk
 // did not end the line, the input up to the next newline. It reports
 // whether any of it is not white space.
-func (r *lineChunkReader) finishLine() (junk bool, err error) {
-	junk = len(bytes.TrimSpace(r.pending)) > 0
+func (r *lineChunkReader) finishLine() (bool, error) {
+	junk := len(bytes.TrimSpace(r.pending)) > 0
 	r.pending = nil
 	if r.endedNL || r.err != nil {
+		// The line is over (or the input is; r.err is reported by the
+		// caller).
 		return junk, nil
 	}
 	for {

@@ -202,14 +202,14 @@ func (opts *patternTestOptions) matchFunc() (func([]byte) (filterpattern.MetricR
 
 // eachEvent reads the events of one input ("-" is standard input).
 func (opts *patternTestOptions) eachEvent(name string, report func(error), fn func(inputEvent) error) error {
-	var r io.Reader = opts.In
-	label := "standard input"
+	r, label := opts.In, "standard input"
 	if name != "-" {
 		f, err := opts.Open(name)
 		if err != nil {
 			return err
 		}
-		defer f.Close()
+		// Read-only: a failing Close loses nothing.
+		defer func() { _ = f.Close() }()
 		r, label = f, name
 	}
 	er, err := newEventReader(r, func(err error) { report(fmt.Errorf("%s: %w", label, err)) })

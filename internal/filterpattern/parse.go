@@ -77,11 +77,10 @@ func parseRegex(src string, lead int) (*Pattern, error) {
 // parser holds the state shared by the JSON and space-delimited parsers:
 // a one-token lookahead and the quota counters.
 type parser struct {
-	lx        *lexer
-	tok       token
-	regexes   int
-	wildSels  int
-	condCount int
+	lx       *lexer
+	tok      token
+	regexes  int
+	wildSels int
 }
 
 func newParser(src string, lead int) (*parser, error) {
