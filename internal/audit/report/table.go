@@ -1,0 +1,70 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/rootwatch/rootwatch/internal/audit"
+)
+
+// Table is the terminal view: one line per account with each link's
+// verdict, then for every account that does not pass, the broken link,
+// why, and the command that fixes it.
+type Table struct{}
+
+// Format implements Formatter.
+func (Table) Format(w io.Writer, r *audit.Report) error {
+	bw := bufio.NewWriter(w)
+	tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "ACCOUNT\tNAME\tSTATUS\t%s\tCOVERED BY\n", strings.ToUpper(strings.Join(audit.LinkNames, "\t")))
+	for _, a := range r.Accounts {
+		cells := make([]string, len(audit.LinkNames))
+		for i, n := range audit.LinkNames {
+			cells[i] = "-"
+			for _, l := range a.Links {
+				if l.Name == n {
+					cells[i] = string(l.Status)
+				}
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", a.Account, dash(a.Name), a.Status, strings.Join(cells, "\t"), dash(a.CoveredBy))
+	}
+	_ = tw.Flush()
+	for _, a := range r.Accounts {
+		if a.Status == audit.Pass && a.Alternative == "" && a.Detail == "" {
+			continue
+		}
+		fmt.Fprintf(bw, "\n%s %s: %s\n", a.Account, a.Status, summaryLine(a))
+		for _, l := range a.Links {
+			if l.Status == audit.Pass || strings.HasPrefix(l.Detail, "not reached") {
+				continue
+			}
+			fmt.Fprintf(bw, "  %-13s %-7s %s\n", l.Name, l.Status, l.Detail)
+			if l.Resource != "" {
+				fmt.Fprintf(bw, "  %-13s %-7s resource: %s\n", "", "", l.Resource)
+			}
+			if l.Fix != "" {
+				fmt.Fprintf(bw, "  %-13s %-7s fix: %s\n", "", "", l.Fix)
+			}
+		}
+		if a.Detail != "" && a.Status != audit.Skipped {
+			fmt.Fprintf(bw, "  note: %s\n", a.Detail)
+		}
+		if a.Alternative != "" {
+			fmt.Fprintf(bw, "  note: %s\n", a.Alternative)
+		}
+	}
+	s := r.Summary
+	fmt.Fprintf(bw, "\n%d account(s): %d PASS, %d FAIL, %d UNKNOWN, %d skipped (%s %s)\n", s.Accounts, s.Pass, s.Fail, s.Unknown, s.Skipped, r.Benchmark, r.Control)
+	return bw.Flush()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
