@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net"
@@ -77,7 +78,12 @@ func New(cfg Config, deps Deps) (*Notifier, error) {
 // Notify sends a to every recipient in one message.
 func (n *Notifier) Notify(ctx context.Context, a alert.Alert) error {
 	if err := n.send(ctx, a); err != nil {
-		return classify(scrub(fmt.Errorf("email via %s: %w", n.cfg.addr(), err), n.cfg.Password.Reveal()))
+		pw := n.cfg.Password.Reveal()
+		// A relay may echo the AUTH line, which carries the password in
+		// base64 (PLAIN: NUL user NUL password; LOGIN: the password alone).
+		return classify(scrub(fmt.Errorf("email via %s: %w", n.cfg.addr(), err), pw,
+			base64.StdEncoding.EncodeToString([]byte("\x00"+n.cfg.Username+"\x00"+pw)),
+			base64.StdEncoding.EncodeToString([]byte(pw))))
 	}
 	return nil
 }
