@@ -197,7 +197,7 @@ func (s *Store) Tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	if err := fn(tx); err != nil {
 		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
-			return fmt.Errorf("store %s: %w (rollback: %v)", s, err, rbErr)
+			return fmt.Errorf("store %s: %w (rollback: %w)", s, err, rbErr)
 		}
 		return fmt.Errorf("store %s: %w", s, err)
 	}
