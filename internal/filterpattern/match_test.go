@@ -357,3 +357,33 @@ func TestNeedleIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestPrefilterEscapes checks the escape fallback: an escape that spells a
+// needle byte sends the event to full evaluation, any other escape does not.
+func TestPrefilterEscapes(t *testing.T) {
+	m := MustCompile(cisPattern)
+	for _, c := range []struct {
+		event     string
+		candidate bool
+	}{
+		{`{"userIdentity":{"type":"IAMUser"},"q":"a\u003cb"}`, false},
+		{`{"userIdentity":{"type":"IAMUser"},"q":"a\"b\\c\/d"}`, false},
+		{`{"userIdentity":{"type":"R\u006fot"}}`, true},
+		{`{"userIdentity":{"type":"\u0052oot"}}`, true},
+		{`{"q":"caf\u00e9"}`, false},
+		{`{"q":"bad \u00"}`, true},
+		{`{"q":"\\u0052"}`, false}, // an escaped backslash, then the text u0052
+	} {
+		if got := m.pre.mayMatch([]byte(c.event)); got != c.candidate {
+			t.Errorf("mayMatch(%s) = %v, want %v", c.event, got, c.candidate)
+		}
+	}
+	nonASCII := MustCompile(`{ $.name = "café" }`)
+	if !nonASCII.Match([]byte(`{"name":"caf\u00e9"}`)) {
+		t.Error("an escaped non-ASCII character did not reach full evaluation")
+	}
+	ev := []byte(`{"userIdentity":{"type":"IAMUser"},"q":"a\u003cb"}`)
+	if n := testing.AllocsPerRun(100, func() { m.Match(ev) }); n != 0 {
+		t.Errorf("Match allocates %.1f times on an event with a harmless escape", n)
+	}
+}

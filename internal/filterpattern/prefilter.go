@@ -12,10 +12,14 @@ import (
 // evaluation would accept. The one way a JSON event can hold a value without
 // holding its bytes is a \uXXXX escape (a needle never contains the
 // characters that have short escapes: '"', '\\', '/', control characters),
-// so when no needle is found but the event has a "\u", the event goes to full
-// evaluation anyway.
+// so when no needle is found, every \u escape of the event is decoded: if one
+// of them spells a byte that occurs in a needle (or any non-ASCII character
+// when a needle has one), the event goes to full evaluation anyway.
 type prefilter struct {
 	needles []needle // empty: no prefilter, everything is a candidate
+	// inNeedle marks the bytes that occur in some needle; index 0x80 stands
+	// for every non-ASCII character.
+	inNeedle *[0x81]bool
 }
 
 // maxNeedles bounds the work of the prefilter; a disjunction of more
@@ -31,22 +35,46 @@ func (p *prefilter) mayMatch(ev []byte) bool {
 			return true
 		}
 	}
-	return hasUnicodeEscape(ev)
+	return p.escapeMayHideNeedle(ev)
 }
 
-// hasUnicodeEscape reports whether ev may contain a \uXXXX escape. An escaped
-// backslash followed by 'u' counts too: being conservative only costs time.
-func hasUnicodeEscape(ev []byte) bool {
+// escapeMayHideNeedle reports whether ev holds a \uXXXX escape that decodes
+// to a character of some needle. Stepping over each escape whole keeps an
+// escaped backslash followed by "u0052" from counting; an escape cut short
+// counts, being conservative only costs time.
+func (p *prefilter) escapeMayHideNeedle(ev []byte) bool {
 	for {
 		i := bytes.IndexByte(ev, '\\')
 		if i < 0 || i+1 >= len(ev) {
 			return false
 		}
-		if ev[i+1] == 'u' {
+		if ev[i+1] != 'u' {
+			ev = ev[i+2:]
+			continue
+		}
+		if len(ev)-i < 6 || !jsonHex4(ev[i+2:i+6]) {
 			return true
 		}
-		ev = ev[i+2:]
+		r := hex4(ev[i+2 : i+6])
+		if r > 0x80 {
+			r = 0x80
+		}
+		if p.inNeedle[r] {
+			return true
+		}
+		ev = ev[i+6:]
 	}
+}
+
+func newPrefilter(needles []string) prefilter {
+	p := prefilter{inNeedle: new([0x81]bool)}
+	for _, s := range needles {
+		p.needles = append(p.needles, newNeedle(s))
+		for i := 0; i < len(s); i++ {
+			p.inNeedle[min(s[i], 0x80)] = true
+		}
+	}
+	return p
 }
 
 // needle is a byte string searched for by its rarest byte: IndexByte runs at
@@ -119,11 +147,7 @@ func jsonPrefilter(e *jsonExpr) prefilter {
 	if !ok {
 		return prefilter{}
 	}
-	p := prefilter{}
-	for _, s := range set {
-		p.needles = append(p.needles, newNeedle(s))
-	}
-	return p
+	return newPrefilter(set)
 }
 
 // exprNeedles returns a set of strings at least one of which occurs in every
