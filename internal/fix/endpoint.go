@@ -52,7 +52,14 @@ func ParseSubscribe(s string) (Endpoint, error) {
 	}
 	e := Endpoint{Protocol: strings.ToLower(proto), Endpoint: ep}
 	if err := e.Validate(); err != nil {
-		return Endpoint{}, fmt.Errorf("--subscribe %q: %w", s, err)
+		shown := s
+		if e.Protocol == "http" || e.Protocol == "https" {
+			shown = e.Protocol + ":" + displayEndpoint(e.Protocol, ep)
+			if strings.HasPrefix(ep, "//") {
+				err = fmt.Errorf("%w (the endpoint is the whole URL: --subscribe %s:%s://HOST/PATH)", err, e.Protocol, e.Protocol)
+			}
+		}
+		return Endpoint{}, fmt.Errorf("--subscribe %q: %w", shown, err)
 	}
 	return e, nil
 }
@@ -85,7 +92,8 @@ func (e Endpoint) Validate() error {
 	case "http", "https":
 		u, err := url.Parse(e.Endpoint)
 		if err != nil {
-			return fmt.Errorf("%s endpoint: %w", e.Protocol, err)
+			// url's error quotes the whole URL, token and all.
+			return fmt.Errorf("%s endpoint is not a valid URL", e.Protocol)
 		}
 		if u.Scheme != e.Protocol || u.Host == "" {
 			return fmt.Errorf("%s endpoint %q: expected a URL starting with %s://HOST", e.Protocol, redactURL(u), e.Protocol)
@@ -146,10 +154,14 @@ func validateEmail(s string) error {
 
 // redactURL hides credentials, path and query (a webhook URL is a secret).
 func redactURL(u *url.URL) string {
-	if u.Host == "" {
-		return u.Scheme + "://…"
+	scheme := u.Scheme
+	if scheme == "" {
+		scheme = "?"
 	}
-	return u.Scheme + "://" + u.Host + "/…"
+	if u.Host == "" {
+		return scheme + "://…"
+	}
+	return scheme + "://" + u.Host + "/…"
 }
 
 // displayEndpoint is how plans and journals show an endpoint: http(s) URLs

@@ -207,14 +207,16 @@ func deliverySteps(t *inventory.Trail, o Options) []Step {
 	group := &LogGroupSpec{Name: o.LogGroupName, ARN: logGroupARN(part, region, acct, o.LogGroupName), Tags: o.tags()}
 	role := &RoleSpec{
 		Name: o.RoleName, ARN: fmt.Sprintf("arn:%s:iam::%s:role/%s", part, acct, o.RoleName),
-		TrustPolicy: trustPolicy(acct), PolicyName: deliveryPolicyName,
-		Policy: deliveryPolicy(part, region, acct, o.LogGroupName), Tags: o.tags(),
+		TrustPolicy: trustPolicy(acct), Tags: o.tags(),
 	}
+	policy := &RolePolicySpec{Role: o.RoleName, Name: deliveryPolicyName, Policy: deliveryPolicy(part, region, acct, o.LogGroupName)}
 	return []Step{
 		{Kind: KindLogGroup, Action: Create, Account: acct, Region: region, Resource: group.ARN, After: group,
 			Reason: fmt.Sprintf("trail %s does not deliver to CloudWatch Logs (--with-trail-delivery)", t.Name)},
 		{Kind: KindRole, Action: Create, Account: acct, Region: region, Resource: role.ARN, After: role,
 			Reason: "CloudTrail needs a role to write to the log group"},
+		{Kind: KindRolePolicy, Action: Create, Account: acct, Region: region, Resource: role.ARN + "/" + policy.Name, After: policy,
+			Reason: "the role may write log streams and events to that group only"},
 		{Kind: KindTrailDelivery, Action: Update, Account: acct, Region: region, Resource: t.ARN,
 			Before: &TrailDeliverySpec{TrailARN: t.ARN, LogGroupARN: t.LogGroupARN, RoleARN: t.RoleARN},
 			After:  &TrailDeliverySpec{TrailARN: t.ARN, LogGroupARN: group.ARN, RoleARN: role.ARN},

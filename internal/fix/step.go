@@ -17,6 +17,7 @@ const (
 	KindSubscription  Kind = "subscription"
 	KindLogGroup      Kind = "log-group"
 	KindRole          Kind = "iam-role"
+	KindRolePolicy    Kind = "iam-role-policy"
 	KindTrailDelivery Kind = "trail-delivery"
 )
 
@@ -71,37 +72,38 @@ type Step struct {
 
 // MetricFilterSpec is a metric filter with a single transformation.
 type MetricFilterSpec struct {
-	LogGroup   string  `json:"log_group"`
-	Name       string  `json:"name"`
-	Pattern    string  `json:"pattern"`
-	MetricName string  `json:"metric_name"`
-	Namespace  string  `json:"namespace"`
-	Value      string  `json:"value"`
+	LogGroup   string   `json:"log_group"`
+	Name       string   `json:"name"`
+	Pattern    string   `json:"pattern"`
+	MetricName string   `json:"metric_name"`
+	Namespace  string   `json:"namespace"`
+	Value      string   `json:"value"`
 	Default    *float64 `json:"default_value,omitempty"`
-	Unit       string  `json:"unit,omitempty"`
+	Unit       string   `json:"unit,omitempty"`
 }
 
 // AlarmSpec is a single-metric alarm, with every field PutMetricAlarm needs
 // to recreate it as it was.
 type AlarmSpec struct {
-	Name              string            `json:"name"`
-	Description       string            `json:"description,omitempty"`
-	Namespace         string            `json:"namespace"`
-	MetricName        string            `json:"metric_name"`
-	Dimensions        map[string]string `json:"dimensions,omitempty"`
-	Statistic         string            `json:"statistic,omitempty"`
-	ExtendedStatistic string            `json:"extended_statistic,omitempty"`
-	Period            int32             `json:"period"`
-	Unit              string            `json:"unit,omitempty"`
-	Threshold         float64           `json:"threshold"`
-	Comparison        string            `json:"comparison"`
-	EvaluationPeriods int32             `json:"evaluation_periods"`
-	DatapointsToAlarm int32             `json:"datapoints_to_alarm,omitempty"`
-	TreatMissingData  string            `json:"treat_missing_data,omitempty"`
-	ActionsEnabled    bool              `json:"actions_enabled"`
-	AlarmActions      []string          `json:"alarm_actions,omitempty"`
-	OKActions         []string          `json:"ok_actions,omitempty"`
-	Tags              map[string]string `json:"tags,omitempty"`
+	Name                    string            `json:"name"`
+	Description             string            `json:"description,omitempty"`
+	Namespace               string            `json:"namespace"`
+	MetricName              string            `json:"metric_name"`
+	Dimensions              map[string]string `json:"dimensions,omitempty"`
+	Statistic               string            `json:"statistic,omitempty"`
+	ExtendedStatistic       string            `json:"extended_statistic,omitempty"`
+	Period                  int32             `json:"period"`
+	Unit                    string            `json:"unit,omitempty"`
+	Threshold               float64           `json:"threshold"`
+	Comparison              string            `json:"comparison"`
+	EvaluationPeriods       int32             `json:"evaluation_periods"`
+	DatapointsToAlarm       int32             `json:"datapoints_to_alarm,omitempty"`
+	TreatMissingData        string            `json:"treat_missing_data,omitempty"`
+	ActionsEnabled          bool              `json:"actions_enabled"`
+	AlarmActions            []string          `json:"alarm_actions,omitempty"`
+	OKActions               []string          `json:"ok_actions,omitempty"`
+	InsufficientDataActions []string          `json:"insufficient_data_actions,omitempty"`
+	Tags                    map[string]string `json:"tags,omitempty"`
 }
 
 // TopicSpec is an SNS topic.
@@ -136,14 +138,19 @@ type LogGroupSpec struct {
 }
 
 // RoleSpec is the IAM role CloudTrail assumes to deliver to CloudWatch
-// Logs, with its one inline policy.
+// Logs.
 type RoleSpec struct {
 	Name        string            `json:"name"`
 	ARN         string            `json:"arn"`
 	TrustPolicy string            `json:"trust_policy"`
-	PolicyName  string            `json:"policy_name"`
-	Policy      string            `json:"policy"`
 	Tags        map[string]string `json:"tags,omitempty"`
+}
+
+// RolePolicySpec is an inline policy of a role.
+type RolePolicySpec struct {
+	Role   string `json:"role"`
+	Name   string `json:"name"`
+	Policy string `json:"policy"`
 }
 
 // TrailDeliverySpec is a trail's CloudWatch Logs settings.
@@ -154,16 +161,15 @@ type TrailDeliverySpec struct {
 }
 
 // encodeSpec is how specs are journaled.
-func encodeSpec(v any) string {
+func encodeSpec(v any) (string, error) {
 	if v == nil {
-		return ""
+		return "", nil
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
-		// Specs hold strings, numbers and maps only.
-		panic(fmt.Sprintf("fix: encode %T: %v", v, err))
+		return "", fmt.Errorf("journal %T: %w", v, err)
 	}
-	return string(b)
+	return string(b), nil
 }
 
 // decodeSpec reads a journaled spec back as the type its kind uses.
@@ -187,6 +193,8 @@ func decodeSpec(k Kind, s string) (any, error) {
 		v = &LogGroupSpec{}
 	case KindRole:
 		v = &RoleSpec{}
+	case KindRolePolicy:
+		v = &RolePolicySpec{}
 	case KindTrailDelivery:
 		v = &TrailDeliverySpec{}
 	default:

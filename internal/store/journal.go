@@ -259,6 +259,8 @@ type ChangeQuery struct {
 	// Unreverted leaves out changes a later change undid.
 	Unreverted bool
 	RunID      string
+	// Commands keeps only changes made by runs of these commands.
+	Commands []string
 }
 
 // Changes returns the matching changes in the order they were made.
@@ -283,6 +285,14 @@ func (j *Journal) Changes(ctx context.Context, q ChangeQuery) ([]Change, error) 
 		for _, s := range q.Statuses {
 			args = append(args, s)
 			ors = append(ors, fmt.Sprintf("c.status = $%d", len(args)))
+		}
+		where = append(where, "("+strings.Join(ors, " OR ")+")")
+	}
+	if len(q.Commands) > 0 {
+		var ors []string
+		for _, c := range q.Commands {
+			args = append(args, c)
+			ors = append(ors, fmt.Sprintf("r.command = $%d", len(args)))
 		}
 		where = append(where, "("+strings.Join(ors, " OR ")+")")
 	}

@@ -91,6 +91,8 @@ func TestJournalRecordsBeforeAndAfter(t *testing.T) {
 		{"by region", ChangeQuery{Region: "us-east-1"}, []string{"topic/done", "alarm/failed"}},
 		{"by status", ChangeQuery{Statuses: []string{ChangeDone, ChangePending}}, []string{"topic/done", "metric-filter/pending"}},
 		{"by run", ChangeQuery{RunID: run.ID, Statuses: []string{ChangeFailed}}, []string{"alarm/failed"}},
+		{"by command", ChangeQuery{Commands: []string{"fix"}, Account: "222222222222"}, []string{"metric-filter/pending"}},
+		{"other command", ChangeQuery{Commands: []string{"backout"}}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,181 @@
+package fix
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/rootwatch/rootwatch/internal/store"
+)
+
+// BackoutMode is what backout does.
+type BackoutMode string
+
+// Backout modes, the CIS backout plan's three steps.
+const (
+	BackoutDisable BackoutMode = "disable-actions"
+	BackoutEnable  BackoutMode = "enable-actions"
+	BackoutRemove  BackoutMode = "remove"
+)
+
+// Journal is what backout reads from the change journal.
+type Journal interface {
+	Changes(ctx context.Context, q store.ChangeQuery) ([]store.Change, error)
+}
+
+// PlanBackout computes a backout from the journal: only resources
+// rootwatch created or changed are touched. For the action switches the
+// alarms' current state is read, so a second run plans nothing. accounts,
+// when not empty, limits the backout to those accounts.
+func PlanBackout(ctx context.Context, d Dialer, j Journal, mode BackoutMode, accounts []string) (*Plan, error) {
+	changes, err := j.Changes(ctx, store.ChangeQuery{Statuses: []string{store.ChangeDone}, Unreverted: true, Commands: []string{"fix", "corrections"}})
+	if err != nil {
+		return nil, err
+	}
+	var mine []store.Change
+	for _, c := range changes {
+		if len(accounts) == 0 || slices.Contains(accounts, c.Account) {
+			mine = append(mine, c)
+		}
+	}
+	switch mode {
+	case BackoutDisable, BackoutEnable:
+		return planSwitch(ctx, d, mine, mode == BackoutEnable)
+	case BackoutRemove:
+		return planRemove(mine)
+	}
+	return nil, fmt.Errorf("unknown backout mode %q", mode)
+}
+
+type chainKey struct{ account, region string }
+
+func (p *Plan) accountPlan(k chainKey) *AccountPlan {
+	for i := range p.Accounts {
+		if p.Accounts[i].Account == k.account && p.Accounts[i].Region == k.region {
+			return &p.Accounts[i]
+		}
+	}
+	p.Accounts = append(p.Accounts, AccountPlan{Account: k.account, Region: k.region, Covers: []string{k.account}})
+	return &p.Accounts[len(p.Accounts)-1]
+}
+
+func sortPlan(p *Plan) {
+	sort.SliceStable(p.Accounts, func(i, j int) bool {
+		a, b := p.Accounts[i], p.Accounts[j]
+		if a.Account != b.Account {
+			return a.Account < b.Account
+		}
+		return a.Region < b.Region
+	})
+}
+
+// planSwitch turns the actions of rootwatch's alarms on or off.
+func planSwitch(ctx context.Context, d Dialer, changes []store.Change, on bool) (*Plan, error) {
+	p := &Plan{}
+	type alarmKey struct{ account, region, name string }
+	seen := map[alarmKey]bool{}
+	for _, c := range changes {
+		if Kind(c.Kind) != KindAlarm {
+			continue
+		}
+		k := alarmKey{c.Account, c.Region, c.Resource}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		ap := p.accountPlan(chainKey{c.Account, c.Region})
+		conn, err := d.Conn(ctx, c.Account)
+		if err != nil {
+			ap.Err = fmt.Errorf("open clients: %w", err)
+			continue
+		}
+		cur, err := describeAlarm(ctx, conn.CloudWatch(c.Region), c.Resource)
+		if errors.Is(err, ErrNotFound) {
+			ap.Notes = append(ap.Notes, fmt.Sprintf("alarm %s no longer exists", c.Resource))
+			continue
+		}
+		if err != nil {
+			ap.Err = fmt.Errorf("read alarm %s: %s: %w", c.Resource, Classify(err), err)
+			continue
+		}
+		if cur.ActionsEnabled == on {
+			continue
+		}
+		after := *cur
+		after.ActionsEnabled = on
+		s := Step{Kind: KindAlarm, Action: DisableActions, Account: c.Account, Region: c.Region, Resource: c.Resource,
+			Before: cur, After: &after, Reason: "CIS 4.3 backout, step 1: the alarm stays, nobody is notified"}
+		if on {
+			s.Action, s.Reason = EnableActions, "CIS 4.3 backout reversed: notifications resume"
+		}
+		ap.Steps = append(ap.Steps, s)
+	}
+	sortPlan(p)
+	return p, nil
+}
+
+// planRemove undoes every journaled change, newest first: what rootwatch
+// created is deleted, what it changed is put back as it was.
+func planRemove(changes []store.Change) (*Plan, error) {
+	p := &Plan{}
+	for i := len(changes) - 1; i >= 0; i-- {
+		c := changes[i]
+		ap := p.accountPlan(chainKey{c.Account, c.Region})
+		s, err := undoStep(c)
+		if err != nil {
+			ap.Err = fmt.Errorf("journal change %s: %w", c.Ref(), err)
+			continue
+		}
+		ap.Steps = append(ap.Steps, s)
+	}
+	sortPlan(p)
+	return p, nil
+}
+
+// undoStep is the step that reverses journaled change c.
+func undoStep(c store.Change) (Step, error) {
+	before, err := decodeSpec(Kind(c.Kind), c.Before)
+	if err != nil {
+		return Step{}, err
+	}
+	after, err := decodeSpec(Kind(c.Kind), c.After)
+	if err != nil {
+		return Step{}, err
+	}
+	s := Step{Kind: Kind(c.Kind), Account: c.Account, Region: c.Region, Resource: c.Resource, Undoes: c.Ref()}
+	switch Action(c.Action) {
+	case Create:
+		s.Action, s.Before = Delete, after
+		s.Reason = "created by rootwatch (" + c.RunID + ")"
+		switch x := after.(type) {
+		case *SubscriptionSpec:
+			x.ARN = c.Result
+			if !isARN(x.ARN) {
+				s.Note = "pending subscription without an ARN: SNS deletes unconfirmed subscriptions after 3 days"
+			}
+		case *TopicSpec:
+			s.Note = "deletes the topic with all its subscriptions"
+		case *LogGroupSpec:
+			s.Note = "deletes the log group and every log event CloudTrail delivered to it"
+		}
+	case Update:
+		if before == nil {
+			return Step{}, errors.New("an update without the state before it")
+		}
+		s.Action, s.Before, s.After = Restore, after, before
+		s.Reason = "changed by rootwatch (" + c.RunID + "); put back as it was"
+	case EnableActions:
+		s.Action, s.Before, s.After = DisableActions, after, before
+		s.Reason = "rootwatch enabled these actions (" + c.RunID + "); they were disabled before"
+	case DisableActions:
+		s.Action, s.Before, s.After = EnableActions, after, before
+		s.Reason = "rootwatch disabled these actions (" + c.RunID + "); they were enabled before"
+	default:
+		return Step{}, fmt.Errorf("cannot undo action %q", c.Action)
+	}
+	return s, nil
+}
+
+func isARN(s string) bool { return len(s) > 4 && s[:4] == "arn:" }
