@@ -114,8 +114,10 @@ func codeBlock(a alert.Alert) string {
 	return head + format.Truncate(escape(buf.String()), room) + tail
 }
 
+// mrkdwnEscaper is built once: a Replacer is immutable and safe for
+// concurrent use, and building one per call cost more than the message.
+var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
 // escape applies Slack's three mrkdwn escapes so that event content
 // (user agents, aliases) cannot forge links or @-mentions.
-func escape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
+func escape(s string) string { return mrkdwnEscaper.Replace(s) }
