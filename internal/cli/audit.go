@@ -1,18 +1,195 @@
 package cli
 
 import (
-	"errors"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
+
+	"github.com/rootwatch/rootwatch/internal/audit"
+	"github.com/rootwatch/rootwatch/internal/audit/report"
+	"github.com/rootwatch/rootwatch/internal/awsconfig"
+	"github.com/rootwatch/rootwatch/internal/awsread"
+	"github.com/rootwatch/rootwatch/internal/exitcode"
 )
 
-// NewCmdAudit is a placeholder until the audit command lands; it fails loudly.
-func NewCmdAudit(f *Factory) *cobra.Command {
-	return &cobra.Command{
-		Use:   "audit",
-		Short: "(not yet implemented)",
-		RunE: func(*cobra.Command, []string) error {
-			return errors.New("audit: not implemented yet")
+// AuditOptions are the audit command's flags and dependencies.
+type AuditOptions struct {
+	Profile     string
+	Region      string
+	Regions     []string
+	Org         bool
+	RoleName    string
+	Concurrency int
+	Format      string
+	Output      string
+
+	Out, ErrOut io.Writer
+	// Progress is true when ErrOut is a terminal.
+	Progress bool
+	// Dial opens AWS; tests replace it with awsfake.
+	Dial  func(ctx context.Context, o *AuditOptions) (awsread.Dialer, error)
+	Retry awsread.Retry
+}
+
+// NewCmdAudit builds `rootwatch audit`.
+func NewCmdAudit(f *Factory) *cobra.Command { return newCmdAudit(f, nil) }
+
+func newCmdAudit(f *Factory, runF func(context.Context, *AuditOptions) error) *cobra.Command {
+	opts := &AuditOptions{
+		Dial: func(ctx context.Context, o *AuditOptions) (awsread.Dialer, error) {
+			cfg, err := f.AWSConfig(ctx, awsconfig.Options{Profile: o.Profile, Region: o.Region})
+			if err != nil {
+				return nil, err
+			}
+			return awsread.NewSDKDialer(cfg), nil
 		},
 	}
+	cmd := &cobra.Command{
+		Use:   "audit",
+		Short: "Prove the CIS 4.3 root-usage monitoring chain is in place, link by link",
+		Long: `audit reads each account's trails, CloudWatch Logs metric filters, alarms,
+SNS topics and subscriptions (read-only; see docs/iam/audit-policy.json) and
+checks the CIS AWS Foundations Benchmark 4.3 chain end to end:
+
+  trail → log-group → metric-filter → alarm → topic → subscription
+
+Each link is PASS, FAIL or UNKNOWN (not allowed to look: the missing IAM
+permission is named). With --org every account of the organization is
+audited through --role-name, and organization trails are credited to the
+accounts they cover.
+
+Exit status: 0 all PASS, 3 any FAIL, 4 no FAIL but some UNKNOWN, 1 error,
+2 usage.`,
+		Example: `  rootwatch audit
+  rootwatch audit --profile prod --regions eu-west-1,us-east-1 --format json
+  rootwatch audit --org --role-name AWSControlTowerExecution --format html --output cis-4.3.html`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Out, opts.ErrOut = f.Out, f.ErrOut
+			opts.Progress = f.IsTerminal != nil && f.IsTerminal(f.ErrOut)
+			if err := opts.validate(cmd.Flags().Changed("role-name")); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return auditRun(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Profile, "profile", "", "AWS shared-config profile (default: the SDK's default credential chain)")
+	fl.StringVar(&opts.Region, "region", "", "audit only this region (and use it for API calls)")
+	fl.StringSliceVar(&opts.Regions, "regions", nil, "audit only these regions, comma-separated (default: every enabled region)")
+	fl.BoolVar(&opts.Org, "org", false, "audit every account of the organization (run from the management account or a delegated administrator)")
+	fl.StringVar(&opts.RoleName, "role-name", awsread.DefaultRoleName, "role to assume in member accounts with --org (Control Tower: AWSControlTowerExecution)")
+	fl.IntVar(&opts.Concurrency, "concurrency", 16, "accounts audited at once with --org")
+	fl.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(report.Names, "|"))
+	fl.StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of standard output")
+	return cmd
+}
+
+func (o *AuditOptions) validate(roleNameSet bool) error {
+	if !slices.Contains(report.Names, o.Format) {
+		return exitcode.Usagef("--format %q: want one of %s", o.Format, strings.Join(report.Names, ", "))
+	}
+	if o.Region != "" && len(o.Regions) > 0 {
+		return exitcode.Usagef("--region and --regions are exclusive: use --regions %s,...", o.Region)
+	}
+	for _, r := range o.Regions {
+		if strings.TrimSpace(r) == "" || strings.ContainsAny(r, " /") {
+			return exitcode.Usagef("--regions: %q is not a region name", r)
+		}
+	}
+	if o.Concurrency < 1 {
+		return exitcode.Usagef("--concurrency must be at least 1, got %d", o.Concurrency)
+	}
+	if roleNameSet && !o.Org {
+		return exitcode.Usagef("--role-name only applies with --org")
+	}
+	if o.RoleName == "" || strings.ContainsAny(o.RoleName, " :") {
+		return exitcode.Usagef("--role-name %q is not an IAM role name", o.RoleName)
+	}
+	return nil
+}
+
+func auditRun(ctx context.Context, o *AuditOptions) error {
+	d, err := o.Dial(ctx, o)
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	co := awsread.Options{
+		Regions: o.Regions, Org: o.Org, RoleName: o.RoleName, Concurrency: o.Concurrency, Retry: o.Retry,
+		DefaultRegion: o.Region,
+	}
+	if o.Region != "" {
+		co.Regions = []string{o.Region}
+	}
+	var progressed bool
+	if o.Org && o.Progress {
+		var mu sync.Mutex
+		co.Progress = func(done, total int, account string) {
+			mu.Lock()
+			defer mu.Unlock()
+			progressed = true
+			fmt.Fprintf(o.ErrOut, "\raudited %d/%d accounts (%s)", done, total, account)
+		}
+	}
+	snap, err := awsread.Collect(ctx, d, co)
+	if progressed {
+		fmt.Fprintln(o.ErrOut)
+	}
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	rep := audit.Evaluate(snap)
+	f, err := report.New(o.Format)
+	if err != nil {
+		return exitcode.Usagef("%v", err)
+	}
+	if o.Output == "" {
+		if err := f.Format(o.Out, &rep); err != nil {
+			return fmt.Errorf("audit: write report: %w", err)
+		}
+	} else {
+		if err := writeReportFile(o.Output, func(w io.Writer) error { return f.Format(w, &rep) }); err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
+		s := rep.Summary
+		fmt.Fprintf(o.ErrOut, "wrote %s: %d account(s), %d PASS, %d FAIL, %d UNKNOWN, %d skipped\n", o.Output, s.Accounts, s.Pass, s.Fail, s.Unknown, s.Skipped)
+	}
+	if code := rep.ExitCode(); code != exitcode.OK {
+		return exitcode.New(code, nil)
+	}
+	return nil
+}
+
+// writeReportFile writes through a temporary file in the same directory
+// and renames it, so a failed run never leaves half a report behind.
+func writeReportFile(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
 }

@@ -1,0 +1,168 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rootwatch/rootwatch/internal/awsfake"
+	"github.com/rootwatch/rootwatch/internal/awsread"
+	"github.com/rootwatch/rootwatch/internal/exitcode"
+)
+
+func TestAuditFlags(t *testing.T) {
+	tests := []struct {
+		args     []string
+		wantCode int // -1: parsed fine
+		check    func(t *testing.T, o *AuditOptions)
+	}{
+		{args: nil, wantCode: -1, check: func(t *testing.T, o *AuditOptions) {
+			if o.Format != "table" || o.RoleName != "OrganizationAccountAccessRole" || o.Concurrency != 16 || o.Org {
+				t.Errorf("defaults = %+v", o)
+			}
+		}},
+		{args: []string{"--org", "--role-name", "AWSControlTowerExecution", "--concurrency", "4", "--format", "sarif", "-o", "x.sarif"}, wantCode: -1, check: func(t *testing.T, o *AuditOptions) {
+			if !o.Org || o.RoleName != "AWSControlTowerExecution" || o.Concurrency != 4 || o.Format != "sarif" || o.Output != "x.sarif" {
+				t.Errorf("opts = %+v", o)
+			}
+		}},
+		{args: []string{"--regions", "eu-west-1,us-east-1", "--profile", "prod"}, wantCode: -1, check: func(t *testing.T, o *AuditOptions) {
+			if len(o.Regions) != 2 || o.Regions[1] != "us-east-1" || o.Profile != "prod" {
+				t.Errorf("opts = %+v", o)
+			}
+		}},
+		{args: []string{"--format", "yaml"}, wantCode: exitcode.Usage},
+		{args: []string{"--region", "eu-west-1", "--regions", "us-east-1"}, wantCode: exitcode.Usage},
+		{args: []string{"--concurrency", "0", "--org"}, wantCode: exitcode.Usage},
+		{args: []string{"--role-name", "X"}, wantCode: exitcode.Usage},
+		{args: []string{"--bogus"}, wantCode: exitcode.Usage},
+		{args: []string{"extra"}, wantCode: exitcode.Usage},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			f := &Factory{Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}, IsTerminal: func(io.Writer) bool { return false }}
+			var got *AuditOptions
+			cmd := newCmdAudit(f, func(_ context.Context, o *AuditOptions) error { got = o; return nil })
+			cmd.SetArgs(tt.args)
+			cmd.SetOut(f.Out)
+			cmd.SetErr(f.ErrOut)
+			cmd.SetFlagErrorFunc(flagError)
+			cmd.SilenceUsage, cmd.SilenceErrors = true, true
+			err := cmd.Execute()
+			if tt.wantCode >= 0 {
+				if exitcode.From(err) != tt.wantCode {
+					t.Fatalf("err = %v (code %d), want code %d", err, exitcode.From(err), tt.wantCode)
+				}
+				return
+			}
+			if err != nil || got == nil {
+				t.Fatalf("err = %v", err)
+			}
+			tt.check(t, got)
+		})
+	}
+}
+
+const (
+	cliMgmt   = "111111111111"
+	cliMember = "222222222222"
+	cliRegion = "eu-west-1"
+)
+
+func runAudit(t *testing.T, c *awsfake.Cloud, o AuditOptions) (string, string, int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	o.Out, o.ErrOut = &out, &errOut
+	o.Dial = func(context.Context, *AuditOptions) (awsread.Dialer, error) { return c.Dialer(cliMgmt), nil }
+	o.Retry = awsread.Retry{Attempts: 3, Base: time.Microsecond, Max: time.Microsecond}
+	if o.Format == "" {
+		o.Format = "json"
+	}
+	if o.RoleName == "" {
+		o.RoleName = awsread.DefaultRoleName
+	}
+	if o.Concurrency == 0 {
+		o.Concurrency = 4
+	}
+	if len(o.Regions) == 0 && o.Region == "" {
+		o.Regions = []string{cliRegion, "us-east-1"}
+	}
+	err := auditRun(context.Background(), &o)
+	if err != nil && !exitcode.Silent(err) {
+		errOut.WriteString(err.Error())
+	}
+	return out.String(), errOut.String(), exitcode.From(err)
+}
+
+func TestAuditRun(t *testing.T) {
+	tests := []struct {
+		name     string
+		setup    func(c *awsfake.Cloud)
+		o        AuditOptions
+		wantCode int
+		want     string
+	}{
+		{name: "compliant", setup: func(c *awsfake.Cloud) {}, wantCode: exitcode.OK, want: `"status": "PASS"`},
+		{name: "actions disabled", setup: func(c *awsfake.Cloud) {
+			c.Edit(func(c *awsfake.Cloud) {
+				f := false
+				c.Accounts[cliMgmt].Region(cliRegion).Alarms["RootAccountUsage"].ActionsEnabled = &f
+			})
+		}, wantCode: exitcode.Findings, want: "actions are disabled"},
+		{name: "denied", setup: func(c *awsfake.Cloud) { c.Deny(cliMgmt, "sns:ListSubscriptionsByTopic") }, wantCode: exitcode.Partial, want: "missing permission sns:ListSubscriptionsByTopic"},
+		{name: "table", setup: func(c *awsfake.Cloud) {}, o: AuditOptions{Format: "table"}, wantCode: exitcode.OK, want: "1 account(s): 1 PASS"},
+		{name: "cannot identify", setup: func(c *awsfake.Cloud) { c.Deny(cliMgmt, "sts:GetCallerIdentity") }, wantCode: exitcode.Error, want: "identify the caller"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := awsfake.New()
+			c.AddAccount(cliMgmt, "management")
+			c.AddCISChain(cliMgmt, cliRegion, false)
+			tt.setup(c)
+			out, errOut, code := runAudit(t, c, tt.o)
+			if code != tt.wantCode || !strings.Contains(out+errOut, tt.want) {
+				t.Fatalf("code = %d, want %d; output does not contain %q:\n%s\n%s", code, tt.wantCode, tt.want, out, errOut)
+			}
+		})
+	}
+}
+
+func TestAuditOrgToFile(t *testing.T) {
+	c := awsfake.New()
+	c.AddAccount(cliMgmt, "management")
+	c.AddAccount(cliMember, "workload")
+	c.SetOrganization("o-test", cliMgmt)
+	c.AddCISChain(cliMgmt, cliRegion, true)
+	path := filepath.Join(t.TempDir(), "report.json")
+	out, errOut, code := runAudit(t, c, AuditOptions{Org: true, Output: path, Progress: true})
+	if code != exitcode.OK {
+		t.Fatalf("code = %d\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "audited 2/2 accounts") || !strings.Contains(errOut, "wrote "+path) {
+		t.Errorf("stderr = %q, want progress and a summary", errOut)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Accounts []struct {
+			Account   string `json:"account"`
+			Status    string `json:"status"`
+			CoveredBy string `json:"covered_by"`
+		} `json:"accounts"`
+	}
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Accounts) != 2 || rep.Accounts[1].Account != cliMember || rep.Accounts[1].Status != "PASS" ||
+		rep.Accounts[1].CoveredBy != "trail management-events in account 111111111111" {
+		t.Errorf("member not credited with the organization trail:\n%s", b)
+	}
+}
