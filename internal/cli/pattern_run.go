@@ -54,6 +54,9 @@ records, read one at a time.
 --metric-value would publish (default 1); with --default-value, that value
 is printed when events were read but none matched.
 
+A pattern that starts with "-" (an exclusion such as -DEBUG) must come after
+"--", or it is read as flags: rootwatch pattern test -- -DEBUG app.log
+
 Exit status: 0 when at least one event matched, 1 when none did, 2 when the
 pattern is invalid or some input could not be read.`,
 		Example: `  rootwatch pattern test '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }' events.jsonl

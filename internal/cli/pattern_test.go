@@ -126,6 +126,7 @@ func TestPatternTestRun(t *testing.T) {
 		{"no match", []string{`{ $.eventName = "Nope" }`, "events.jsonl"}, "", exitcode.NoMatch, "", ""},
 		{"no match count", []string{"-c", `{ $.eventName = "Nope" }`, "events.jsonl"}, "", exitcode.NoMatch, "0\n", ""},
 		{"terms match plain text", []string{"ERROR", "events.jsonl"}, "", exitcode.Matched, "plain text ERROR line\n", ""},
+		{"exclusion after --", []string{"-c", "--", "-ERROR", "events.jsonl"}, "", exitcode.Matched, "6\n", ""},
 		{"records expanded", []string{cis.RootUsagePattern, "trail.json"}, "", exitcode.Matched, rootCall + "\n" + rootSignIn + "\n", ""},
 		{"gzip records", []string{"-c", cis.RootUsagePattern, "trail.json.gz"}, "", exitcode.Matched, "2\n", ""},
 		{"pretty records", []string{"--json", `{ $.eventName = * }`, "pretty.json"}, "", exitcode.Matched,
