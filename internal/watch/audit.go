@@ -103,6 +103,11 @@ func (s *Service) AuditOnce(ctx context.Context) error { return s.auditOnce(ctx)
 
 func (s *Service) auditOnce(ctx context.Context) error {
 	ao := s.o.Audit
+	if ao.Corrector != nil {
+		if err := s.applyApproved(ctx); err != nil {
+			s.log.Error("apply approved corrections", "error", err)
+		}
+	}
 	now := s.o.Now()
 	results, err := ao.Auditor.Audit(ctx)
 	if err != nil {
@@ -234,4 +239,24 @@ func (s *Service) correct(ctx context.Context, r ChainResult, now time.Time) err
 func hashID(parts ...string) string {
 	h := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
 	return "rw-" + hex.EncodeToString(h[:12])
+}
+
+// applyApproved applies the corrections a person approved since the last
+// run (rootwatch corrections approve ID).
+func (s *Service) applyApproved(ctx context.Context) error {
+	cs, err := s.o.Store.ListCorrections(ctx, store.CorrectionApproved)
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		result, err := s.o.Audit.Corrector.Apply(ctx, c.Account, c.Plan)
+		if err != nil {
+			result = err.Error()
+		}
+		if ferr := s.o.Store.FinishCorrection(ctx, c.ID, err == nil, result, s.o.Now()); ferr != nil {
+			return ferr
+		}
+		s.log.Info("approved correction processed", "correction", c.ID, "account", c.Account, "applied", err == nil, "result", result)
+	}
+	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/rootwatch/rootwatch/internal/alert"
 	"github.com/rootwatch/rootwatch/internal/notify"
 	"github.com/rootwatch/rootwatch/internal/store"
 )
@@ -18,6 +19,7 @@ import (
 type dispatcher struct {
 	store       *store.Store
 	notifiers   map[string]notify.Notifier
+	enrich      func(context.Context, *alert.Alert)
 	owner       string
 	lease       time.Duration
 	timeout     time.Duration
@@ -102,7 +104,11 @@ func (d *dispatcher) deliver(ctx context.Context, it store.OutboxItem) {
 		err = notify.Permanent(fmt.Errorf("notifier %q is not configured any more", it.Notifier))
 	} else {
 		cctx, cancel := context.WithTimeout(ctx, d.timeout)
-		err = n.Notify(cctx, it.Alert)
+		a := it.Alert
+		if d.enrich != nil {
+			d.enrich(cctx, &a)
+		}
+		err = n.Notify(cctx, a)
 		cancel()
 	}
 	now := d.now()

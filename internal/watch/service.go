@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/rootwatch/rootwatch/internal/alert"
 	"github.com/rootwatch/rootwatch/internal/detect"
 	"github.com/rootwatch/rootwatch/internal/notify"
 	"github.com/rootwatch/rootwatch/internal/store"
@@ -52,6 +53,9 @@ type Options struct {
 	TickEvery time.Duration
 	// SeenRetention is how long event IDs are remembered for dedup.
 	SeenRetention time.Duration
+	// Enrich, when set, adds the account alias and name to each alert
+	// just before delivery (enrich.Enricher.Enrich); it must not block long.
+	Enrich func(ctx context.Context, a *alert.Alert)
 	// Audit, when set, re-runs the chain audit every AuditEvery.
 	Audit      *AuditOptions
 	AuditEvery time.Duration
@@ -158,7 +162,7 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	log := o.Logger
 	s := &Service{o: o, m: m, log: log}
 	s.disp = &dispatcher{store: o.Store, notifiers: notifiers, owner: o.Owner, lease: o.Lease,
-		timeout: o.NotifyTimeout, backoff: o.Backoff, parallel: 8, idle: time.Second, now: o.Now,
+		enrich: o.Enrich, timeout: o.NotifyTimeout, backoff: o.Backoff, parallel: 8, idle: time.Second, now: o.Now,
 		m: m, log: log, wakeCh: make(chan struct{}, 1)}
 	s.pipe = &pipeline{store: o.Store, det: o.Detector, mode: o.Mode, group: o.Group, alarm: o.Alarm,
 		targets: o.Targets, now: o.Now, m: m, log: log, wake: s.disp.wake}

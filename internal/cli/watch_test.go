@@ -1,0 +1,277 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/rootwatch/rootwatch/internal/alert"
+	"github.com/rootwatch/rootwatch/internal/awsconfig"
+	"github.com/rootwatch/rootwatch/internal/config"
+	"github.com/rootwatch/rootwatch/internal/exitcode"
+	"github.com/rootwatch/rootwatch/internal/store"
+)
+
+func TestWatchFlags(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		check    func(t *testing.T, o *watchOptions)
+		wantCode int
+		wantErr  string
+	}{
+		{name: "simple", args: []string{"--source", "./logs", "--notify", "stdout:", "--store", "x.db"},
+			check: func(t *testing.T, o *watchOptions) {
+				if o.Listen != DefaultListen || o.Mode != "event" || o.GroupWindow != time.Hour || o.Store != "x.db" || o.Correct != "never" {
+					t.Errorf("defaults: %+v", o)
+				}
+			}},
+		{name: "repeatable", args: []string{"--source", "a", "--source", "sqs://q", "--notify", "stdout:", "--notify", "webhook:https://h/x", "--mode", "alarm"},
+			check: func(t *testing.T, o *watchOptions) {
+				if len(o.Sources) != 2 || len(o.Notify) != 2 || o.Mode != "alarm" {
+					t.Errorf("%+v", o)
+				}
+			}},
+		{name: "config only", args: []string{"--config", "rw.yaml"}},
+		{name: "no source", args: []string{"--notify", "stdout:"}, wantCode: exitcode.Usage, wantErr: "give --source"},
+		{name: "no notifier", args: []string{"--source", "x"}, wantCode: exitcode.Usage, wantErr: "give --notify"},
+		{name: "bad mode", args: []string{"--source", "x", "--notify", "stdout:", "--mode", "loud"}, wantCode: exitcode.Usage, wantErr: "--mode"},
+		{name: "bad correct", args: []string{"--source", "x", "--notify", "stdout:", "--correct", "maybe"}, wantCode: exitcode.Usage, wantErr: "--correct"},
+		{name: "correct without audit", args: []string{"--source", "x", "--notify", "stdout:", "--correct", "ask"}, wantCode: exitcode.Usage, wantErr: "--audit-every"},
+		{name: "bad window", args: []string{"--source", "x", "--notify", "stdout:", "--group-window", "0s"}, wantCode: exitcode.Usage, wantErr: "--group-window"},
+		{name: "positional", args: []string{"x"}, wantCode: exitcode.Usage, wantErr: "unknown command"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, _ := notifyFactory(nil)
+			var got *watchOptions
+			cmd := newCmdWatch(f, func(_ context.Context, o *watchOptions) error { got = o; return nil })
+			cmd.SetArgs(tt.args)
+			cmd.SetOut(io.Discard)
+			cmd.SetErr(io.Discard)
+			cmd.SetFlagErrorFunc(flagError)
+			err := cmd.Execute()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || exitcode.From(err) != tt.wantCode {
+					t.Fatalf("err = %v (code %d), want %q (code %d)", err, exitcode.From(err), tt.wantErr, tt.wantCode)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.check != nil {
+				tt.check(t, got)
+			}
+		})
+	}
+}
+
+func TestParseSourceFlag(t *testing.T) {
+	env := func(k string) string {
+		if k == EnvIngestSecret {
+			return "s3cret"
+		}
+		return ""
+	}
+	noEnv := func(string) string { return "" }
+	tests := []struct {
+		raw     string
+		getenv  func(string) string
+		check   func(t *testing.T, s config.Source)
+		wantErr string
+	}{
+		{raw: "sqs://https://sqs.eu-west-1.amazonaws.com/111122223333/ct", getenv: env, check: func(t *testing.T, s config.Source) {
+			if s.SQS == nil || s.SQS.QueueURL != "https://sqs.eu-west-1.amazonaws.com/111122223333/ct" {
+				t.Errorf("%+v", s)
+			}
+		}},
+		{raw: "sqs://sqs.eu-west-1.amazonaws.com/111122223333/ct", getenv: env, check: func(t *testing.T, s config.Source) {
+			if s.SQS.QueueURL != "https://sqs.eu-west-1.amazonaws.com/111122223333/ct" {
+				t.Errorf("%+v", s.SQS)
+			}
+		}},
+		{raw: "cloudwatch://aws-cloudtrail-logs-111122223333", getenv: env, check: func(t *testing.T, s config.Source) {
+			if s.CloudWatch == nil || s.CloudWatch.LogGroup != "aws-cloudtrail-logs-111122223333" {
+				t.Errorf("%+v", s)
+			}
+		}},
+		{raw: "http://127.0.0.1:9781/ingest", getenv: env, check: func(t *testing.T, s config.Source) {
+			if s.HTTP == nil || s.HTTP.Addr != "127.0.0.1:9781" || s.HTTP.Path != "/ingest" || s.HTTP.Secret.Reveal() != "s3cret" {
+				t.Errorf("%+v", s.HTTP)
+			}
+		}},
+		{raw: "/var/log/ct", getenv: env, check: func(t *testing.T, s config.Source) {
+			if s.Dir == nil || s.Dir.Path != "/var/log/ct" {
+				t.Errorf("%+v", s)
+			}
+		}},
+		{raw: "http://127.0.0.1:9781/ingest", getenv: noEnv, wantErr: EnvIngestSecret},
+		{raw: "https://127.0.0.1:9781/ingest", getenv: env, wantErr: "--tls-cert"},
+		{raw: "sqs://q", getenv: env, wantErr: "expected sqs://"},
+		{raw: "cloudwatch://", getenv: env, wantErr: "LOG_GROUP"},
+		{raw: "kafka://x", getenv: env, wantErr: "unknown scheme"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.raw, func(t *testing.T) {
+			s, err := parseSourceFlag(tt.raw, &watchOptions{}, tt.getenv)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, s)
+		})
+	}
+	if got := queueRegion("https://sqs.eu-west-1.amazonaws.com/1/q"); got != "eu-west-1" {
+		t.Errorf("queueRegion = %q", got)
+	}
+	if got := queueRegion("http://localhost:4566/000000000000/q"); got != "" {
+		t.Errorf("queueRegion of a local endpoint = %q", got)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the stdout notifier's goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// watch over a directory with the stdout notifier, end to end through the
+// command; then alerts list shows the delivery.
+func TestWatchRunDirectory(t *testing.T) {
+	dir := t.TempDir()
+	logs := filepath.Join(dir, "logs")
+	if err := os.Mkdir(logs, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	rec := `{"eventVersion":"1.08","userIdentity":{"type":"Root","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333"},"eventTime":"2026-12-01T10:00:00Z","eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.5","eventID":"cli-e1","eventType":"AwsConsoleSignIn","recipientAccountId":"111122223333"}`
+	if err := os.WriteFile(filepath.Join(logs, "a.json"), []byte(`{"Records":[`+rec+`]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The file must be older than the directory source's settle time.
+	old := time.Now().Add(-time.Minute)
+	if err := os.Chtimes(filepath.Join(logs, "a.json"), old, old); err != nil {
+		t.Fatal(err)
+	}
+	out := &syncBuffer{}
+	f := &Factory{In: strings.NewReader(""), Out: out, ErrOut: io.Discard, IsTerminal: func(io.Writer) bool { return false },
+		Now: time.Now, Getenv: func(string) string { return "" },
+		AWSConfig: func(context.Context, awsconfig.Options) (aws.Config, error) {
+			return aws.Config{}, errors.New("no AWS in this test")
+		}}
+	db := filepath.Join(dir, "rw.db")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- watchRun(ctx, f, &watchOptions{Sources: []string{logs}, Notify: []string{"stdout:"}, Store: db,
+			Listen: "127.0.0.1:0", Mode: "event", GroupWindow: time.Hour, Correct: "never", LogLevel: "error"})
+	}()
+	deadline := time.After(20 * time.Second)
+	for !strings.Contains(out.String(), "cli-e1") {
+		select {
+		case err := <-done:
+			t.Fatalf("watch ended early: %v", err)
+		case <-deadline:
+			t.Fatalf("no alert on stdout; got %q", out.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	lf, lout := notifyFactory(nil)
+	if err := alertsListRun(context.Background(), lf, &alertsListOptions{Store: db, Format: "table", Limit: 10}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(lout.String(), "stdout") || !strings.Contains(lout.String(), "sent") {
+		t.Errorf("alerts list:\n%s", lout)
+	}
+}
+
+func TestAlertsAndCorrections(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "rw.db")
+	st, err := openWatchStore(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	a := alert.Alert{ID: "rw-1", Rule: alert.RuleRootUsage, Title: "Root user activity: ConsoleLogin in 111122223333",
+		Account: "111122223333", EventIDs: []string{"e1"}}
+	err = st.Tx(ctx, func(tx *sql.Tx) error { _, err := st.Enqueue(ctx, tx, a, []string{"slack"}, now); return err })
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, _ := st.Claim(ctx, "me", now, time.Minute, 1)
+	if _, err := st.MarkFailed(ctx, items[0], now, errors.New("slack: 404 no_service"), false, store.DefaultBackoff()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ProposeCorrection(ctx, store.Correction{ID: "c-1", Account: "111122223333", Summary: "create alarm RootAccountUsage", Plan: "{}", Created: now}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	f, out := notifyFactory(nil)
+	if err := alertsListRun(ctx, f, &alertsListOptions{Store: db, State: "dead", Format: "json"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `"alert_id":"rw-1"`) || !strings.Contains(out.String(), `"event_ids":["e1"]`) ||
+		!strings.Contains(out.String(), "404 no_service") {
+		t.Errorf("alerts list json: %s", out)
+	}
+	out.Reset()
+	if err := alertsRetryRun(ctx, f, &alertsRetryOptions{Store: db, IDs: []string{"rw-1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "1 deliveries queued again") {
+		t.Errorf("retry: %s", out)
+	}
+	if err := alertsRetryRun(ctx, f, &alertsRetryOptions{Store: db, IDs: []string{"rw-1"}}); exitcode.From(err) != exitcode.Error {
+		t.Errorf("retrying a pending alert: %v", err)
+	}
+	out.Reset()
+	if err := correctionsListRun(ctx, f, &correctionsListOptions{Store: db, Format: "table"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "c-1") || !strings.Contains(out.String(), "proposed") {
+		t.Errorf("corrections list: %s", out)
+	}
+	if err := correctionsDecideRun(ctx, f, &correctionsDecideOptions{Store: db, ID: "c-1", Approve: true, By: "alice"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := correctionsDecideRun(ctx, f, &correctionsDecideOptions{Store: db, ID: "c-1", By: "bob"}); exitcode.From(err) != exitcode.Error {
+		t.Errorf("second decision: %v", err)
+	}
+	if err := correctionsDecideRun(ctx, f, &correctionsDecideOptions{Store: db, ID: "nope"}); exitcode.From(err) != exitcode.Usage {
+		t.Errorf("unknown correction: %v", err)
+	}
+}
