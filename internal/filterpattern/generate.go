@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -85,18 +86,20 @@ func (f *fieldInfo) buildWitnesses() error {
 			f.exact, f.inexactW = false, "selector "+f.path+" indexes beyond element "+strconv.Itoa(maxRealizeIndex)
 		}
 	}
-	var preds []strPred
+	var predSrc []string // whole-subject regexps of the string and regex values
 	var nums []float64
 	var seeds []string
 	hasStrAtom, hasNumAtom := false, false
+	allLiteral, literals := true, map[string]bool{}
 	for _, a := range f.atoms {
 		switch a.val.Kind {
 		case ValueString:
-			p, err := newStrPred(globRE2(a.val.Str))
-			if err != nil {
-				return err
+			predSrc = append(predSrc, globRE2(a.val.Str))
+			if strings.Contains(a.val.Str, "*") {
+				allLiteral = false
+			} else {
+				literals[a.val.Str] = true
 			}
-			preds = append(preds, p)
 			seeds = append(seeds, strings.ReplaceAll(a.val.Str, "*", ""))
 			if a.val.Str != "*" {
 				hasStrAtom = true
@@ -106,12 +109,8 @@ func (f *fieldInfo) buildWitnesses() error {
 			if a.val.Regex == nil {
 				return fmt.Errorf("regex value without a regex in %s", a.key)
 			}
-			p, err := newStrPred(searchRE2(a.val.Regex.RE2()))
-			if err != nil {
-				return err
-			}
-			preds = append(preds, p)
-			hasStrAtom = true
+			predSrc = append(predSrc, searchRE2(a.val.Regex.RE2()))
+			hasStrAtom, allLiteral = true, false
 		case ValueNumber:
 			nums = append(nums, a.val.Num)
 			hasNumAtom = true
@@ -139,22 +138,57 @@ func (f *fieldInfo) buildWitnesses() error {
 		}
 	}
 	isNum := regexp.MustCompile(`^` + jsonNumberRE2 + `$`)
-	if len(preds) > 0 {
-		np, err := newStrPred(jsonNumberRE2)
-		if err != nil {
-			return err
+	switch {
+	case len(predSrc) > 0 && allLiteral:
+		// Plain values only: the cells are each value and "none of them",
+		// for strings and for number texts; no automaton needed.
+		cell := func(s string) string {
+			if literals[s] {
+				return "=" + s
+			}
+			return ""
 		}
-		cs, complete := cells(append(slices.Clone(preds), np), seeds, false)
+		seenCell := map[string]bool{}
+		for _, sd := range seeds {
+			if c := cell(sd); !seenCell[c] {
+				seenCell[c] = true
+				addStr(sd)
+			}
+		}
+		for _, lit := range slices.Sorted(maps.Keys(literals)) {
+			if !seenCell["="+lit] {
+				addStr(lit)
+			}
+			if isNum.MatchString(lit) {
+				addNum(lit)
+			}
+		}
+		if !seenCell[""] {
+			addStr(unusedText(literals, "x"))
+		}
+		addNum(unusedText(literals, "1"))
+	case len(predSrc) > 0:
+		// The last predicate is "is a JSON number": its cells give the
+		// numbers whose text the string values tell apart.
+		preds := make([]strPred, 0, len(predSrc)+1)
+		for _, src := range append(predSrc, jsonNumberRE2) {
+			p, err := newStrPred(src)
+			if err != nil {
+				return err
+			}
+			preds = append(preds, p)
+		}
+		cs, complete := cells(preds, seeds, false)
 		if !complete {
 			f.exact, f.inexactW = false, "the strings compared with "+f.path+" are too many to enumerate"
 		}
 		for _, c := range cs {
 			addStr(c.witness)
-			if c.vec[len(preds)] {
+			if c.vec[len(preds)-1] {
 				addNum(c.witness)
 			}
 		}
-	} else {
+	default:
 		addStr(seeds[0])
 	}
 	// Numbers: every bound, a point between bounds, and one beyond each end.
@@ -188,6 +222,16 @@ func (f *fieldInfo) buildWitnesses() error {
 	f.wit = append(f.wit, wval{kind: wMissing}, wval{kind: wNull}, wval{kind: wTrue}, wval{kind: wFalse},
 		wval{kind: wObject}, wval{kind: wArray})
 	return nil
+}
+
+// unusedText returns base followed by digits, or base itself, so that the
+// result is none of the literals.
+func unusedText(literals map[string]bool, base string) string {
+	s := base
+	for i := 2; literals[s]; i++ {
+		s = base + strconv.Itoa(i)
+	}
+	return s
 }
 
 func formatNum(n float64) string {

@@ -205,6 +205,16 @@ func (t *nfTree) eachAtom(f func(nfAtom)) {
 
 // jsonNormalForm converts a JSON pattern's expression to DNF.
 func jsonNormalForm(e Expr) (nfDNF, error) {
+	d, err := dnfOf(e)
+	if err != nil {
+		return nil, err
+	}
+	return tidyDNF(d)
+}
+
+// dnfOf expands e; runs of || are only concatenated, and tidied once by the
+// caller or by the && that consumes them.
+func dnfOf(e Expr) (nfDNF, error) {
 	switch x := e.(type) {
 	case *Condition:
 		a, err := atomOf(x)
@@ -213,18 +223,27 @@ func jsonNormalForm(e Expr) (nfDNF, error) {
 		}
 		return nfDNF{{a}}, nil
 	case *Binary:
-		l, err := jsonNormalForm(x.Left)
+		l, err := dnfOf(x.Left)
 		if err != nil {
 			return nil, err
 		}
-		r, err := jsonNormalForm(x.Right)
+		r, err := dnfOf(x.Right)
 		if err != nil {
 			return nil, err
 		}
 		switch x.Op {
 		case OpOr:
-			return tidyDNF(append(slices.Clone(l), r...))
+			if len(l)+len(r) > maxDNFClauses {
+				return nil, fmt.Errorf("pattern expands to more than %d alternatives", maxDNFClauses)
+			}
+			return append(slices.Clone(l), r...), nil
 		case OpAnd:
+			if l, err = tidyDNF(l); err != nil {
+				return nil, err
+			}
+			if r, err = tidyDNF(r); err != nil {
+				return nil, err
+			}
 			if len(l)*len(r) > maxDNFClauses {
 				return nil, fmt.Errorf("pattern expands to more than %d alternatives", maxDNFClauses)
 			}
