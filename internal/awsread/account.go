@@ -30,7 +30,7 @@ func (r *accountReader) parallel(ctx context.Context, n int, fn func(ctx context
 	g, gctx := errgroup.WithContext(ctx)
 	limit := r.o.RegionConcurrency
 	if limit <= 0 {
-		limit = 8
+		limit = 17
 	}
 	g.SetLimit(limit)
 	for i := range n {

@@ -31,8 +31,9 @@ type Options struct {
 	RoleName string
 	// Concurrency bounds accounts read at once; 0 means 16.
 	Concurrency int
-	// RegionConcurrency bounds regions read at once within an account;
-	// 0 means 8.
+	// RegionConcurrency bounds reads at once within an account; 0 means
+	// 17, every default region at once (regional endpoints throttle
+	// independently).
 	RegionConcurrency int
 	Retry             Retry
 	// Progress, if set, is called after each account (serialised).
