@@ -2,6 +2,7 @@ package filterpattern
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -114,7 +115,7 @@ func (t *valueTest) onText(s []byte) bool {
 func parseNumber(raw []byte) (float64, bool) {
 	f, err := strconv.ParseFloat(string(raw), 64)
 	if err != nil {
-		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+		if errors.Is(err, strconv.ErrRange) {
 			return f, true
 		}
 		return 0, false

@@ -109,7 +109,8 @@ func NewMetricFilter(pattern string, t MetricTransformation, opts ...Option) (*M
 	}
 	if len(t.Dimensions) > 0 {
 		if m.pat.Kind != KindJSON && m.pat.Kind != KindDelimited {
-			return nil, errors.New(errNoDimensions)
+			// Keep AWS's own wording so the message can be searched for.
+			return nil, fmt.Errorf("%s pattern: %s", m.pat.Kind, errNoDimensions)
 		}
 		if len(t.Dimensions) > maxDimensions {
 			return nil, fmt.Errorf("%d dimensions: a metric filter can have at most %d", len(t.Dimensions), maxDimensions)
