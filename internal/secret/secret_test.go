@@ -36,7 +36,7 @@ func TestSecretNeverPrints(t *testing.T) {
 	slog.New(slog.NewTextHandler(&textLogged, nil)).Info("x", "token", s)
 
 	outputs := map[string]string{
-		"%s":        fmt.Sprintf("%s", s),
+		"%s":        fmt.Sprintf("[%s]", s),
 		"%v":        fmt.Sprintf("%v", s),
 		"%+v":       fmt.Sprintf("%+v", h),
 		"%#v":       fmt.Sprintf("%#v", h),

@@ -124,7 +124,7 @@ func (n *Notifier) send(ctx context.Context, a alert.Alert) error {
 	if dl, ok := ctx.Deadline(); ok {
 		_ = conn.SetDeadline(dl)
 	}
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
 	defer stop()
 
 	var c *smtp.Client
@@ -132,7 +132,7 @@ func (n *Notifier) send(ctx context.Context, a alert.Alert) error {
 	case TLSImplicit:
 		tc := tls.Client(conn, n.tls)
 		if err := tc.HandshakeContext(ctx); err != nil {
-			conn.Close()
+			_ = conn.Close()
 			return fmt.Errorf("TLS handshake: %w", err)
 		}
 		c = smtp.NewClient(tc)
@@ -141,7 +141,7 @@ func (n *Notifier) send(ctx context.Context, a alert.Alert) error {
 		// used for the EHLO on the encrypted connection.
 		c, err = smtp.NewClientStartTLS(conn, n.tls)
 		if err != nil {
-			conn.Close()
+			_ = conn.Close()
 			if strings.Contains(err.Error(), "doesn't support STARTTLS") {
 				return errNoStartTLS
 			}
@@ -150,7 +150,7 @@ func (n *Notifier) send(ctx context.Context, a alert.Alert) error {
 	default:
 		c = smtp.NewClient(conn)
 	}
-	defer c.Close()
+	defer func() { _ = c.Close() }() // after Quit this only reports the closed connection
 	if err := c.Hello(n.cfg.HelloName); err != nil {
 		return fmt.Errorf("EHLO: %w", err)
 	}

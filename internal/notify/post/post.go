@@ -96,7 +96,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 		}
 		return nil, notify.Temporary(fmt.Errorf("post to %s: %w", shown, scrub(err, r)))
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20)) // let the connection be reused
 
