@@ -92,7 +92,7 @@ func NewMessage(a alert.Alert) Message {
 	}
 	var facts []Fact
 	for _, f := range format.Facts(a) {
-		facts = append(facts, Fact{Title: f.Label, Value: format.Truncate(f.Value, 500)})
+		facts = append(facts, Fact{Title: format.Truncate(f.Label, 100), Value: format.Truncate(f.Value, 500)})
 	}
 	if len(facts) > 0 {
 		body = append(body, Element{Type: "FactSet", Facts: facts})
@@ -140,10 +140,15 @@ func fit(m Message) Message {
 		}
 	}
 	for size() > MaxMessageBytes {
+		shrunk := false
 		for i := range card.Body {
 			if n := len(card.Body[i].Facts); n > 1 {
 				card.Body[i].Facts = card.Body[i].Facts[:n/2]
+				shrunk = true
 			}
+		}
+		if !shrunk {
+			break // nothing left to give up; the texts are bounded well below the limit
 		}
 	}
 	return m
