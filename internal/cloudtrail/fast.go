@@ -1,0 +1,146 @@
+package cloudtrail
+
+import "bytes"
+
+// The fast paths. On compact S3 log files and JSON Lines every record
+// starts with {"eventVersion":"1 at a known place (after "},", or at a line
+// start), so the decoder can count records and jump over the ones holding
+// none of the candidate literals with two vectorised byte searches, and
+// parse only the record a literal occurs in. Anything that does not look
+// exactly like that is handed back to the validating path, which is slower
+// but handles every shape.
+
+// nextHit returns the offset of the first candidate literal at or after
+// pos in the window, or the window length when there is none.
+func (d *decoder) nextHit(pos int) int {
+	b := d.s.buf[:d.s.n]
+	if !d.hitsValid {
+		for i := range d.hits {
+			d.hits[i] = -1
+		}
+		d.hitsValid = true
+	}
+	best := len(b)
+	for i, lit := range d.lits {
+		if d.hits[i] < pos {
+			if j := bytes.Index(b[pos:], lit); j >= 0 {
+				d.hits[i] = pos + j
+			} else {
+				d.hits[i] = len(b)
+			}
+		}
+		best = min(best, d.hits[i])
+	}
+	return best
+}
+
+// isCandidate reports whether raw holds a candidate literal; without
+// candidates every record is one.
+func (d *decoder) isCandidate(raw []byte) bool {
+	if d.lits == nil {
+		return true
+	}
+	for _, l := range d.lits {
+		if bytes.Contains(raw, l) {
+			return true
+		}
+	}
+	return false
+}
+
+// nextMarker returns the offset of the next record start {"eventVersion":"
+// at or after from, or -1. It searches for the rare 'V' rather than the
+// common '{' or '"'.
+func nextMarker(b []byte, from int) int {
+	const vAt = 7 // index of 'V' in the marker
+	i := from + vAt
+	for i < len(b) {
+		j := bytes.IndexByte(b[i:], 'V')
+		if j < 0 {
+			return -1
+		}
+		v := i + j
+		if s := v - vAt; s >= from && len(b)-s >= len(marker) && string(b[s:s+len(marker)]) == string(marker) {
+			return s
+		}
+		i = v + 1
+	}
+	return -1
+}
+
+// recordsFast skips, counting them, the records of a compact Records array
+// from pos (a record start) that hold no candidate literal. It returns the
+// start of the next element the validating path must handle: a candidate,
+// the last record of the input, or anything unexpected.
+func (d *decoder) recordsFast(pos int) (int, error) {
+	for {
+		b := d.s.buf[:d.s.n]
+		h := d.nextHit(pos)
+		last := pos
+		for {
+			nm := nextMarker(b, last+1)
+			if nm < 0 || nm > h {
+				break
+			}
+			if nm < 2 || b[nm-1] != ',' || b[nm-2] != '}' {
+				// Not the compact "},{" between records: let the
+				// validating path look at the record at last.
+				return last, nil
+			}
+			d.st.Records++
+			last = nm
+		}
+		if h < len(b) || d.s.eof || d.s.err != nil {
+			return last, nil
+		}
+		// No literal in the window: keep the unfinished record at last
+		// and slide.
+		if !d.fill(last) {
+			return 0, nil
+		}
+		pos = 0
+	}
+}
+
+// lines skips, counting them, the lines of a JSON Lines input from pos (a
+// record start) that hold no candidate literal and look like one compact
+// record. It returns where the validating path must take over: a
+// candidate, a line that is not one compact record, or the end.
+func (d *decoder) lines(pos int) (int, error) {
+	d.setShape(ShapeLines)
+	for {
+		b := d.s.buf[:d.s.n]
+		h := d.nextHit(pos)
+		for {
+			nl := bytes.IndexByte(b[pos:], '\n')
+			if nl < 0 {
+				break
+			}
+			end := pos + nl
+			if h < end {
+				return pos, nil
+			}
+			line := b[pos:end]
+			for len(line) > 0 && isSpace(line[len(line)-1]) {
+				line = line[:len(line)-1]
+			}
+			if len(line) <= len(marker) || line[len(line)-1] != '}' || string(line[:len(marker)]) != string(marker) || line[len(marker)] != '1' {
+				return pos, nil
+			}
+			d.st.Records++
+			d.values++
+			pos = end + 1
+			// Blank lines between records are allowed.
+			for pos < len(b) && isSpace(b[pos]) {
+				pos++
+			}
+		}
+		if d.s.eof || d.s.err != nil {
+			return pos, nil
+		}
+		if !d.fill(pos) {
+			return 0, nil // fill moved the window: pos is now 0
+		}
+		pos = 0
+	}
+}
