@@ -2,6 +2,7 @@ package awsread_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/rootwatch/rootwatch/internal/awsfake"
 	"github.com/rootwatch/rootwatch/internal/awsread"
@@ -91,6 +93,7 @@ func TestCollectOrganization(t *testing.T) {
 	c.AddAccount("444444444444", "no-role").Roles = map[string]bool{}
 	c.SetOrganization("o-example", mgmt)
 	c.AddCISChain(mgmt, home, true)
+	c.PageSize = 1 // ListAccounts needs NextToken
 
 	s := collect(t, c.Dialer(mgmt), awsread.Options{Org: true, Regions: []string{home, "us-east-1"}, Concurrency: 2})
 	if !s.Organization || s.ManagementAccount != mgmt || len(s.Accounts) != 4 {
@@ -193,4 +196,40 @@ func TestCollectOrgListDenied(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "missing permission organizations:ListAccounts") {
 		t.Fatalf("err = %v, want a clear organizations:ListAccounts error", err)
 	}
+}
+
+func TestCollectRetryQuotaIsThrottling(t *testing.T) {
+	c := awsfake.New()
+	c.AddAccount(mgmt, "management")
+	calls := 0
+	d := quotaDialer{Dialer: c.Dialer(mgmt), calls: &calls}
+	s, err := awsread.Collect(context.Background(), d, awsread.Options{Regions: []string{home}, Retry: fastRetry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls != 2 || s.Accounts[0].Error != nil {
+		t.Errorf("GetCallerIdentity calls = %d (want a retry after the quota error); account %+v", calls, s.Accounts[0])
+	}
+}
+
+// quotaDialer fails the first GetCallerIdentity the way the SDK does when
+// its retry budget is exhausted.
+type quotaDialer struct {
+	*awsfake.Dialer
+	calls *int
+}
+
+func (d quotaDialer) STS() awsread.STSAPI { return quotaSTS{STSAPI: d.Dialer.STS(), calls: d.calls} }
+
+type quotaSTS struct {
+	awsread.STSAPI
+	calls *int
+}
+
+func (s quotaSTS) GetCallerIdentity(ctx context.Context, in *sts.GetCallerIdentityInput, o ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error) {
+	*s.calls++
+	if *s.calls == 1 {
+		return nil, fmt.Errorf("operation error STS: GetCallerIdentity, failed to get rate limit token, retry quota exceeded, 0 available, 5 requested")
+	}
+	return s.STSAPI.GetCallerIdentity(ctx, in, o...)
 }

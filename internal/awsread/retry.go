@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/smithy-go"
 
 	"github.com/rootwatch/rootwatch/internal/inventory"
@@ -98,6 +99,15 @@ func classify(action string, err error) *inventory.ReadError {
 			out.Kind = inventory.Throttled
 		case deniedCodes[out.Code], strings.Contains(out.Message, "not authorized to perform"):
 			out.Kind = inventory.Denied
+		}
+	}
+	// The SDK's client-side retry budget runs dry under sustained
+	// throttling; that is throttling too, and worth waiting out.
+	var qe ratelimit.QuotaExceededError
+	if out.Kind == inventory.Failed && (errors.As(err, &qe) || strings.Contains(err.Error(), "retry quota exceeded")) {
+		out.Kind = inventory.Throttled
+		if out.Code == "" {
+			out.Code = "RetryQuotaExceeded"
 		}
 	}
 	return out

@@ -34,7 +34,8 @@ func (Table) Format(w io.Writer, r *audit.Report) error {
 	}
 	_ = tw.Flush()
 	for _, a := range r.Accounts {
-		if a.Status == audit.Pass && a.Alternative == "" && a.Detail == "" {
+		nonLiteral := a.CISLiteral != nil && !*a.CISLiteral
+		if a.Status == audit.Pass && a.Alternative == "" && a.Detail == "" && !nonLiteral {
 			continue
 		}
 		fmt.Fprintf(bw, "\n%s %s: %s\n", a.Account, a.Status, summaryLine(a))
@@ -55,6 +56,9 @@ func (Table) Format(w io.Writer, r *audit.Report) error {
 		}
 		if a.Alternative != "" {
 			fmt.Fprintf(bw, "  note: %s\n", a.Alternative)
+		}
+		if nonLiteral {
+			fmt.Fprintf(bw, "  note: the metric filter is not the CIS text literally; AWS Security Hub %s compares text and will flag it\n", "CloudWatch.1")
 		}
 	}
 	s := r.Summary
