@@ -497,7 +497,7 @@ func TestCompareRandomAgainstMatcher(t *testing.T) {
 	}
 }
 
-var randomSelectors = []string{"$.a", "$.b", "$.c", "$.c.d", "$.e[0]", "$.e[1]"}
+var randomSelectors = []string{"$.a", "$.b", "$.c", "$.c.d", "$.e[0]", "$.e[1]", "$.e[1].f", "$.e[0].g"}
 
 func randomPattern(rng *rand.Rand) string { return "{ " + randomExpr(rng, 2) + " }" }
 
@@ -566,7 +566,17 @@ func randomEvents(rng *rand.Rand, n int) [][]byte {
 		if rng.IntN(3) != 0 {
 			var e []any
 			for range rng.IntN(3) {
-				e = append(e, value())
+				if rng.IntN(2) == 0 {
+					e = append(e, value())
+					continue
+				}
+				el := map[string]any{}
+				for _, k := range []string{"f", "g"} {
+					if rng.IntN(2) == 0 {
+						el[k] = value()
+					}
+				}
+				e = append(e, el)
 			}
 			ev["e"] = e
 		}

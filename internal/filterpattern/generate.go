@@ -393,7 +393,7 @@ func setPath(n *jnode, steps []Step, v wval) bool {
 }
 
 func pathExists(n *jnode, steps []Step) bool {
-	for _, s := range steps {
+	for i, s := range steps {
 		key, idx, isIndex := stepKey(s)
 		switch {
 		case isIndex && n.kind == wArray:
@@ -401,7 +401,8 @@ func pathExists(n *jnode, steps []Step) bool {
 				return false
 			}
 			if n.elems[idx] == nil {
-				return true // a hole is written as null
+				// A hole is written as null: it exists, its children do not.
+				return i == len(steps)-1
 			}
 			n = n.elems[idx]
 		case !isIndex && n.kind == wObject:
