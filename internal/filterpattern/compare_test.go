@@ -617,3 +617,47 @@ func TestCompareLargePatterns(t *testing.T) {
 		checkComparison(t, "large", tc.a, tc.b, got)
 	}
 }
+
+// TestCompareSatisfiable: for every conjunction of two conditions (and
+// random ones of three) over overlapping selectors, Compare against an
+// unrelated pattern must find an event the conjunction matches whenever one
+// of many independently built events shows that such an event exists. A
+// miss means the search wrongly believed some combination of values
+// impossible in a JSON event.
+func TestCompareSatisfiable(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	events := randomEvents(rng, 2000)
+	var conds []string
+	for _, sel := range randomSelectors {
+		conds = append(conds, sel+" NOT EXISTS", sel+" IS NULL", sel+` = "x"`, sel+` != "x"`, sel+" > 1")
+	}
+	const other = `{ $.zz = "q" }`
+	check := func(p string) {
+		if _, err := Parse(p); err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		got, err := Compare(p, other)
+		if err != nil {
+			t.Errorf("Compare(%s): %v", p, err)
+			return
+		}
+		if got.OnlyA != nil || !got.Proven {
+			return
+		}
+		m := MustCompile(p)
+		for _, ev := range events {
+			if m.Match(ev) {
+				t.Errorf("Compare(%s, %s) = %v: no event only the first matches, but %s does", p, other, got.Relation, ev)
+				return
+			}
+		}
+	}
+	for i := range conds {
+		for j := i + 1; j < len(conds); j++ {
+			check("{ " + conds[i] + " && " + conds[j] + " }")
+		}
+	}
+	for range 300 {
+		check("{ " + conds[rng.IntN(len(conds))] + " && " + conds[rng.IntN(len(conds))] + " && " + conds[rng.IntN(len(conds))] + " }")
+	}
+}
