@@ -18,7 +18,7 @@ import (
 // which the pipeline treats as bad input: what was read is recorded, and
 // the source counts the input as poison (leaves the SQS message for the
 // dead-letter queue, answers 400, logs the file).
-func decodeFunc(r io.Reader, name string, log *slog.Logger, object func(cloudtrail.ObjectRef, func([]byte) error) error) func(fn func(raw []byte) error) error {
+func decodeFunc(r io.Reader, size int, name string, log *slog.Logger, object func(cloudtrail.ObjectRef, func([]byte) error) error) func(fn func(raw []byte) error) error {
 	return func(fn func(raw []byte) error) error {
 		var first *cloudtrail.DecodeError
 		h := cloudtrail.Handler{
@@ -33,7 +33,7 @@ func decodeFunc(r io.Reader, name string, log *slog.Logger, object func(cloudtra
 		if object != nil {
 			h.Object = func(o cloudtrail.ObjectRef) error { return object(o, fn) }
 		}
-		if _, err := cloudtrail.DecodeStream(r, name, cloudtrail.Options{}, h); err != nil {
+		if _, err := cloudtrail.DecodeStream(r, name, cloudtrail.Options{Window: size}, h); err != nil {
 			return err
 		}
 		if first != nil {
@@ -44,11 +44,16 @@ func decodeFunc(r io.Reader, name string, log *slog.Logger, object func(cloudtra
 }
 
 func records(r io.Reader, name string, log *slog.Logger) func(fn func(raw []byte) error) error {
-	return decodeFunc(r, name, log, nil)
+	return decodeFunc(r, 0, name, log, nil)
 }
 
+// recordsOf decodes an in-memory payload with a window of its own size
+// (it grows if the payload is compressed), so a small request does not
+// cost the 1 MiB window a log file needs.
 func recordsOf(b []byte, name string, log *slog.Logger) func(fn func(raw []byte) error) error {
-	return func(fn func(raw []byte) error) error { return records(bytes.NewReader(b), name, log)(fn) }
+	return func(fn func(raw []byte) error) error {
+		return decodeFunc(bytes.NewReader(b), len(b)+512, name, log, nil)(fn)
+	}
 }
 
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }

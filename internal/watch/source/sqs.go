@@ -227,7 +227,7 @@ func (q *SQS) batch(ctx context.Context, m sqstypes.Message) Batch {
 		}
 		return b
 	}
-	b.Records = decodeFunc(strings.NewReader(body), name, q.c.Log, fetch)
+	b.Records = decodeFunc(strings.NewReader(body), len(body)+512, name, q.c.Log, fetch)
 	return b
 }
 
