@@ -35,6 +35,11 @@ type Options struct {
 	// MaxProblems stops a decode after this many non-fatal errors
 	// (0 = 100): past that the input is not what we think it is.
 	MaxProblems int
+	// Window is the initial read window (0 = 1 MiB); it still grows for a
+	// larger value. Callers decoding many small payloads (one EventBridge
+	// event per HTTP request) pass the payload size to spare the
+	// allocation.
+	Window int
 }
 
 // Decode reads CloudTrail data of any supported shape from r (gzip or
@@ -63,7 +68,11 @@ func DecodeStream(r io.Reader, name string, opt Options, h Handler) (Stats, erro
 	if max == 0 {
 		max = defaultMaxValue
 	}
-	d.s = stream{r: dr, buf: make([]byte, windowSize), max: max}
+	win := windowSize
+	if opt.Window > 0 && opt.Window < win {
+		win = opt.Window
+	}
+	d.s = stream{r: dr, buf: make([]byte, win), max: max}
 	err = d.run()
 	d.st.Bytes = d.s.base + int64(d.s.n)
 	return d.st, err
