@@ -4,6 +4,7 @@
 package secret
 
 import (
+	"fmt"
 	"log/slog"
 )
 
@@ -34,6 +35,30 @@ func (s Secret) String() string { return s.redacted() }
 // GoString makes %#v print the placeholder.
 func (s Secret) GoString() string { return `secret.Secret("` + s.redacted() + `")` }
 
+// Format covers every verb, including the ones fmt would otherwise answer
+// with the raw value ("%!d(secret.Secret=hunter2)"). Width and flags are
+// honoured for layout.
+func (s Secret) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		_, _ = fmt.Fprint(f, s.GoString())
+		return
+	}
+	format := "%"
+	for _, flag := range "-+ 0" {
+		if f.Flag(int(flag)) {
+			format += string(flag)
+		}
+	}
+	if w, ok := f.Width(); ok {
+		format += fmt.Sprint(w)
+	}
+	if verb == 'q' {
+		_, _ = fmt.Fprintf(f, format+"q", s.redacted())
+		return
+	}
+	_, _ = fmt.Fprintf(f, format+"s", s.redacted())
+}
+
 // MarshalText covers every encoder that honours encoding.TextMarshaler.
 // (encoding/json writes string-kinded map keys directly, so never key a map
 // by a Secret.)
@@ -59,4 +84,5 @@ func (s Secret) LogValue() slog.Value { return slog.StringValue(s.redacted()) }
 
 var (
 	_ slog.LogValuer = Secret("")
+	_ fmt.Formatter  = Secret("")
 )

@@ -15,6 +15,10 @@ import (
 
 const text = "hunter2-xoxb-TOKEN"
 
+// Wrong verbs on purpose (held in variables so vet lets them through):
+// fmt answers those with the raw value unless Secret formats itself.
+var verbD, verbX = "%d", "%x"
+
 func TestSecretNeverPrints(t *testing.T) {
 	s := Secret(text)
 	type holder struct {
@@ -46,6 +50,10 @@ func TestSecretNeverPrints(t *testing.T) {
 		"slog json": logged.String(),
 		"slog text": textLogged.String(),
 		"error":     fmt.Errorf("send: %v", s).Error(),
+		"%d":        fmt.Sprintf(verbD, s),
+		"%x":        fmt.Sprintf(verbX, s),
+		"%10s":      fmt.Sprintf("%10s", s),
+		"%T %v":     fmt.Sprintf("%T %v", s, []Secret{s}),
 	}
 	for name, out := range outputs {
 		if strings.Contains(out, text) {
