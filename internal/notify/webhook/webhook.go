@@ -45,7 +45,7 @@ type Config struct {
 	SecretFile string        `yaml:"secret_file"`
 	// Headers are added to every request; their values are treated as
 	// secrets (kept out of errors) because they usually carry a token.
-	Headers map[string]string `yaml:"headers"`
+	Headers map[string]secret.Secret `yaml:"headers"`
 	Timeout time.Duration     `yaml:"timeout"`
 }
 
@@ -154,8 +154,8 @@ func (n *Notifier) Notify(ctx context.Context, a alert.Alert) error {
 	h := http.Header{}
 	secrets := []secret.Secret{n.cfg.Secret}
 	for k, v := range n.cfg.Headers {
-		h.Set(k, v)
-		secrets = append(secrets, secret.Secret(v)) // often "Authorization: Bearer …"
+		h.Set(k, v.Reveal())
+		secrets = append(secrets, v) // often "Authorization: Bearer …"
 	}
 	h.Set(HeaderAlertID, a.ID)
 	if !n.cfg.Secret.IsZero() {

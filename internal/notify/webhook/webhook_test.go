@@ -22,7 +22,7 @@ const (
 
 func newNotifier(t *testing.T, url string) *Notifier {
 	t.Helper()
-	n, err := New(Config{URL: secret.Secret(url), Secret: hmacKey, Headers: map[string]string{"X-Team": "sec"}},
+	n, err := New(Config{URL: secret.Secret(url), Secret: hmacKey, Headers: map[string]secret.Secret{"X-Team": "sec"}},
 		Deps{Now: func() time.Time { return notifytest.Now }})
 	if err != nil {
 		t.Fatal(err)
@@ -177,7 +177,7 @@ func TestConfigValidate(t *testing.T) {
 		{Config{URL: "ftp://example.com/x"}, "scheme must be https"},
 		{Config{URL: "http://example.com/SECRET"}, "only to a loopback"},
 		{Config{URL: "/relative"}, "absolute URL"},
-		{Config{URL: "https://example.com/x", Headers: map[string]string{"x-rootwatch-signature": "forged"}}, "set by rootwatch"},
+		{Config{URL: "https://example.com/x", Headers: map[string]secret.Secret{"x-rootwatch-signature": "forged"}}, "set by rootwatch"},
 		{Config{URL: "https://example.com/x"}, ""},
 		{Config{URL: "http://127.0.0.1:9/x"}, ""},
 		{Config{URL: "http://[::1]:9/x"}, ""},
