@@ -1,0 +1,260 @@
+package scan
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// Formats the report can be written in.
+var Formats = []string{"table", "json", "jsonl", "csv"}
+
+// Summary counts findings by account, region and event name.
+type Summary struct {
+	Findings  int            `json:"findings"`
+	CIS       int            `json:"cis_matches"`
+	Excluded  int            `json:"excluded"`
+	ByAccount map[string]int `json:"by_account"`
+	ByRegion  map[string]int `json:"by_region"`
+	ByEvent   map[string]int `json:"by_event"`
+}
+
+// Summarize counts fs.
+func Summarize(fs []Finding) Summary {
+	s := Summary{ByAccount: map[string]int{}, ByRegion: map[string]int{}, ByEvent: map[string]int{}}
+	for _, f := range fs {
+		s.Findings++
+		if f.CIS {
+			s.CIS++
+		} else {
+			s.Excluded++
+		}
+		acct := f.Account
+		if f.AccountAlias != "" {
+			acct += " (" + f.AccountAlias + ")"
+		}
+		s.ByAccount[acct]++
+		s.ByRegion[f.Region]++
+		s.ByEvent[f.EventSource+" "+f.EventName]++
+	}
+	return s
+}
+
+// Report is everything a scan prints.
+type Report struct {
+	Result  *Result
+	AllRoot bool
+	Alarm   bool // include the alarm replay
+}
+
+// WriteTo writes the report in format to w. Table output also carries the
+// summary (and alarm replay); json holds everything in one object; jsonl
+// and csv hold findings only, so they stay machine-readable: their summary
+// goes to WriteSummary.
+func (r *Report) Write(w io.Writer, format string) error {
+	switch format {
+	case "table":
+		if err := r.table(w); err != nil {
+			return err
+		}
+		return r.WriteSummary(w)
+	case "json":
+		return r.json(w)
+	case "jsonl":
+		enc := json.NewEncoder(w)
+		for _, f := range r.Result.Findings {
+			if err := enc.Encode(f); err != nil {
+				return err
+			}
+		}
+		return nil
+	case "csv":
+		return r.csv(w)
+	}
+	return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
+}
+
+func ts(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func result(f Finding) string {
+	if f.Success {
+		return "success"
+	}
+	return "failed:" + f.ErrorCode
+}
+
+func (r *Report) table(w io.Writer) error {
+	if len(r.Result.Findings) == 0 {
+		_, err := fmt.Fprintln(w, "No root activity found.")
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	head := "TIME\tACCOUNT\tREGION\tEVENT\tSOURCE IP\tKIND\tMFA\tRESULT\tACCESS\tASSUMEROOT\tEVENT ID"
+	if r.AllRoot {
+		head += "\tCIS 4.3"
+	}
+	fmt.Fprintln(tw, head)
+	for _, f := range r.Result.Findings {
+		acct := f.Account
+		if f.AccountAlias != "" {
+			acct += " (" + f.AccountAlias + ")"
+		}
+		ar := "-"
+		if f.AssumeRoot {
+			ar = "yes"
+		}
+		line := strings.Join([]string{ts(f.Time), dash(acct), dash(f.Region), dash(f.EventSource) + " " + dash(f.EventName),
+			dash(f.SourceIP), f.Kind, dash(f.MFA), result(f), dash(f.Access), ar, dash(f.EventID)}, "\t")
+		if r.AllRoot {
+			if f.CIS {
+				line += "\tmatch"
+			} else {
+				line += "\texcluded: " + f.Excluded
+			}
+		}
+		fmt.Fprintln(tw, line)
+	}
+	return tw.Flush()
+}
+
+// WriteSummary writes the human summary: counts, groups, alarm replay.
+func (r *Report) WriteSummary(w io.Writer) error {
+	res := r.Result
+	s := Summarize(res.Findings)
+	st := res.Stats
+	fmt.Fprintf(w, "\nScanned %d records in %d inputs (%s decoded", st.Records, st.Units, bytesHuman(st.Bytes))
+	if st.Elapsed > 0 {
+		fmt.Fprintf(w, ", %s", st.Elapsed.Round(time.Millisecond))
+	}
+	fmt.Fprintf(w, "): %d root events matching CIS 4.3", s.CIS)
+	if r.AllRoot {
+		fmt.Fprintf(w, ", %d root events CIS excludes", s.Excluded)
+	}
+	fmt.Fprintln(w, ".")
+	if st.Insights+st.Digests > 0 {
+		fmt.Fprintf(w, "Skipped %d Insights events and %d digest files.\n", st.Insights, st.Digests)
+	}
+	if st.Objects > 0 {
+		fmt.Fprintf(w, "The input references %d S3 objects (event notifications); scan them with s3://BUCKET/PREFIX.\n", st.Objects)
+	}
+	if s.Findings > 0 {
+		for _, g := range []struct {
+			name string
+			m    map[string]int
+		}{{"account", s.ByAccount}, {"region", s.ByRegion}, {"event", s.ByEvent}} {
+			fmt.Fprintf(w, "By %s:", g.name)
+			for _, k := range sortedKeys(g.m) {
+				fmt.Fprintf(w, " %s=%d", k, g.m[k])
+			}
+			fmt.Fprintln(w)
+		}
+	}
+	if r.Alarm {
+		eps := ReplayAlarm(res.Findings)
+		fmt.Fprintf(w, "CIS alarm replay (Sum of matches per 5 minutes >= 1, 1 evaluation period): %d notifications.\n", len(eps))
+		for _, e := range eps {
+			fmt.Fprintf(w, "  %s  OK -> ALARM (%d events in %d periods); %s  ALARM -> INSUFFICIENT_DATA\n",
+				ts(e.Alarm), e.Events, e.Periods, ts(e.Cleared))
+		}
+	}
+	if len(res.Problems) > 0 {
+		fmt.Fprintf(w, "PARTIAL RESULT: %d inputs could not be read in full:\n", len(res.Problems))
+		for _, p := range res.Problems {
+			fmt.Fprintf(w, "  %s\n", p.Msg)
+		}
+	}
+	return nil
+}
+
+func sortedKeys(m map[string]int) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+func bytesHuman(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return strconv.FormatFloat(float64(n)/(1<<30), 'f', 2, 64) + " GiB"
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
+	case n >= 1<<10:
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " B"
+}
+
+type jsonReport struct {
+	Findings []Finding `json:"findings"`
+	Summary  Summary   `json:"summary"`
+	Stats    Stats     `json:"stats"`
+	Alarm    []Episode `json:"alarm,omitempty"`
+	Problems []Problem `json:"problems"`
+	Partial  bool      `json:"partial"`
+}
+
+func (r *Report) json(w io.Writer) error {
+	jr := jsonReport{
+		Findings: r.Result.Findings,
+		Summary:  Summarize(r.Result.Findings),
+		Stats:    r.Result.Stats,
+		Problems: r.Result.Problems,
+		Partial:  r.Result.Partial(),
+	}
+	if jr.Findings == nil {
+		jr.Findings = []Finding{}
+	}
+	if jr.Problems == nil {
+		jr.Problems = []Problem{}
+	}
+	if r.Alarm {
+		jr.Alarm = ReplayAlarm(r.Result.Findings)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(jr)
+}
+
+var csvHeader = []string{"time", "account", "account_alias", "region", "event_source", "event_name", "source_ip",
+	"user_agent", "kind", "mfa", "success", "error_code", "access", "assume_root", "event_id", "cis", "excluded", "where"}
+
+func (r *Report) csv(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(csvHeader); err != nil {
+		return err
+	}
+	for _, f := range r.Result.Findings {
+		t := ""
+		if !f.Time.IsZero() {
+			t = f.Time.UTC().Format(time.RFC3339)
+		}
+		if err := cw.Write([]string{t, f.Account, f.AccountAlias, f.Region, f.EventSource, f.EventName, f.SourceIP,
+			f.UserAgent, f.Kind, f.MFA, strconv.FormatBool(f.Success), f.ErrorCode, f.Access,
+			strconv.FormatBool(f.AssumeRoot), f.EventID, strconv.FormatBool(f.CIS), f.Excluded, f.Where}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -1,0 +1,366 @@
+// Package scan finds root-user activity in CloudTrail history: it walks
+// sources (local files, S3, CloudWatch Logs, CloudTrail LookupEvents),
+// decodes and matches their records in parallel on every core, and
+// returns findings, counts and the inputs it could not read.
+package scan
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/rootwatch/rootwatch/internal/cloudtrail"
+)
+
+// Matcher is what the scanner needs from a compiled filter pattern; a
+// *filterpattern.Matcher is one.
+type Matcher interface {
+	Match(event []byte) bool
+}
+
+// Config says what to look for and how.
+type Config struct {
+	Matcher Matcher
+	// Literals are the candidate literals of Matcher's pattern
+	// (CandidateLiterals); nil sends every record to Matcher.
+	Literals [][]byte
+	// AllRoot also reports root events the pattern does not match, with
+	// the reason CIS excludes them.
+	AllRoot bool
+	// Window limits findings (and lets sources skip whole days).
+	Window Window
+	// Workers decoding in parallel; 0 means one per CPU.
+	Workers int
+	// Aliases maps account IDs to aliases for reports.
+	Aliases map[string]string
+	// Progress, when set, is updated as the scan goes.
+	Progress *Progress
+}
+
+// Window is a time range; zero ends are open.
+type Window struct{ Since, Until time.Time }
+
+// Contains reports whether t is inside the window. A zero t (a record
+// without eventTime) is inside: leaving it out would hide it.
+func (w Window) Contains(t time.Time) bool {
+	if t.IsZero() {
+		return true
+	}
+	return (w.Since.IsZero() || !t.Before(w.Since)) && (w.Until.IsZero() || t.Before(w.Until))
+}
+
+// Overlaps reports whether [from, to) meets the window.
+func (w Window) Overlaps(from, to time.Time) bool {
+	return (w.Since.IsZero() || to.After(w.Since)) && (w.Until.IsZero() || from.Before(w.Until))
+}
+
+// Unit is one piece of input: a file or object to decode (Open), or a
+// stream of records a service returns (Records).
+type Unit struct {
+	Name    string
+	Size    int64 // stored bytes; -1 when unknown
+	Open    func(ctx context.Context) (io.ReadCloser, error)
+	Records func(ctx context.Context, fn func(raw []byte) error) error
+}
+
+// Source enumerates units. Walk may prune by the window; it reports
+// units as it finds them so decoding starts before listing ends.
+type Source interface {
+	String() string
+	Walk(ctx context.Context, w Window, fn func(Unit) error) error
+}
+
+// Progress is updated atomically by a running scan.
+type Progress struct {
+	UnitsFound, UnitsDone atomic.Int64
+	BytesFound, BytesDone atomic.Int64
+	Listing               atomic.Bool
+}
+
+// Problem is input that could not be read in full; the scan went on.
+type Problem struct {
+	Where string `json:"where"`
+	Err   error  `json:"-"`
+	Msg   string `json:"error"`
+}
+
+// Stats counts a scan.
+type Stats struct {
+	Units      int64         `json:"units"`
+	Records    int64         `json:"records"`
+	Candidates int64         `json:"candidates"`
+	Matches    int64         `json:"matches"`
+	Excluded   int64         `json:"excluded"`
+	Duplicates int64         `json:"duplicates"`
+	Insights   int64         `json:"insights_skipped"`
+	Digests    int64         `json:"digests_skipped"`
+	Objects    int64         `json:"objects_referenced"`
+	Bytes      int64         `json:"bytes_decoded"`
+	Stored     int64         `json:"bytes_read"`
+	Elapsed    time.Duration `json:"-"`
+}
+
+// Result is what a scan found.
+type Result struct {
+	Findings []Finding
+	Stats    Stats
+	Problems []Problem
+}
+
+// Partial reports whether some input could not be read.
+func (r *Result) Partial() bool { return len(r.Problems) > 0 }
+
+// Run scans every source. It returns an error only when the scan itself
+// cannot proceed (a cancelled context); unreadable input is a Problem.
+func Run(ctx context.Context, cfg Config, sources []Source) (*Result, error) {
+	if cfg.Matcher == nil {
+		return nil, errors.New("scan: no matcher")
+	}
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	prog := cfg.Progress
+	if prog == nil {
+		prog = new(Progress)
+	}
+	s := &scanner{cfg: cfg, prog: prog, seen: map[string]bool{}}
+	start := time.Now()
+
+	units := make(chan Unit, 4*workers)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		defer close(units)
+		prog.Listing.Store(true)
+		defer prog.Listing.Store(false)
+		for _, src := range sources {
+			err := src.Walk(gctx, cfg.Window, func(u Unit) error {
+				prog.UnitsFound.Add(1)
+				if u.Size > 0 {
+					prog.BytesFound.Add(u.Size)
+				}
+				select {
+				case units <- u:
+					return nil
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+			})
+			if err != nil {
+				if gctx.Err() != nil {
+					return gctx.Err()
+				}
+				s.problem(src.String(), err)
+			}
+		}
+		return nil
+	})
+	for range workers {
+		g.Go(func() error {
+			for u := range units {
+				if err := s.unit(gctx, u); err != nil {
+					return err
+				}
+				prog.UnitsDone.Add(1)
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	res := &Result{Findings: s.findings, Stats: s.stats, Problems: s.problems}
+	res.Stats.Elapsed = time.Since(start)
+	slices.SortFunc(res.Findings, func(a, b Finding) int {
+		if c := a.Time.Compare(b.Time); c != 0 {
+			return c
+		}
+		if a.EventID != b.EventID {
+			if a.EventID < b.EventID {
+				return -1
+			}
+			return 1
+		}
+		return 0
+	})
+	slices.SortFunc(res.Problems, func(a, b Problem) int {
+		switch {
+		case a.Where < b.Where:
+			return -1
+		case a.Where > b.Where:
+			return 1
+		}
+		return 0
+	})
+	return res, nil
+}
+
+type scanner struct {
+	cfg  Config
+	prog *Progress
+
+	mu       sync.Mutex
+	findings []Finding
+	seen     map[string]bool
+	problems []Problem
+	stats    Stats
+}
+
+func (s *scanner) problem(where string, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	msg := err.Error()
+	s.problems = append(s.problems, Problem{Where: where, Err: err, Msg: msg})
+}
+
+// unit decodes one unit. Only a cancelled context is returned: everything
+// else is recorded as a problem.
+func (s *scanner) unit(ctx context.Context, u Unit) error {
+	var local Stats
+	local.Units = 1
+	var out []Finding
+	record := func(raw []byte, where string) {
+		local.Candidates++
+		f, ok, err := s.evaluate(raw, where)
+		if err != nil {
+			s.problem(where, err)
+			return
+		}
+		if ok {
+			out = append(out, f)
+		}
+	}
+	switch {
+	case u.Records != nil:
+		err := u.Records(ctx, func(raw []byte) error {
+			local.Records++
+			local.Bytes += int64(len(raw))
+			if s.isCandidate(raw) {
+				record(raw, u.Name)
+			}
+			return ctx.Err()
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			s.problem(u.Name, err)
+		}
+	case u.Open != nil:
+		rc, err := u.Open(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			s.problem(u.Name, err)
+			break
+		}
+		cr := &progressReader{r: rc, p: s.prog}
+		st, err := cloudtrail.DecodeStream(cr, u.Name, cloudtrail.Options{Candidates: s.cfg.Literals}, cloudtrail.Handler{
+			Record: func(raw []byte, off int64) error {
+				record(raw, fmt.Sprintf("%s@%d", u.Name, off))
+				return ctx.Err()
+			},
+			Problem: func(e *cloudtrail.DecodeError) { s.problem(u.Name, e) },
+		})
+		rc.Close()
+		local.Stored = cr.n
+		local.Records = st.Records
+		local.Insights, local.Digests, local.Objects, local.Bytes = st.Insights, st.Digests, st.Objects, st.Bytes
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			s.problem(u.Name, err)
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := &s.stats
+	st.Units += local.Units
+	st.Records += local.Records
+	st.Candidates += local.Candidates
+	st.Insights += local.Insights
+	st.Digests += local.Digests
+	st.Objects += local.Objects
+	st.Bytes += local.Bytes
+	st.Stored += local.Stored
+	for _, f := range out {
+		if f.EventID != "" {
+			if s.seen[f.EventID] {
+				st.Duplicates++
+				continue
+			}
+			s.seen[f.EventID] = true
+		}
+		if f.CIS {
+			st.Matches++
+		} else {
+			st.Excluded++
+		}
+		s.findings = append(s.findings, f)
+	}
+	return nil
+}
+
+func (s *scanner) isCandidate(raw []byte) bool {
+	if s.cfg.Literals == nil {
+		return true
+	}
+	for _, l := range s.cfg.Literals {
+		if bytes.Contains(raw, l) {
+			return true
+		}
+	}
+	return bytes.Contains(raw, []byte(`\u`))
+}
+
+// evaluate matches one candidate and, when it is reported, decodes it.
+func (s *scanner) evaluate(raw []byte, where string) (Finding, bool, error) {
+	matched := s.cfg.Matcher.Match(raw)
+	if !matched && !s.cfg.AllRoot {
+		return Finding{}, false, nil
+	}
+	rec, err := cloudtrail.ParseRecord(raw)
+	if err != nil {
+		if !matched {
+			// Not a record the pattern wants: a decoy with "Root" in
+			// a malformed record is not worth a problem of its own.
+			return Finding{}, false, nil
+		}
+		return Finding{}, false, err
+	}
+	v := cloudtrail.Classify(&rec)
+	if !matched && !v.Root {
+		return Finding{}, false, nil
+	}
+	if !s.cfg.Window.Contains(rec.EventTime) {
+		return Finding{}, false, nil
+	}
+	f := newFinding(&rec, v, matched, where)
+	f.AccountAlias = s.cfg.Aliases[f.Account]
+	return f, true, nil
+}
+
+// progressReader counts stored bytes as they are read.
+type progressReader struct {
+	r io.Reader
+	p *Progress
+	n int64
+}
+
+func (c *progressReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.n += int64(n)
+	c.p.BytesDone.Add(int64(n))
+	return n, err
+}
