@@ -30,19 +30,19 @@ type scanOptions struct {
 	Progress    bool // draw a progress bar on ErrOut
 	Now         func() time.Time
 
-	Sources  []string
-	Since    string
-	Until    string
-	Pattern  string
-	AllRoot  bool
-	Format   string
-	Alarm    bool
-	FailOn   string
-	Workers  int
-	Aliases  []string
-	Regions  []string
-	Profile  string
-	Region   string
+	Sources []string
+	Since   string
+	Until   string
+	Pattern string
+	AllRoot bool
+	Format  string
+	Alarm   bool
+	FailOn  string
+	Workers int
+	Aliases []string
+	Regions []string
+	Profile string
+	Region  string
 	// Clients makes AWS clients, only when an AWS source is used.
 	Clients func(ctx context.Context) (scanClients, error)
 }
