@@ -78,6 +78,8 @@ func (l Level) MarshalText() ([]byte, error) { return []byte(l.String()), nil }
 //   - an explicit Details["notification_level"] wins;
 //   - critical alerts, and audit alerts in a failing state (FAIL, ALARM,
 //     ERROR), are errors;
+//   - an audit alert with no state is about the run: a warning or worse
+//     means the run failed (error), info is its summary (verbose);
 //   - an audit whose state did not change is a run summary: verbose;
 //   - everything else (detections, state changes, tests) is info.
 func Of(a alert.Alert) Level {
@@ -88,6 +90,12 @@ func Of(a alert.Alert) Level {
 		return LevelError
 	}
 	if a.Kind == alert.KindAudit {
+		if a.State == "" {
+			if a.Severity >= alert.SeverityWarning {
+				return LevelError
+			}
+			return LevelVerbose
+		}
 		switch strings.ToUpper(a.State) {
 		case "FAIL", "ALARM", "ERROR", "UNKNOWN":
 			return LevelError

@@ -34,6 +34,8 @@ func TestOf(t *testing.T) {
 		{"audit healed", alert.Alert{Kind: alert.KindAudit, Severity: alert.SeverityInfo, State: "PASS", PreviousState: "FAIL"}, LevelInfo},
 		{"audit summary unchanged", alert.Alert{Kind: alert.KindAudit, Severity: alert.SeverityInfo, State: "PASS", PreviousState: "PASS"}, LevelVerbose},
 		{"first audit pass", alert.Alert{Kind: alert.KindAudit, Severity: alert.SeverityInfo, State: "PASS"}, LevelVerbose},
+		{"audit run could not run", alert.Alert{Kind: alert.KindAudit, Severity: alert.SeverityWarning}, LevelError},
+		{"audit run summary", alert.Alert{Kind: alert.KindAudit, Severity: alert.SeverityInfo}, LevelVerbose},
 		{"explicit level wins", alert.Alert{Kind: alert.KindAudit, State: "PASS", Details: map[string]string{DetailLevel: "info"}}, LevelInfo},
 		{"bad explicit level ignored", alert.Alert{Kind: alert.KindEvent, Severity: alert.SeverityCritical, Details: map[string]string{DetailLevel: "loud"}}, LevelError},
 		{"test alert", alert.Alert{Kind: alert.KindTest, Severity: alert.SeverityInfo}, LevelInfo},
