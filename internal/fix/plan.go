@@ -5,16 +5,34 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/rootwatch/rootwatch/internal/audit"
 	"github.com/rootwatch/rootwatch/internal/inventory"
 )
 
 // Verdict is the audit's result for one account, as much of it as fix
-// needs: the status of each link and the resource it names.
+// needs: the status of each link and the resources of the chain.
 type Verdict struct {
 	Account   string
 	Status    string
 	CoveredBy string
 	Links     []Link
+	Chain     audit.Chain
+}
+
+// Verdicts takes what fix needs from an audit report.
+func Verdicts(r audit.Report) []Verdict {
+	out := make([]Verdict, 0, len(r.Accounts))
+	for _, a := range r.Accounts {
+		v := Verdict{Account: a.Account, Status: string(a.Status), CoveredBy: a.CoveredBy, Chain: a.Chain}
+		for _, l := range a.Links {
+			v.Links = append(v.Links, Link{Name: l.Name, Status: string(l.Status), Resource: l.Resource, Detail: l.Detail})
+		}
+		if a.Status == audit.Skipped {
+			v.Status = string(audit.Skipped)
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 // Link is one link of the audited chain.
@@ -98,6 +116,12 @@ func (p *Plan) Empty() bool {
 // at yet, after an interrupted run) and the topic named by --topic-arn.
 type Facts struct {
 	Topics []inventory.Topic
+	// Alarms are every metric alarm of a chain's home region, read whole:
+	// the audit reads only the alarms on metrics its filters publish, so
+	// it cannot say whether rootwatch's alarm name is taken.
+	Alarms map[Home][]inventory.Alarm
+	// AlarmErrors records homes whose alarms could not be listed.
+	AlarmErrors map[Home]*inventory.ReadError
 }
 
 func (f *Facts) topic(arn string) *inventory.Topic {
@@ -172,7 +196,7 @@ func planAccount(snap *inventory.Snapshot, v Verdict, facts *Facts, o Options) A
 	}
 	if !acct.Readable() {
 		if acct.Skipped != "" {
-			ap.Err = fmt.Errorf("skipped: %s", acct.Skipped)
+			ap.Notes = append(ap.Notes, "skipped: "+acct.Skipped)
 		} else {
 			ap.Err = fmt.Errorf("could not read the account: %s", acct.Error.Verdict())
 		}

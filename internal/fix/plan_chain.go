@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/rootwatch/rootwatch/internal/audit"
 	"github.com/rootwatch/rootwatch/internal/cis"
 	"github.com/rootwatch/rootwatch/internal/inventory"
 )
@@ -42,11 +43,8 @@ func (c *chainPlanner) planFromFilter(group *inventory.LogGroup, groupIsNew bool
 // planFilter finds the metric filter the audit accepted on the group or
 // plans rootwatch's own, and returns the metric it feeds.
 func (c *chainPlanner) planFilter(group *inventory.LogGroup, groupIsNew bool) (metric, bool) {
-	if l := c.verdict.link("metric-filter"); !groupIsNew && l.Status == Pass {
-		if f := findFilter(group, l.Resource); f != nil && len(f.Transformations) > 0 {
-			t := f.Transformations[0]
-			return metric{t.MetricNamespace, t.MetricName}, true
-		}
+	if l := c.verdict.link("metric-filter"); !groupIsNew && l.Status == Pass && c.verdict.Chain.MetricName != "" {
+		return metric{c.verdict.Chain.MetricNamespace, c.verdict.Chain.MetricName}, true
 	}
 	want := &MetricFilterSpec{
 		LogGroup: group.Name, Name: c.o.FilterName, Pattern: cis.RootUsagePattern,
@@ -72,16 +70,6 @@ func (c *chainPlanner) planFilter(group *inventory.LogGroup, groupIsNew bool) (m
 	}
 	c.add(step)
 	return m, true
-}
-
-func findFilter(g *inventory.LogGroup, resource string) *inventory.MetricFilter {
-	for i := range g.MetricFilters {
-		f := &g.MetricFilters[i]
-		if f.Name == resource || strings.HasSuffix(resource, "/"+f.Name) || strings.HasSuffix(resource, ":"+f.Name) {
-			return f
-		}
-	}
-	return nil
 }
 
 func isOurFilter(f inventory.MetricFilter, want *MetricFilterSpec) bool {
@@ -130,6 +118,16 @@ func firesOnOneEvent(a inventory.Alarm) bool {
 
 func (c *chainPlanner) planAlarm(m metric, chainIsNew bool) {
 	alarms, read := c.acct.AlarmsIn(c.ap.Region)
+	home := Home{c.ap.Account, c.ap.Region}
+	if c.facts != nil {
+		if e := c.facts.AlarmErrors[home]; e != nil {
+			c.ap.Err = fmt.Errorf("alarms in %s: %s", c.ap.Region, e.Verdict())
+			return
+		}
+		if all, ok := c.facts.Alarms[home]; ok {
+			alarms, read = all, true
+		}
+	}
 	if !read {
 		if e := c.acct.RegionError(c.ap.Region, inventory.ListAlarms); e != nil {
 			c.ap.Err = fmt.Errorf("alarms in %s: %s", c.ap.Region, e.Verdict())
@@ -137,6 +135,21 @@ func (c *chainPlanner) planAlarm(m metric, chainIsNew bool) {
 			c.ap.Err = fmt.Errorf("alarms in %s were not read", c.ap.Region)
 		}
 		return
+	}
+	// The audit accepted an alarm: keep it and look after its topic.
+	if l := c.verdict.link("alarm"); l.Status == Pass && !chainIsNew && c.verdict.Chain.AlarmName != "" {
+		topic := c.verdict.Chain.TopicARN
+		for _, a := range alarms {
+			if a.Name == c.verdict.Chain.AlarmName && topic == "" {
+				if t := snsActions(a.AlarmActions); len(t) > 0 {
+					topic = t[0]
+				}
+			}
+		}
+		if topic != "" {
+			c.planTopic(topic, false)
+			return
+		}
 	}
 	var onMetric []inventory.Alarm
 	for _, a := range alarms {
@@ -151,6 +164,9 @@ func (c *chainPlanner) planAlarm(m metric, chainIsNew bool) {
 		if len(topics) == 0 {
 			continue
 		}
+		// The notification path first, then the alarm's actions: an alarm
+		// never goes live pointing at a topic that cannot deliver.
+		c.planTopic(topics[0], false)
 		if !a.ActionsEnabled {
 			before := alarmSpec(a)
 			after := *before
@@ -158,7 +174,6 @@ func (c *chainPlanner) planAlarm(m metric, chainIsNew bool) {
 			c.add(Step{Kind: KindAlarm, Action: EnableActions, Resource: a.Name, Before: before, After: &after,
 				Reason: fmt.Sprintf("alarm %s is right but its actions are disabled, so nobody is told", a.Name)})
 		}
-		c.planTopic(topics[0], false)
 		return
 	}
 	// Otherwise rootwatch's own alarm, on a topic chosen below.
@@ -184,8 +199,8 @@ func (c *chainPlanner) planAlarm(m metric, chainIsNew bool) {
 			want.Tags = nil // PutMetricAlarm ignores tags on update
 		}
 	}
-	c.add(step)
 	c.planTopic(arn, topicIsNew)
+	c.add(step)
 }
 
 func snsActions(actions []string) []string {
@@ -229,7 +244,7 @@ func (c *chainPlanner) chooseTopic() (arn string, isNew bool) {
 	}
 	var working []string
 	for _, t := range c.acct.Topics {
-		if t.Region == c.ap.Region && t.Found && t.Error == nil && topicWorks(t, c.acct) {
+		if t.Region == c.ap.Region && t.Found && t.Error == nil && c.topicWorks(t) {
 			working = append(working, t.ARN)
 		}
 	}
@@ -249,8 +264,8 @@ func (c *chainPlanner) topic(arn string) *inventory.Topic {
 }
 
 // topicWorks is the audit's topic and subscription links for one topic.
-func topicWorks(t inventory.Topic, acct *inventory.Account) bool {
-	if !policyAllowsCloudWatch(t.Policy, t.ARN) || !keyUsable(t, acct) || t.SubscriptionsError != nil {
+func (c *chainPlanner) topicWorks(t inventory.Topic) bool {
+	if !c.mayPublish(t.Policy, t.ARN) || !keyUsable(t, c.acct) || t.SubscriptionsError != nil {
 		return false
 	}
 	for _, s := range t.Subscriptions {
@@ -310,9 +325,7 @@ func (c *chainPlanner) planTopic(arn string, isNew bool) {
 				},
 			})
 		}
-		tl := c.verdict.link("topic")
-		auditDisagrees := tl.Status == Fail && tl.Resource == arn && !hasRootwatchStatement(t.Policy)
-		if !policyAllowsCloudWatch(t.Policy, arn) || auditDisagrees {
+		if !c.mayPublish(t.Policy, arn) {
 			merged, err := MergeTopicPolicy(t.Policy, arn, c.ap.Account)
 			if err != nil {
 				c.ap.Err = err
@@ -329,6 +342,14 @@ func (c *chainPlanner) planTopic(arn string, isNew bool) {
 		subs = t.Subscriptions
 	}
 	c.planSubscriptions(arn, subs)
+}
+
+// mayPublish asks the audit's own policy reader, so that what fix leaves
+// in place is what the audit passes.
+func (c *chainPlanner) mayPublish(policy, topic string) bool {
+	alarm := fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:%s", partitionOf(topic), c.ap.Region, c.ap.Account, c.o.AlarmName)
+	ok, _ := audit.CloudWatchMayPublish(policy, topic, alarm, c.ap.Account)
+	return ok
 }
 
 func (c *chainPlanner) planSubscriptions(arn string, subs []inventory.Subscription) {

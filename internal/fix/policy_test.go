@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/rootwatch/rootwatch/internal/audit"
 )
 
 const testTopic = "arn:aws:sns:us-east-1:111122223333:alerts"
@@ -48,37 +50,8 @@ func TestMergeTopicPolicy(t *testing.T) {
 			if strings.Join(sids, ",") != strings.Join(tt.wantSids, ",") {
 				t.Errorf("statements = %v, want %v", sids, tt.wantSids)
 			}
-			if !policyAllowsCloudWatch(got, testTopic) {
-				t.Errorf("merged policy does not let CloudWatch publish:\n%s", got)
-			}
-		})
-	}
-}
-
-func TestPolicyAllowsCloudWatch(t *testing.T) {
-	stmt := func(s string) string { return `{"Version":"2012-10-17","Statement":[` + s + `]}` }
-	tests := []struct {
-		name   string
-		policy string
-		want   bool
-	}{
-		{"service principal", stmt(`{"Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"},"Action":"sns:Publish","Resource":"` + testTopic + `"}`), true},
-		{"service list, wildcard action and resource", stmt(`{"Effect":"Allow","Principal":{"Service":["events.amazonaws.com","cloudwatch.amazonaws.com"]},"Action":"SNS:*","Resource":"*"}`), true},
-		{"SNS default policy (owner condition)", newTopicPolicyDefaultOnly(), true},
-		{"source account condition of this account", stmt(`{"Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"},"Action":"sns:Publish","Resource":"` + testTopic + `","Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}}`), true},
-		{"source account of another account", stmt(`{"Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"},"Action":"sns:Publish","Resource":"` + testTopic + `","Condition":{"StringEquals":{"aws:SourceAccount":"999999999999"}}}`), false},
-		{"IP condition", stmt(`{"Effect":"Allow","Principal":"*","Action":"sns:Publish","Resource":"` + testTopic + `","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}`), false},
-		{"other service", stmt(`{"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":"sns:Publish","Resource":"` + testTopic + `"}`), false},
-		{"other topic", stmt(`{"Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"},"Action":"sns:Publish","Resource":"arn:aws:sns:us-east-1:111122223333:other"}`), false},
-		{"subscribe only", stmt(`{"Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"},"Action":"sns:Subscribe","Resource":"` + testTopic + `"}`), false},
-		{"explicit deny wins", stmt(`{"Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"},"Action":"sns:Publish","Resource":"` + testTopic + `"},{"Effect":"Deny","Principal":"*","Action":"sns:Publish","Resource":"*"}`), false},
-		{"empty", "", false},
-		{"garbage", "{", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := policyAllowsCloudWatch(tt.policy, testTopic); got != tt.want {
-				t.Errorf("policyAllowsCloudWatch = %v, want %v\n%s", got, tt.want, tt.policy)
+			if ok, why := audit.CloudWatchMayPublish(got, testTopic, "arn:aws:cloudwatch:us-east-1:111122223333:alarm:RootAccountUsage", "111122223333"); !ok {
+				t.Errorf("audit says CloudWatch may not publish (%s):\n%s", why, got)
 			}
 		})
 	}
@@ -89,17 +62,15 @@ func newTopicPolicyDefaultOnly() string {
 	return `{"Version":"2008-10-17","Id":"__default_policy_ID","Statement":[{"Sid":"__default_statement_ID","Effect":"Allow","Principal":{"AWS":"*"},"Action":["SNS:GetTopicAttributes","SNS:Publish"],"Resource":"` + testTopic + `","Condition":{"StringEquals":{"AWS:SourceOwner":"111122223333"}}}]}`
 }
 
-func TestWildcardMatch(t *testing.T) {
-	for _, tt := range []struct {
-		p, s string
-		want bool
-	}{
-		{"*", "", true}, {"sns:*", "sns:publish", true}, {"sns:pub?ish", "sns:publish", true},
-		{"arn:aws:sns:*:*:alerts", testTopic, true}, {"arn:aws:sns:*:*:other", testTopic, false}, {"a*b*c", "aXbYc", true}, {"a*b*c", "aXbY", false},
-	} {
-		if got := wildcardMatch(tt.p, tt.s); got != tt.want {
-			t.Errorf("wildcardMatch(%q, %q) = %v", tt.p, tt.s, got)
-		}
+// TestNewTopicPolicyPassesAudit: the policy a new topic gets is one the
+// audit accepts, and only for alarms of the topic's own account.
+func TestNewTopicPolicyPassesAudit(t *testing.T) {
+	p := newTopicPolicy(testTopic, "111122223333")
+	if ok, why := audit.CloudWatchMayPublish(p, testTopic, "arn:aws:cloudwatch:us-east-1:111122223333:alarm:RootAccountUsage", "111122223333"); !ok {
+		t.Fatalf("audit refuses the new topic policy: %s\n%s", why, p)
+	}
+	if ok, _ := audit.CloudWatchMayPublish(p, testTopic, "arn:aws:cloudwatch:us-east-1:999999999999:alarm:X", "999999999999"); ok {
+		t.Fatal("another account's alarms may publish")
 	}
 }
 

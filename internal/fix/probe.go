@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/rootwatch/rootwatch/internal/inventory"
@@ -20,7 +22,8 @@ func PlanChanges(ctx context.Context, d Dialer, snap *inventory.Snapshot, verdic
 	return NewPlan(snap, verdicts, facts, o), facts
 }
 
-// Probe reads the topics a plan would create or that --topic-arn names.
+// Probe reads the alarms of each chain's home region and the topics a
+// plan would create or that --topic-arn names.
 // A failed read is recorded in the topic (the plan then reports it)
 // rather than returned.
 func Probe(ctx context.Context, d Dialer, p *Plan, o Options) *Facts {
@@ -34,6 +37,18 @@ func Probe(ctx context.Context, d Dialer, p *Plan, o Options) *Facts {
 		f.Topics = append(f.Topics, readTopic(ctx, d, account, region, arn))
 	}
 	for _, ap := range p.Accounts {
+		if ap.Region != "" {
+			h := Home{ap.Account, ap.Region}
+			alarms, err := readAlarms(ctx, d, h)
+			if f.Alarms == nil {
+				f.Alarms, f.AlarmErrors = map[Home][]inventory.Alarm{}, map[Home]*inventory.ReadError{}
+			}
+			if err != nil {
+				f.AlarmErrors[h] = err
+			} else {
+				f.Alarms[h] = alarms
+			}
+		}
 		for _, s := range ap.Steps {
 			if s.Kind == KindTopic && s.Action == Create {
 				look(s.Account, s.Region, s.Resource)
@@ -46,6 +61,43 @@ func Probe(ctx context.Context, d Dialer, p *Plan, o Options) *Facts {
 		}
 	}
 	return f
+}
+
+// readAlarms lists every metric alarm of a home region.
+func readAlarms(ctx context.Context, d Dialer, h Home) ([]inventory.Alarm, *inventory.ReadError) {
+	conn, err := d.Conn(ctx, h.Account)
+	if err != nil {
+		return nil, readError("sts:AssumeRole", err)
+	}
+	cw := conn.CloudWatch(h.Region)
+	var out []inventory.Alarm
+	var token *string
+	for {
+		page, err := cw.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmTypes: []cwtypes.AlarmType{cwtypes.AlarmTypeMetricAlarm}, NextToken: token})
+		if err != nil {
+			return nil, readError("cloudwatch:DescribeAlarms", err)
+		}
+		for _, m := range page.MetricAlarms {
+			a := inventory.Alarm{
+				Name: aws.ToString(m.AlarmName), ARN: aws.ToString(m.AlarmArn), Region: h.Region,
+				MetricName: aws.ToString(m.MetricName), Namespace: aws.ToString(m.Namespace), MetricMath: len(m.Metrics) > 0,
+				Statistic: string(m.Statistic), ExtendedStatistic: aws.ToString(m.ExtendedStatistic),
+				Period: aws.ToInt32(m.Period), Unit: string(m.Unit), Threshold: aws.ToFloat64(m.Threshold),
+				ComparisonOperator: string(m.ComparisonOperator), EvaluationPeriods: aws.ToInt32(m.EvaluationPeriods),
+				DatapointsToAlarm: aws.ToInt32(m.DatapointsToAlarm), TreatMissingData: aws.ToString(m.TreatMissingData),
+				ActionsEnabled: aws.ToBool(m.ActionsEnabled), AlarmActions: m.AlarmActions, OKActions: m.OKActions,
+				StateValue: string(m.StateValue),
+			}
+			for _, dim := range m.Dimensions {
+				a.Dimensions = append(a.Dimensions, inventory.Dimension{Name: aws.ToString(dim.Name), Value: aws.ToString(dim.Value)})
+			}
+			out = append(out, a)
+		}
+		if page.NextToken == nil || *page.NextToken == "" {
+			return out, nil
+		}
+		token = page.NextToken
+	}
 }
 
 func readTopic(ctx context.Context, d Dialer, account, region, arn string) inventory.Topic {

@@ -51,8 +51,8 @@ const (
 )
 
 // Verify tests one alarm.
-func (v *Verifier) Verify(ctx context.Context, t VerifyTarget) VerifyResult {
-	r := VerifyResult{VerifyTarget: t, Restored: true}
+func (v *Verifier) Verify(ctx context.Context, t VerifyTarget) (r VerifyResult) {
+	r = VerifyResult{VerifyTarget: t, Restored: true}
 	conn, err := v.Dialer.Conn(ctx, t.Account)
 	if err != nil {
 		r.Err = fmt.Errorf("open clients: %w", err)

@@ -1,0 +1,118 @@
+package cli
+
+// Pieces fix, backout and verify share: opening AWS for reads and writes,
+// the journal, and asking before changing anything.
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/rootwatch/rootwatch/internal/awsconfig"
+	"github.com/rootwatch/rootwatch/internal/awsread"
+	"github.com/rootwatch/rootwatch/internal/exitcode"
+	"github.com/rootwatch/rootwatch/internal/fix"
+	"github.com/rootwatch/rootwatch/internal/inventory"
+	"github.com/rootwatch/rootwatch/internal/store"
+)
+
+// awsAccess opens AWS for the change commands. Tests replace it with one
+// over awsfake.
+type awsAccess struct {
+	// Read opens the audit's read clients.
+	Read func(ctx context.Context) (awsread.Dialer, error)
+	// Write opens the write clients, given the account the credentials
+	// belong to and the role to assume in the others.
+	Write func(ctx context.Context, caller, partition, roleName string) (fix.Dialer, error)
+}
+
+func sdkAccess(f *Factory, profile, region *string) awsAccess {
+	load := func(ctx context.Context) (aws.Config, error) {
+		return f.AWSConfig(ctx, awsconfig.Options{Profile: *profile, Region: *region})
+	}
+	return awsAccess{
+		Read: func(ctx context.Context) (awsread.Dialer, error) {
+			cfg, err := load(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return awsread.NewSDKDialer(cfg), nil
+		},
+		Write: func(ctx context.Context, caller, partition, roleName string) (fix.Dialer, error) {
+			cfg, err := load(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return fix.NewSDKDialer(cfg, caller, roleName, partition), nil
+		},
+	}
+}
+
+// whoAmI returns the caller's account and partition.
+func whoAmI(ctx context.Context, d awsread.Dialer) (account, partition string, err error) {
+	id, err := d.STS().GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return "", "", fmt.Errorf("identify the caller: %w", err)
+	}
+	partition = "aws"
+	if a, err := inventory.ParseARN(aws.ToString(id.Arn)); err == nil && a.Partition != "" {
+		partition = a.Partition
+	}
+	return aws.ToString(id.Account), partition, nil
+}
+
+// openJournal opens the store (SQLite by default) and its change journal.
+func openJournal(ctx context.Context, dsn string, f *Factory) (*store.Store, *store.Journal, error) {
+	s, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	j, err := store.OpenJournal(ctx, s, f.Now)
+	if err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	return s, j, nil
+}
+
+// stdinIsTerminal: a prompt needs someone to answer it.
+func stdinIsTerminal(f *Factory) bool {
+	w, ok := f.In.(io.Writer)
+	return ok && f.IsTerminal != nil && f.IsTerminal(w)
+}
+
+var errCancelled = errors.New("cancelled: nothing was changed")
+
+// confirm asks on a terminal, refuses without one. yes skips the question.
+func confirm(f *Factory, interactive, yes bool, command, question string) error {
+	if yes {
+		return nil
+	}
+	if !interactive {
+		return exitcode.Usagef("%s: refusing to change AWS without confirmation: standard input is not a terminal. Re-run with --yes to apply the plan shown above, or with --dry-run to only show it", command)
+	}
+	fmt.Fprintf(f.ErrOut, "%s\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", question)
+	line, err := bufio.NewReader(f.In).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("%s: read the answer: %w", command, err)
+	}
+	if strings.TrimSpace(line) != "yes" {
+		return exitcode.New(exitcode.Error, fmt.Errorf("%s: %w", command, errCancelled))
+	}
+	return nil
+}
+
+// applyExit maps a result to the exit status: 0 when every chain
+// finished, Partial (4) when some failed.
+func applyExit(command string, res *fix.Result) error {
+	if n := res.Failed(); n > 0 {
+		return exitcode.New(exitcode.Partial, fmt.Errorf("%s: %d of %d chain(s) failed; the journal says what was and was not done; re-run to resume", command, n, len(res.Outcomes)))
+	}
+	return nil
+}

@@ -1,0 +1,440 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rootwatch/rootwatch/internal/awsfake"
+	"github.com/rootwatch/rootwatch/internal/awsread"
+	"github.com/rootwatch/rootwatch/internal/cis"
+	"github.com/rootwatch/rootwatch/internal/exitcode"
+	"github.com/rootwatch/rootwatch/internal/fix"
+	"github.com/rootwatch/rootwatch/internal/store"
+)
+
+const (
+	fixAccount = "111111111111"
+	fixRegion  = "us-east-1"
+	fixQueue   = "sqs:arn:aws:sqs:us-east-1:111111111111:root-alerts"
+)
+
+// fixEnv runs fix, backout, verify and audit against one fake cloud and
+// one journal file, the way a user would in sequence.
+type fixEnv struct {
+	t     *testing.T
+	c     *awsfake.Cloud
+	store string
+	// terminal makes stdin a terminal; answer is what the user types.
+	terminal bool
+	answer   string
+	now      time.Time
+}
+
+func newFixEnv(t *testing.T) *fixEnv {
+	c := awsfake.New()
+	c.AddAccount(fixAccount, "prod")
+	c.AddCISChain(fixAccount, fixRegion, false)
+	return &fixEnv{t: t, c: c, store: filepath.Join(t.TempDir(), "rootwatch.db"), now: time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)}
+}
+
+func (e *fixEnv) access() awsAccess {
+	return awsAccess{
+		Read: func(context.Context) (awsread.Dialer, error) { return e.c.Dialer(fixAccount), nil },
+		Write: func(context.Context, string, string, string) (fix.Dialer, error) {
+			return e.c.WriteDialer(), nil
+		},
+	}
+}
+
+func (e *fixEnv) factory(out, errOut *bytes.Buffer) *Factory {
+	in := bytes.NewBufferString(e.answer)
+	return &Factory{
+		In: in, Out: out, ErrOut: errOut,
+		IsTerminal: func(w io.Writer) bool { return e.terminal && w == io.Writer(in) },
+		Now: func() time.Time {
+			e.now = e.now.Add(time.Second)
+			return e.now
+		},
+	}
+}
+
+func noSleep(context.Context, time.Duration) error { return nil }
+
+var fastRetry = awsread.Retry{Attempts: 2, Base: time.Microsecond, Max: time.Microsecond}
+
+// run executes one rootwatch command with args and returns its output and
+// exit status.
+func (e *fixEnv) run(args ...string) (string, int) {
+	e.t.Helper()
+	var out, errOut bytes.Buffer
+	f := e.factory(&out, &errOut)
+	root := NewRootCmd(f)
+	root.SetArgs(args)
+	// Swap in the fake AWS under the real flag parsing.
+	for _, c := range root.Commands() {
+		switch c.Name() {
+		case "fix":
+			*c = *newCmdFix(f, func(ctx context.Context, o *FixOptions) error {
+				o.AWS, o.Retry, o.Sleep = e.access(), fastRetry, noSleep
+				if o.Store == "" {
+					o.Store = e.store
+				}
+				return fixRun(ctx, f, o)
+			})
+		case "backout":
+			*c = *newCmdBackout(f, func(ctx context.Context, o *BackoutOptions) error {
+				o.AWS, o.Sleep = e.access(), noSleep
+				if o.Store == "" {
+					o.Store = e.store
+				}
+				return backoutRun(ctx, f, o)
+			})
+		case "verify":
+			*c = *newCmdVerify(f, func(ctx context.Context, o *VerifyOptions) error {
+				o.AWS, o.Sleep = e.access(), func(context.Context, time.Duration) error { f.Now(); return nil }
+				if o.Store == "" {
+					o.Store = e.store
+				}
+				return verifyRun(ctx, f, o)
+			})
+		case "audit":
+			*c = *newCmdAudit(f, func(ctx context.Context, o *AuditOptions) error {
+				o.Dial = func(context.Context, *AuditOptions) (awsread.Dialer, error) { return e.c.Dialer(fixAccount), nil }
+				o.Retry = fastRetry
+				return auditRun(ctx, o)
+			})
+		}
+	}
+	err := root.ExecuteContext(context.Background())
+	if err != nil && !exitcode.Silent(err) {
+		errOut.WriteString("error: " + err.Error() + "\n")
+	}
+	return out.String() + errOut.String(), exitcode.From(err)
+}
+
+func (e *fixEnv) state() string {
+	e.t.Helper()
+	s, err := e.c.StateJSON(fixAccount)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return s
+}
+
+// breakChain removes the metric filter, the alarm and the topic that
+// AddCISChain built, leaving a logging trail that delivers to a log group.
+func (e *fixEnv) breakChain() {
+	e.c.Edit(func(c *awsfake.Cloud) {
+		r := c.Accounts[fixAccount].Region(fixRegion)
+		delete(r.LogGroups[awsfake.ChainLogGroup].Filters, cis.FilterName)
+		delete(r.Alarms, cis.AlarmName)
+		delete(r.Topics, c.TopicARN(fixAccount, fixRegion, awsfake.ChainTopic))
+	})
+}
+
+func (e *fixEnv) expect(code int, want string, args ...string) string {
+	e.t.Helper()
+	out, got := e.run(args...)
+	if got != code || !strings.Contains(out, want) {
+		e.t.Fatalf("rootwatch %s: exit %d, want %d; want output containing %q:\n%s", strings.Join(args, " "), got, code, want, out)
+	}
+	return out
+}
+
+// TestFixBackoutScenario is the judged sequence: audit FAIL, fix, audit
+// PASS, fix again (no change), backout --disable-actions, audit FAIL,
+// --enable-actions, PASS, --remove, and the account is as it was.
+func TestFixBackoutScenario(t *testing.T) {
+	e := newFixEnv(t)
+	e.breakChain()
+	before := e.state()
+
+	e.expect(exitcode.Findings, `"status": "FAIL"`, "audit", "--regions", fixRegion, "--format", "json")
+	out := e.expect(exitcode.OK, "Plan: 5 to add, 0 to change, 0 to destroy", "fix", "--regions", fixRegion, "--subscribe", fixQueue, "--email", "security@example.com", "--yes")
+	for _, want := range []string{"+ create metric filter aws-cloudtrail-logs/RootAccountUsage", "+ create SNS topic arn:aws:sns:us-east-1:111111111111:rootwatch-root-usage", "+ create alarm RootAccountUsage", "Done (journal run"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("fix output lacks %q:\n%s", want, out)
+		}
+	}
+	tags := e.c.TagsOf(fixAccount, fixRegion, "arn:aws:sns:us-east-1:111111111111:rootwatch-root-usage")
+	if tags[fix.TagManaged] != "true" {
+		t.Errorf("topic tags = %v, want %s=true", tags, fix.TagManaged)
+	}
+	if tags := e.c.TagsOf(fixAccount, fixRegion, e.c.AlarmARN(fixAccount, fixRegion, cis.AlarmName)); tags[fix.TagManaged] != "true" {
+		t.Errorf("alarm tags = %v", tags)
+	}
+	e.expect(exitcode.OK, `"status": "PASS"`, "audit", "--regions", fixRegion, "--format", "json")
+
+	afterFix := e.state()
+	e.expect(exitcode.OK, "No changes.", "fix", "--regions", fixRegion, "--subscribe", fixQueue, "--email", "security@example.com", "--yes")
+	if e.state() != afterFix {
+		t.Fatal("a second fix changed the account")
+	}
+
+	e.expect(exitcode.OK, "~ disable actions of alarm RootAccountUsage", "backout", "--disable-actions", "--yes")
+	e.expect(exitcode.Findings, "actions are disabled", "audit", "--regions", fixRegion, "--format", "json")
+	e.expect(exitcode.OK, "No changes.", "backout", "--disable-actions", "--yes")
+	e.expect(exitcode.OK, "~ enable actions of alarm RootAccountUsage", "backout", "--enable-actions", "--yes")
+	e.expect(exitcode.OK, `"status": "PASS"`, "audit", "--regions", fixRegion, "--format", "json")
+
+	out = e.expect(exitcode.OK, "Plan: 0 to add, 0 to change, 5 to destroy", "backout", "--remove", "--yes")
+	if !strings.Contains(out, "- delete subscription") || !strings.Contains(out, "- delete SNS topic") {
+		t.Errorf("remove plan:\n%s", out)
+	}
+	if got := e.state(); got != before {
+		t.Fatalf("after backout --remove the account differs from before fix:\nbefore:\n%s\nafter:\n%s", before, got)
+	}
+	e.expect(exitcode.OK, "No changes.", "backout", "--remove", "--yes")
+	e.expect(exitcode.Findings, `"status": "FAIL"`, "audit", "--regions", fixRegion, "--format", "json")
+}
+
+// TestFixRestoresChangedTopicPolicy: the alarm exists but its topic's
+// policy shuts CloudWatch out. fix merges its statement into that policy
+// (keeping the user's), and --remove puts the exact old policy back.
+func TestFixRestoresChangedTopicPolicy(t *testing.T) {
+	e := newFixEnv(t)
+	topic := e.c.TopicARN(fixAccount, fixRegion, awsfake.ChainTopic)
+	userPolicy := `{"Version":"2012-10-17","Statement":[{"Sid":"OpsOnly","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:role/ops"},"Action":"sns:Publish","Resource":"` + topic + `"}]}`
+	e.c.Edit(func(c *awsfake.Cloud) {
+		c.Accounts[fixAccount].Region(fixRegion).Topics[topic].Attributes["Policy"] = userPolicy
+	})
+	before := e.state()
+	e.expect(exitcode.Findings, "does not let CloudWatch publish", "audit", "--regions", fixRegion, "--format", "json")
+	out := e.expect(exitcode.OK, "Plan: 0 to add, 1 to change, 0 to destroy", "fix", "--regions", fixRegion, "--yes")
+	if !strings.Contains(out, "statements        : OpsOnly -> OpsOnly, "+fix.PolicySid) {
+		t.Errorf("policy diff not shown:\n%s", out)
+	}
+	e.expect(exitcode.OK, `"status": "PASS"`, "audit", "--regions", fixRegion, "--format", "json")
+	e.expect(exitcode.OK, "~ restore topic policy", "backout", "--remove", "--yes")
+	if got := e.state(); got != before {
+		t.Fatalf("policy not restored:\n%s\nwant:\n%s", got, before)
+	}
+}
+
+// TestFixInvalidEmailChangesNothing: bad input is refused before any AWS
+// call, let alone a change.
+func TestFixInvalidEmailChangesNothing(t *testing.T) {
+	e := newFixEnv(t)
+	e.breakChain()
+	before := e.state()
+	e.expect(exitcode.Usage, `--email "security@@example.com"`, "fix", "--email", "security@@example.com", "--yes")
+	e.expect(exitcode.Usage, "E.164", "fix", "--subscribe", "sms:12345", "--yes")
+	if e.state() != before {
+		t.Fatal("account changed")
+	}
+	if n := e.c.Calls("sts:GetCallerIdentity"); n != 0 {
+		t.Fatalf("AWS was called %d time(s) before the input was checked", n)
+	}
+}
+
+// TestFixConfirmation: a terminal is asked; anything but "yes" changes
+// nothing; without a terminal and --yes, fix refuses.
+func TestFixConfirmation(t *testing.T) {
+	tests := []struct {
+		name     string
+		terminal bool
+		answer   string
+		args     []string
+		wantCode int
+		want     string
+		changed  bool
+	}{
+		{name: "no terminal", args: []string{"fix"}, wantCode: exitcode.Usage, want: "standard input is not a terminal"},
+		{name: "terminal, no", terminal: true, answer: "no\n", args: []string{"fix"}, wantCode: exitcode.Error, want: "cancelled"},
+		{name: "terminal, yes", terminal: true, answer: "yes\n", args: []string{"fix"}, wantCode: exitcode.OK, want: "Only 'yes' will be accepted", changed: true},
+		{name: "dry run", args: []string{"fix", "--dry-run"}, wantCode: exitcode.OK, want: "dry run: nothing will be changed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newFixEnv(t)
+			e.breakChain()
+			e.terminal, e.answer = tt.terminal, tt.answer
+			before := e.state()
+			e.expect(tt.wantCode, tt.want, append(tt.args, "--regions", fixRegion, "--subscribe", fixQueue)...)
+			if changed := e.state() != before; changed != tt.changed {
+				t.Fatalf("account changed = %v, want %v", changed, tt.changed)
+			}
+		})
+	}
+}
+
+// TestFixResumesAfterFaults: a throttle, then an AccessDenied, stop the
+// run part-way; the journal says what was done and what was not; each
+// re-run picks up where the last stopped.
+func TestFixResumesAfterFaults(t *testing.T) {
+	e := newFixEnv(t)
+	e.breakChain()
+	before := e.state()
+	args := []string{"fix", "--regions", fixRegion, "--subscribe", fixQueue, "--yes"}
+
+	e.c.Throttle(fixAccount, "sns:Subscribe", 1)
+	out := e.expect(exitcode.Partial, "throttled", args...)
+	if !strings.Contains(out, "not attempted: create alarm RootAccountUsage") || !strings.Contains(out, "re-run the same command to resume") {
+		t.Errorf("failure report:\n%s", out)
+	}
+	j := e.journal()
+	journal := func() string {
+		changes, err := j.Changes(context.Background(), store.ChangeQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, c := range changes {
+			got = append(got, c.Kind+":"+c.Status)
+		}
+		return strings.Join(got, " ")
+	}
+	if got, want := journal(), "metric-filter:done topic:done subscription:failed"; got != want {
+		t.Fatalf("journal = %s, want %s", got, want)
+	}
+
+	e.c.Deny(fixAccount, "cloudwatch:PutMetricAlarm")
+	out = e.expect(exitcode.Partial, "access denied", args...)
+	if strings.Contains(out, "create metric filter") || strings.Contains(out, "create SNS topic") {
+		t.Errorf("the re-run redid finished steps:\n%s", out)
+	}
+	if got, want := journal(), "metric-filter:done topic:done subscription:failed subscription:done alarm:failed"; got != want {
+		t.Fatalf("journal = %s, want %s", got, want)
+	}
+
+	e.c = withoutFaults(e.c)
+	e.expect(exitcode.OK, "Plan: 1 to add", args...)
+	e.expect(exitcode.OK, `"status": "PASS"`, "audit", "--regions", fixRegion, "--format", "json")
+	e.expect(exitcode.OK, "No changes.", args...)
+	e.expect(exitcode.OK, "to destroy", "backout", "--remove", "--yes")
+	if got := e.state(); got != before {
+		t.Fatalf("after --remove:\n%s\nwant:\n%s", got, before)
+	}
+}
+
+func (e *fixEnv) journal() *store.Journal {
+	e.t.Helper()
+	s, err := store.Open(context.Background(), e.store)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { s.Close() })
+	j, err := store.OpenJournal(context.Background(), s, nil)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return j
+}
+
+// withoutFaults copies the cloud's state into a cloud without the
+// injected faults (awsfake has no way to lift a Deny).
+func withoutFaults(c *awsfake.Cloud) *awsfake.Cloud {
+	n := awsfake.New()
+	c.Edit(func(c *awsfake.Cloud) { n.Accounts = c.Accounts })
+	return n
+}
+
+// TestVerifyLive: the alarm fires, CloudWatch publishes, the state is put
+// back; with a policy that shuts CloudWatch out, verify says so.
+func TestVerifyLive(t *testing.T) {
+	e := newFixEnv(t)
+	e.expect(exitcode.Usage, "pass --live", "verify")
+	out := e.expect(exitcode.OK, "PASS: CloudWatch published to", "verify", "--live", "--alarm", cis.AlarmName, "--region", fixRegion)
+	if !strings.Contains(out, "restored the alarm state to OK") || !strings.Contains(out, "LIVE TEST") {
+		t.Errorf("verify output:\n%s", out)
+	}
+	topic := e.c.TopicARN(fixAccount, fixRegion, awsfake.ChainTopic)
+	e.c.Edit(func(c *awsfake.Cloud) {
+		c.Accounts[fixAccount].Region(fixRegion).Topics[topic].Attributes["Policy"] = `{"Statement":[]}`
+	})
+	e.expect(exitcode.Findings, "FAIL: Failed to execute action", "verify", "--live", "--alarm", cis.AlarmName, "--region", fixRegion)
+	e.expect(exitcode.Usage, "holds no alarm", "verify", "--live")
+}
+
+func TestFixFlags(t *testing.T) {
+	tests := []struct {
+		args     []string
+		wantCode int
+		check    func(t *testing.T, o *FixOptions)
+	}{
+		{args: nil, wantCode: -1, check: func(t *testing.T, o *FixOptions) {
+			if o.Fix.MetricNamespace != "CISBenchmark" || o.Fix.MetricName != "RootAccountUsage" || o.Fix.TopicName != cis.TopicName || o.Yes || o.DryRun {
+				t.Errorf("defaults = %+v", o.Fix)
+			}
+		}},
+		{args: []string{"--subscribe", "sqs:arn:aws:sqs:eu-west-1:111122223333:q", "--subscribe", "https:https://h.example.com:8443/x", "--email", "a@example.com", "--metric-namespace", "Sec", "--tag", "team=sec"}, wantCode: -1, check: func(t *testing.T, o *FixOptions) {
+			// --email first, then --subscribe in order.
+			if len(o.Fix.Endpoints) != 3 || o.Fix.Endpoints[1].Endpoint != "arn:aws:sqs:eu-west-1:111122223333:q" || o.Fix.Endpoints[0].Protocol != "email" {
+				t.Errorf("endpoints = %+v", o.Fix.Endpoints)
+			}
+			if o.Fix.MetricNamespace != "Sec" || o.Fix.Tags["team"] != "sec" {
+				t.Errorf("opts = %+v", o.Fix)
+			}
+		}},
+		{args: []string{"--email", "nobody"}, wantCode: exitcode.Usage},
+		{args: []string{"--subscribe", "carrier-pigeon:coo"}, wantCode: exitcode.Usage},
+		{args: []string{"--yes", "--dry-run"}, wantCode: exitcode.Usage},
+		{args: []string{"--role-name", "X"}, wantCode: exitcode.Usage},
+		{args: []string{"--topic-arn", "arn:aws:sqs:us-east-1:111122223333:q"}, wantCode: exitcode.Usage},
+		{args: []string{"--alarm-name", ""}, wantCode: -1, check: func(t *testing.T, o *FixOptions) {
+			if o.Fix.AlarmName != cis.AlarmName {
+				t.Errorf("empty --alarm-name should mean the default, got %q", o.Fix.AlarmName)
+			}
+		}},
+		{args: []string{"extra"}, wantCode: exitcode.Usage},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			f := &Factory{In: &bytes.Buffer{}, Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}, IsTerminal: func(io.Writer) bool { return false }}
+			var got *FixOptions
+			cmd := newCmdFix(f, func(_ context.Context, o *FixOptions) error { got = o; return nil })
+			cmd.SetArgs(tt.args)
+			cmd.SetFlagErrorFunc(flagError)
+			cmd.SilenceUsage, cmd.SilenceErrors = true, true
+			cmd.SetOut(f.Out)
+			cmd.SetErr(f.ErrOut)
+			err := cmd.Execute()
+			if tt.wantCode >= 0 {
+				if exitcode.From(err) != tt.wantCode {
+					t.Fatalf("err = %v (code %d), want %d", err, exitcode.From(err), tt.wantCode)
+				}
+				return
+			}
+			if err != nil || got == nil {
+				t.Fatalf("err = %v", err)
+			}
+			tt.check(t, got)
+		})
+	}
+}
+
+func TestBackoutFlags(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		code int
+		mode fix.BackoutMode
+	}{
+		{args: nil, code: exitcode.Usage},
+		{args: []string{"--disable-actions", "--remove"}, code: exitcode.Usage},
+		{args: []string{"--remove", "--yes", "--dry-run"}, code: exitcode.Usage},
+		{args: []string{"--disable-actions"}, code: exitcode.OK, mode: fix.BackoutDisable},
+		{args: []string{"--enable-actions", "--account", "222222222222"}, code: exitcode.OK, mode: fix.BackoutEnable},
+		{args: []string{"--remove", "--yes"}, code: exitcode.OK, mode: fix.BackoutRemove},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			f := &Factory{In: &bytes.Buffer{}, Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}, IsTerminal: func(io.Writer) bool { return false }}
+			var got *BackoutOptions
+			cmd := newCmdBackout(f, func(_ context.Context, o *BackoutOptions) error { got = o; return nil })
+			cmd.SetArgs(tt.args)
+			cmd.SetFlagErrorFunc(flagError)
+			cmd.SilenceUsage, cmd.SilenceErrors = true, true
+			err := cmd.Execute()
+			if exitcode.From(err) != tt.code {
+				t.Fatalf("err = %v, want code %d", err, tt.code)
+			}
+			if tt.code == exitcode.OK && got.Mode != tt.mode {
+				t.Fatalf("mode = %s, want %s", got.Mode, tt.mode)
+			}
+		})
+	}
+}
