@@ -140,31 +140,65 @@ func (er *eventReader) records(blank int, multiline bool, fn func(inputEvent) er
 		lr.lastLine = 0
 	}
 	dec := json.NewDecoder(lr)
-	n, err := decodeRecords(dec, func(i int, raw []byte) error {
-		return fn(inputEvent{Data: raw, Line: start, Record: i})
-	})
+	total := 0
+	var err error
+	for {
+		var n int
+		n, err = decodeRecords(dec, func(i int, raw []byte) error {
+			return fn(inputEvent{Data: raw, Line: start, Record: total + i})
+		})
+		total += n
+		if err != nil {
+			break
+		}
+		// The object ended; the line it ended on may hold another (zcat of
+		// several log files, which end without a newline), nothing more.
+		lr.stopAtEOL = true
+		if !dec.More() {
+			break
+		}
+		if next, _ := firstNonSpace(dec.Buffered()); next != '{' {
+			err = errors.New("unexpected text after the closing }")
+			break
+		}
+	}
 	var cbErr *callbackError
 	if errors.As(err, &cbErr) {
 		return cbErr.err
 	}
-	// Anything after the closing brace on its line is not part of the log
-	// file; after a broken file, reading resumes at the next line.
-	buffered, _ := io.ReadAll(dec.Buffered())
-	junk, readErr := lr.finishLine()
-	if err == nil && (junk || len(bytes.TrimSpace(buffered)) > 0) {
-		err = errors.New("unexpected text after the closing }")
+	// Anything left on the line is not part of a log file; after a broken
+	// file, reading resumes at the next line.
+	if next, ok := firstNonSpace(dec.Buffered()); ok && err == nil {
+		err = fmt.Errorf("unexpected %q after the closing }", string(next))
 	}
+	junk, readErr := lr.finishLine()
 	er.line += lr.lines
 	if readErr != nil {
 		return readErr
+	}
+	if junk && err == nil {
+		err = errors.New("unexpected text after the closing }")
 	}
 	if lr.err != nil && !errors.Is(lr.err, io.EOF) {
 		return lr.err
 	}
 	if err != nil {
-		er.onError(fmt.Errorf("line %d: CloudTrail log file (after %d records): %w", start, n, err))
+		er.onError(fmt.Errorf("line %d: CloudTrail log file (after %d records): %w", start, total, err))
 	}
 	return nil
+}
+
+// firstNonSpace returns the first byte of r that is not JSON white space.
+func firstNonSpace(r io.Reader) (byte, bool) {
+	var b [1]byte
+	for {
+		if _, err := r.Read(b[:]); err != nil {
+			return 0, false
+		}
+		if !isJSONSpace(b[0]) {
+			return b[0], true
+		}
+	}
 }
 
 // callbackError carries the caller's error out of decodeRecords untouched.
@@ -236,6 +270,8 @@ type lineChunkReader struct {
 	// lastLine, when not 0, is the number of lines to hand over before
 	// reporting io.EOF (a one-line log file).
 	lastLine int
+	// stopAtEOL reports io.EOF at the end of the current line.
+	stopAtEOL bool
 }
 
 func (r *lineChunkReader) Read(p []byte) (int, error) {
@@ -243,7 +279,7 @@ func (r *lineChunkReader) Read(p []byte) (int, error) {
 		if r.err != nil {
 			return 0, r.err
 		}
-		if r.lastLine > 0 && r.lines >= r.lastLine && r.endedNL {
+		if r.endedNL && (r.stopAtEOL || r.lastLine > 0 && r.lines >= r.lastLine) {
 			return 0, io.EOF
 		}
 		chunk, err := r.br.ReadSlice('\n')

@@ -109,6 +109,9 @@ func TestPatternTestRun(t *testing.T) {
 		"junk.json":     records + ` trailing` + "\n" + rootSignIn + "\n",
 		"long.log":      strings.Repeat("x", maxEventBytes+10) + "\nERROR here\n",
 		"crlf.log":      "ERROR one\r\nnothing\r\n",
+		"brace.json":    records + "]}\n" + rootSignIn + "\n",
+		"zcat.json":     records + records + " \n" + records + "\n" + rootSignIn,
+		"pretty2.json":  "{\n\"Records\": [" + rootCall + "]}\n{\"Records\": [" + rootSignIn + "]}\n",
 	}
 	tests := []struct {
 		name     string
@@ -144,6 +147,16 @@ func TestPatternTestRun(t *testing.T) {
 		{"missing file", []string{"-c", cis.RootUsagePattern, "nope.jsonl", "events.jsonl"}, "", exitcode.Usage, "2\n", "nope.jsonl"},
 		{"broken records", []string{cis.RootUsagePattern, "broken.json"}, "", exitcode.Usage, rootCall + "\n" + rootSignIn + "\n", "broken.json: line 1: CloudTrail log file (after 1 records)"},
 		{"junk after records", []string{"-c", cis.RootUsagePattern, "junk.json"}, "", exitcode.Usage, "3\n", "unexpected text after the closing }"},
+		{"concatenated log files", []string{"--json", "-c", cis.RootUsagePattern, "zcat.json"}, "", exitcode.Matched, `{"count":7,"events":10}` + "\n", ""},
+		{"concatenated record numbers", []string{"--json", `{ $.eventName = "ConsoleLogin" }`, "zcat.json"}, "", exitcode.Matched,
+			`{"file":"zcat.json","line":1,"record":3,"event":` + rootSignIn + "}\n" +
+				`{"file":"zcat.json","line":1,"record":6,"event":` + rootSignIn + "}\n" +
+				`{"file":"zcat.json","line":2,"record":3,"event":` + rootSignIn + "}\n" +
+				`{"file":"zcat.json","line":3,"event":` + rootSignIn + "}\n", ""},
+		{"pretty then one-line", []string{"--json", `{ $.eventName = * }`, "pretty2.json"}, "", exitcode.Matched,
+			`{"file":"pretty2.json","line":1,"record":1,"event":` + rootCall + "}\n" +
+				`{"file":"pretty2.json","line":3,"record":1,"event":` + rootSignIn + "}\n", ""},
+		{"stray brackets after records", []string{"-c", cis.RootUsagePattern, "brace.json"}, "", exitcode.Usage, "3\n", `unexpected "]" after the closing }`},
 		{"long line", []string{"ERROR", "long.log"}, "", exitcode.Usage, "ERROR here\n", "long.log: line 1: longer than"},
 		{"bad metric value", []string{"--metric-value", "bytes", cis.RootUsagePattern, "events.jsonl"}, "", exitcode.Usage, "", ""},
 	}
