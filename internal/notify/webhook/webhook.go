@@ -46,7 +46,7 @@ type Config struct {
 	// Headers are added to every request; their values are treated as
 	// secrets (kept out of errors) because they usually carry a token.
 	Headers map[string]secret.Secret `yaml:"headers"`
-	Timeout time.Duration     `yaml:"timeout"`
+	Timeout time.Duration            `yaml:"timeout"`
 }
 
 // Defaults fills unset fields.
