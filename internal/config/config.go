@@ -112,6 +112,10 @@ type Audit struct {
 	Org      bool          `yaml:"org"`
 	RoleName string        `yaml:"role_name"`
 	Regions  []string      `yaml:"regions"`
+	// Email and Subscribe are the subscriptions a correction makes when
+	// the chain has none (as fix's --email and --subscribe).
+	Email     []string `yaml:"email"`
+	Subscribe []string `yaml:"subscribe"`
 }
 
 // doc is the whole file: our keys strictly, the others (notify, and what
