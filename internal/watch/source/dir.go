@@ -24,8 +24,9 @@ type DirConfig struct {
 	// Interval between directory scans (default 2 s).
 	Interval time.Duration
 	// Settle is how long a file must go unmodified before it is read, so a
-	// file still being written is not read half-way (default 2 s). Writers
-	// that rename a finished file into place can use 0.
+	// file still being written is not read half-way (0 means the default,
+	// 2 s). Writers that rename a finished file into place (dot-files and
+	// *.tmp are never read) can pass a negative value: no wait.
 	Settle time.Duration
 	Now    func() time.Time
 	Log    *slog.Logger
