@@ -14,25 +14,35 @@ import (
 // machine form.
 func Render(w io.Writer, p *Plan, verb string) error {
 	var b strings.Builder
-	prereqs := 0
+	prereqs, errs := 0, 0
 	for _, ap := range p.Accounts {
 		renderAccount(&b, ap)
 		prereqs += len(ap.Prerequisites)
+		if ap.Err != nil {
+			errs++
+		}
+	}
+	var left []string
+	if prereqs > 0 {
+		left = append(left, fmt.Sprintf("%d prerequisite(s) need doing by hand", prereqs))
+	}
+	if errs > 0 {
+		left = append(left, fmt.Sprintf("%d chain(s) could not be planned", errs))
 	}
 	add, change, destroy := p.Counts()
-	if add+change+destroy == 0 {
-		b.WriteString("No changes. ")
-		if prereqs > 0 {
-			fmt.Fprintf(&b, "%d prerequisite(s) above need doing first.\n", prereqs)
-		} else {
-			b.WriteString("Every chain rootwatch can fix is already in place.\n")
-		}
-	} else {
+	switch {
+	case add+change+destroy > 0:
 		fmt.Fprintf(&b, "Plan: %d to add, %d to change, %d to destroy", add, change, destroy)
-		if prereqs > 0 {
-			fmt.Fprintf(&b, "; %d prerequisite(s) need doing by hand", prereqs)
+		if len(left) > 0 {
+			b.WriteString("; " + strings.Join(left, "; "))
 		}
 		fmt.Fprintf(&b, ". (%s)\n", verb)
+	case len(left) > 0:
+		b.WriteString("No changes. " + strings.Join(left, "; ") + ".\n")
+	case len(p.Accounts) == 0:
+		b.WriteString("No changes. Nothing to do.\n")
+	default:
+		b.WriteString("No changes. Every chain is already in place.\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
