@@ -111,7 +111,7 @@ func verifyRun(ctx context.Context, f *Factory, o *VerifyOptions) error {
 		if err != nil {
 			return fmt.Errorf("verify: %w", err)
 		}
-		changes, err := j.Changes(ctx, store.ChangeQuery{Statuses: []string{store.ChangeDone}, Unreverted: true, Commands: []string{"fix", "corrections"}})
+		changes, err := j.Changes(ctx, store.ChangeQuery{Statuses: []string{store.ChangeDone}, Unreverted: true, ExcludeCommands: []string{"backout"}})
 		s.Close()
 		if err != nil {
 			return fmt.Errorf("verify: %w", err)

@@ -30,7 +30,7 @@ type Journal interface {
 // alarms' current state is read, so a second run plans nothing. accounts,
 // when not empty, limits the backout to those accounts.
 func PlanBackout(ctx context.Context, d Dialer, j Journal, mode BackoutMode, accounts []string) (*Plan, error) {
-	changes, err := j.Changes(ctx, store.ChangeQuery{Statuses: []string{store.ChangeDone}, Unreverted: true, Commands: []string{"fix", "corrections"}})
+	changes, err := j.Changes(ctx, store.ChangeQuery{Statuses: []string{store.ChangeDone}, Unreverted: true, ExcludeCommands: []string{"backout"}})
 	if err != nil {
 		return nil, err
 	}

@@ -76,6 +76,9 @@ var journalDDL = []string{
 type Change struct {
 	RunID string
 	Seq   int64
+	// Command is the command of the run that made the change (filled in
+	// when read back).
+	Command string
 	// Account and Region locate the resource.
 	Account string
 	Region  string
@@ -259,8 +262,10 @@ type ChangeQuery struct {
 	// Unreverted leaves out changes a later change undid.
 	Unreverted bool
 	RunID      string
-	// Commands keeps only changes made by runs of these commands.
-	Commands []string
+	// Commands keeps only changes made by runs of these commands;
+	// ExcludeCommands leaves out those of these.
+	Commands        []string
+	ExcludeCommands []string
 }
 
 // Changes returns the matching changes in the order they were made.
@@ -296,10 +301,13 @@ func (j *Journal) Changes(ctx context.Context, q ChangeQuery) ([]Change, error) 
 		}
 		where = append(where, "("+strings.Join(ors, " OR ")+")")
 	}
+	for _, c := range q.ExcludeCommands {
+		add("r.command <> $%d", c)
+	}
 	if q.Unreverted {
 		where = append(where, "c.reverted_by = ''")
 	}
-	query := `SELECT c.run_id, c.seq, c.account, c.region, c.kind, c.resource, c.action, c.before_state, c.after_state,
+	query := `SELECT c.run_id, c.seq, r.command, c.account, c.region, c.kind, c.resource, c.action, c.before_state, c.after_state,
 		c.result, c.status, c.error, c.reverted_by, c.started_at, c.finished_at
 		FROM journal_changes c JOIN journal_runs r ON r.id = c.run_id`
 	if len(where) > 0 {
@@ -315,7 +323,7 @@ func (j *Journal) Changes(ctx context.Context, q ChangeQuery) ([]Change, error) 
 	for rows.Next() {
 		var c Change
 		var started, finished int64
-		if err := rows.Scan(&c.RunID, &c.Seq, &c.Account, &c.Region, &c.Kind, &c.Resource, &c.Action, &c.Before, &c.After,
+		if err := rows.Scan(&c.RunID, &c.Seq, &c.Command, &c.Account, &c.Region, &c.Kind, &c.Resource, &c.Action, &c.Before, &c.After,
 			&c.Result, &c.Status, &c.Error, &c.RevertedBy, &started, &finished); err != nil {
 			return nil, fmt.Errorf("journal: read change: %w", err)
 		}

@@ -93,6 +93,8 @@ func TestJournalRecordsBeforeAndAfter(t *testing.T) {
 		{"by run", ChangeQuery{RunID: run.ID, Statuses: []string{ChangeFailed}}, []string{"alarm/failed"}},
 		{"by command", ChangeQuery{Commands: []string{"fix"}, Account: "222222222222"}, []string{"metric-filter/pending"}},
 		{"other command", ChangeQuery{Commands: []string{"backout"}}, nil},
+		{"excluding a command", ChangeQuery{ExcludeCommands: []string{"backout"}, Region: "eu-west-1"}, []string{"metric-filter/pending"}},
+		{"excluding fix", ChangeQuery{ExcludeCommands: []string{"fix"}}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -113,6 +115,9 @@ func TestJournalRecordsBeforeAndAfter(t *testing.T) {
 	all, _ := j.Changes(ctx, ChangeQuery{})
 	if all[0].Result != "arn:aws:sns:us-east-1:111111111111:rootwatch-root-usage" || all[0].After != `{"name":"rootwatch-root-usage"}` {
 		t.Errorf("topic change lost data: %+v", all[0])
+	}
+	if all[0].Command != "fix" {
+		t.Errorf("command = %q, want fix", all[0].Command)
 	}
 	if all[1].Error != "api error Throttling: Rate exceeded" {
 		t.Errorf("failed change error = %q", all[1].Error)
