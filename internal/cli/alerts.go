@@ -78,7 +78,7 @@ func openWatchStore(ctx context.Context, dsn string) (*store.Store, error) {
 		return nil, err
 	}
 	if err := st.MigrateWatch(ctx); err != nil {
-		st.Close()
+		_ = st.Close()
 		return nil, err
 	}
 	return st, nil
@@ -108,7 +108,7 @@ func alertsListRun(ctx context.Context, f *Factory, opts *alertsListOptions) err
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer func() { _ = st.Close() }()
 	items, err := st.ListOutbox(ctx, store.OutboxFilter{State: opts.State, AlertID: opts.Alert, Limit: opts.Limit})
 	if err != nil {
 		return err
@@ -132,7 +132,7 @@ func alertsListRun(ctx context.Context, f *Factory, opts *alertsListOptions) err
 
 func writeAlertTable(w io.Writer, items []store.OutboxItem) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "CREATED\tALERT\tNOTIFIER\tSTATE\tATTEMPTS\tACCOUNT\tTITLE\tDETAIL")
+	_, _ = fmt.Fprintln(tw, "CREATED\tALERT\tNOTIFIER\tSTATE\tATTEMPTS\tACCOUNT\tTITLE\tDETAIL")
 	for _, it := range items {
 		detail := ""
 		switch it.State {
@@ -146,7 +146,7 @@ func writeAlertTable(w io.Writer, items []store.OutboxItem) error {
 		case store.OutboxDead:
 			detail = it.LastError
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", it.Created.Format(time.RFC3339), it.AlertID, it.Notifier,
+		_, _ = fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", it.Created.Format(time.RFC3339), it.AlertID, it.Notifier,
 			it.State, it.Attempts, it.Account, oneLine(it.Title, 60), oneLine(detail, 80))
 	}
 	return tw.Flush()
@@ -200,7 +200,7 @@ func alertsRetryRun(ctx context.Context, f *Factory, opts *alertsRetryOptions) e
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer func() { _ = st.Close() }()
 	ids := opts.IDs
 	if opts.AllDead {
 		ids = []string{""}
@@ -217,7 +217,7 @@ func alertsRetryRun(ctx context.Context, f *Factory, opts *alertsRetryOptions) e
 		}
 		total += n
 	}
-	fmt.Fprintf(f.Out, "%d deliveries queued again\n", total)
+	_, _ = fmt.Fprintf(f.Out, "%d deliveries queued again\n", total)
 	if len(missing) > 0 {
 		return exitcode.New(exitcode.Error, fmt.Errorf("no dead-lettered delivery for %s (see rootwatch alerts list --state dead)", strings.Join(missing, ", ")))
 	}

@@ -79,7 +79,7 @@ func correctionsListRun(ctx context.Context, f *Factory, opts *correctionsListOp
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer func() { _ = st.Close() }()
 	cs, err := st.ListCorrections(ctx, opts.State)
 	if err != nil {
 		return err
@@ -95,9 +95,9 @@ func correctionsListRun(ctx context.Context, f *Factory, opts *correctionsListOp
 		return nil
 	}
 	tw := tabwriter.NewWriter(f.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tCREATED\tACCOUNT\tSTATE\tSUMMARY\tDECIDED BY")
+	_, _ = fmt.Fprintln(tw, "ID\tCREATED\tACCOUNT\tSTATE\tSUMMARY\tDECIDED BY")
 	for _, c := range cs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Created.Format(time.RFC3339), c.Account, c.State, oneLine(c.Summary, 70), c.DecidedBy)
+		_, _ = fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Created.Format(time.RFC3339), c.Account, c.State, oneLine(c.Summary, 70), c.DecidedBy)
 	}
 	return tw.Flush()
 }
@@ -145,7 +145,7 @@ func correctionsDecideRun(ctx context.Context, f *Factory, opts *correctionsDeci
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer func() { _ = st.Close() }()
 	err = st.DecideCorrection(ctx, opts.ID, opts.Approve, opts.By, f.Now())
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -159,6 +159,6 @@ func correctionsDecideRun(ctx context.Context, f *Factory, opts *correctionsDeci
 	if opts.Approve {
 		verb = "approved; the running watch applies it at its next audit"
 	}
-	fmt.Fprintf(f.Out, "correction %s %s\n", opts.ID, verb)
+	_, _ = fmt.Fprintf(f.Out, "correction %s %s\n", opts.ID, verb)
 	return nil
 }

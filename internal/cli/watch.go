@@ -153,7 +153,7 @@ func loadWatchConfig(f *Factory, opts *watchOptions) (watchConfig, error) {
 		if err != nil {
 			return wc, exitcode.New(exitcode.Usage, fmt.Errorf("config: %w", err))
 		}
-		defer fh.Close()
+		defer func() { _ = fh.Close() }()
 		wc.file, err = config.Parse(opts.ConfigFile, fh, config.Env{Getenv: f.Getenv, ReadFile: os.ReadFile})
 		if err != nil {
 			return wc, exitcode.New(exitcode.Usage, err)
@@ -291,7 +291,7 @@ func watchRun(ctx context.Context, f *Factory, opts *watchOptions) error {
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer func() { _ = st.Close() }()
 
 	awsCfg := func(ctx context.Context, region string) (aws.Config, error) {
 		if region == "" {

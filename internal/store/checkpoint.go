@@ -51,7 +51,7 @@ func (s *Store) CheckpointsWithPrefix(ctx context.Context, prefix string) (map[s
 	if err != nil {
 		return nil, fmt.Errorf("store %s: list checkpoints %s*: %w", s, prefix, err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	out := map[string]string{}
 	for rows.Next() {
 		var k, v string

@@ -91,7 +91,7 @@ func (s *Store) ListCorrections(ctx context.Context, state string) ([]Correction
 	if err != nil {
 		return nil, fmt.Errorf("store %s: list corrections: %w", s, err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var out []Correction
 	for rows.Next() {
 		c, err := scanCorrection(rows)

@@ -76,7 +76,7 @@ func (s *Store) GroupsDue(ctx context.Context, now, idleBefore time.Time) ([]str
 	if err != nil {
 		return nil, fmt.Errorf("store %s: list due sessions: %w", s, err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var keys []string
 	for rows.Next() {
 		var k string

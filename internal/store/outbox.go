@@ -169,7 +169,7 @@ func (s *Store) Claim(ctx context.Context, owner string, now time.Time, lease ti
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
+		defer func() { _ = rows.Close() }()
 		out, err = scanOutbox(rows)
 		return err
 	})
@@ -265,7 +265,7 @@ func (s *Store) ListOutbox(ctx context.Context, f OutboxFilter) ([]OutboxItem, e
 	if err != nil {
 		return nil, fmt.Errorf("store %s: list alerts: %w", s, err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	out, err := scanOutbox(rows)
 	if err != nil {
 		return nil, fmt.Errorf("store %s: list alerts: %w", s, err)
@@ -296,7 +296,7 @@ func (s *Store) OutboxCounts(ctx context.Context) (map[string]int, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store %s: count alerts: %w", s, err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	out := map[string]int{}
 	for rows.Next() {
 		var st string

@@ -41,7 +41,7 @@ func open(t testing.TB, dsn string) *store.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
+	t.Cleanup(func() { _ = s.Close() })
 	if err := s.MigrateWatch(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func PostgresDSN(t testing.TB) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
 	// PostgreSQL refuses to run as root: run it as nobody, who must own
 	// the data directory.
 	var cred *syscall.Credential
@@ -129,6 +129,6 @@ func freePort(t testing.TB) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
+	defer func() { _ = l.Close() }()
 	return l.Addr().(*net.TCPAddr).Port
 }

@@ -110,7 +110,7 @@ func (w *CloudWatch) Run(ctx context.Context, sink Sink) error {
 		next, err := w.poll(ctx, sink, cp)
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil
+				return nil //nolint:nilerr // shutting down: the poll was cut short, not failed
 			}
 			w.c.Log.Error("follow log group", "source", w.Name(), "error", err, "retry_in", backoff.String())
 			if !sleep(ctx, backoff) {

@@ -109,8 +109,9 @@ func (d *Dir) scan(ctx context.Context, sink Sink, prefix string, done map[strin
 	var files []file
 	err := filepath.WalkDir(d.c.Path, func(path string, e fs.DirEntry, err error) error {
 		if err != nil {
+			// One unreadable subdirectory must not stop the others.
 			d.c.Log.Warn("skip unreadable path", "source", d.name, "path", path, "error", err)
-			return nil
+			return nil //nolint:nilerr // logged; the walk goes on
 		}
 		base := e.Name()
 		if path != d.c.Path && (strings.HasPrefix(base, ".") || strings.HasSuffix(base, ".tmp") || strings.HasSuffix(base, ".part")) {
@@ -124,7 +125,7 @@ func (d *Dir) scan(ctx context.Context, sink Sink, prefix string, done map[strin
 		}
 		info, err := e.Info()
 		if err != nil {
-			return nil
+			return nil //nolint:nilerr // removed since listed: nothing to read
 		}
 		rel, _ := filepath.Rel(d.c.Path, path)
 		files = append(files, file{rel: rel, mod: info.ModTime(),
@@ -138,7 +139,7 @@ func (d *Dir) scan(ctx context.Context, sink Sink, prefix string, done map[strin
 	now := d.c.Now()
 	for _, f := range files {
 		if ctx.Err() != nil {
-			return nil
+			return nil //nolint:nilerr // shutting down; the rest is read after the restart
 		}
 		if done[prefix+f.rel] == f.sig || now.Sub(f.mod) < d.c.Settle {
 			continue
@@ -162,7 +163,7 @@ func (d *Dir) read(ctx context.Context, sink Sink, prefix, rel, sig string, mod,
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
-	defer fh.Close()
+	defer func() { _ = fh.Close() }()
 	return sink.Deliver(ctx, Batch{
 		Source:     d.name,
 		Name:       path,

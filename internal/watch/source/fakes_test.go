@@ -85,7 +85,7 @@ func (q *fakeQueue) ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessageIn
 		}
 		q.msgs = keep
 		// The earliest moment a hidden message comes back.
-		var wake time.Duration = 50 * time.Millisecond
+		wake := 50 * time.Millisecond
 		q.mu.Unlock()
 		if len(out) > 0 || !time.Now().Before(deadline) {
 			return &sqs.ReceiveMessageOutput{Messages: out}, nil

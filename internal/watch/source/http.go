@@ -80,7 +80,7 @@ func NewHTTP(c HTTPConfig) (*HTTP, error) {
 	if c.CertFile != "" {
 		cert, err := tls.LoadX509KeyPair(c.CertFile, c.KeyFile)
 		if err != nil {
-			l.Close()
+			_ = l.Close()
 			return nil, fmt.Errorf("http source: load TLS certificate: %w", err)
 		}
 		l = tls.NewListener(l, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
@@ -108,7 +108,7 @@ func (h *HTTP) Run(ctx context.Context, sink Sink) error {
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(sctx)
-		<-errc
+		<-errc //nolint:errcheck // http.ErrServerClosed after Shutdown
 		return nil
 	case err := <-errc:
 		return fmt.Errorf("http source %s: %w", h.c.Addr, err)

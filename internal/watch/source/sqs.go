@@ -245,7 +245,7 @@ func (q *SQS) object(ctx context.Context, msg string, o cloudtrail.ObjectRef, fn
 	if err != nil {
 		return fmt.Errorf("get s3://%s/%s: %w", o.Bucket, o.Key, err)
 	}
-	defer out.Body.Close()
+	defer func() { _ = out.Body.Close() }()
 	name := "s3://" + o.Bucket + "/" + o.Key
 	return records(out.Body, name, q.c.Log)(fn)
 }
