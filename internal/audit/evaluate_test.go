@@ -354,3 +354,26 @@ func TestExitCode(t *testing.T) {
 		}
 	}
 }
+
+func TestPolicyReader(t *testing.T) {
+	tests := []struct {
+		name, policy string
+		want         bool
+	}{
+		{"default", `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"SNS:Publish","Resource":"` + topicARN + `","Condition":{"StringEquals":{"AWS:SourceOwner":"111122223333"}}}]}`, true},
+		{"other owner", `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"SNS:Publish","Resource":"*","Condition":{"StringEquals":{"AWS:SourceOwner":"999999999999"}}}]}`, false},
+		{"org condition CloudWatch does not carry", `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"sns:Publish","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-1"}}}]}`, false},
+		{"other resource", `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"sns:Publish","Resource":"arn:aws:sns:eu-west-1:111122223333:other"}]}`, false},
+		{"wildcard action", `{"Statement":[{"Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"},"Action":"sns:*","Resource":"arn:aws:sns:*:111122223333:*"}]}`, true},
+		{"deny with an unknown operator applies", `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"sns:Publish","Resource":"*","Condition":{"NumericLessThan":{"x":"1"}}}]}`, false},
+		{"negated deny on an absent key applies", `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"sns:Publish","Resource":"*","Condition":{"StringNotEquals":{"aws:PrincipalOrgID":"o-1"}}}]}`, false},
+		{"positive deny on an absent key does not apply", `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"sns:Publish","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-1"}}}]}`, true},
+		{"deny other accounts", `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"sns:Publish","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceAccount":"111122223333"}}}]}`, true},
+		{"not json", `{`, false},
+	}
+	for _, tt := range tests {
+		if got, why := CloudWatchMayPublish(tt.policy, topicARN, alarmARN, acct); got != tt.want {
+			t.Errorf("%s: CloudWatchMayPublish = %v (%s), want %v", tt.name, got, why, tt.want)
+		}
+	}
+}

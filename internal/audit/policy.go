@@ -113,16 +113,31 @@ func anyMatch(patterns []string, s string) bool {
 }
 
 // conditionsMet evaluates the operators CloudWatch's requests can satisfy.
-func conditionsMet(cond map[string]map[string]stringList, ctx map[string]string) (bool, string) {
+// An operator it does not know yields unsure: the caller then assumes
+// whatever is worse for the verdict (a Deny applies, an Allow does not).
+func conditionsMet(cond map[string]map[string]stringList, ctx map[string]string) (met bool, why string, unsure bool) {
 	for op, kv := range cond {
-		base := strings.TrimSuffix(strings.TrimPrefix(strings.ToLower(op), "forallvalues:"), "ifexists")
+		lop := strings.ToLower(op)
+		ifExists := strings.HasSuffix(lop, "ifexists")
+		base := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(lop, "forallvalues:"), "foranyvalue:"), "ifexists")
+		negated := false
+		switch base {
+		case "stringequals", "arnequals", "stringequalsignorecase", "stringlike", "arnlike":
+		case "stringnotequals", "arnnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotlike":
+			negated = true
+			base = strings.Replace(base, "not", "", 1)
+		default:
+			return false, "a " + op + " condition rootwatch cannot evaluate", true
+		}
 		for key, want := range kv {
 			got, ok := ctx[strings.ToLower(key)]
 			if !ok {
-				if strings.HasSuffix(strings.ToLower(op), "ifexists") {
+				// IAM: an absent key fails a positive operator and
+				// satisfies a negated one (and any ...IfExists).
+				if ifExists || negated {
 					continue
 				}
-				return false, "a condition on " + key + ", which CloudWatch's request does not carry"
+				return false, "a condition on " + key + ", which CloudWatch's request does not carry", false
 			}
 			match := false
 			for _, w := range want {
@@ -133,16 +148,14 @@ func conditionsMet(cond map[string]map[string]stringList, ctx map[string]string)
 					match = match || strings.EqualFold(w, got)
 				case "stringlike", "arnlike":
 					match = match || globMatch(w, got)
-				default:
-					return false, "a " + op + " condition rootwatch cannot evaluate"
 				}
 			}
-			if !match {
-				return false, "condition " + key + " requires " + strings.Join(want, " or ")
+			if match == negated {
+				return false, "condition " + op + " " + key + " " + strings.Join(want, ", ") + " is not met by CloudWatch's request", false
 			}
 		}
 	}
-	return true, ""
+	return true, "", false
 }
 
 // allows evaluates doc for r: an explicit deny wins, then every action
@@ -161,13 +174,13 @@ func allows(doc string, r request) (bool, string) {
 		if !principalMatches(st.Principal) || (len(st.Resource) > 0 && !anyMatch(st.Resource, r.resource)) {
 			continue
 		}
-		ok, why := conditionsMet(st.Condition, r.context)
+		ok, why, unsure := conditionsMet(st.Condition, r.context)
 		for _, a := range r.actions {
 			if !anyMatch(st.Action, a) {
 				continue
 			}
 			switch {
-			case strings.EqualFold(st.Effect, "Deny") && ok:
+			case strings.EqualFold(st.Effect, "Deny") && (ok || unsure):
 				return false, "statement " + sidOr(st.Sid) + " denies " + a
 			case strings.EqualFold(st.Effect, "Allow") && ok:
 				allowed[a] = true
