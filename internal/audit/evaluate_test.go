@@ -197,6 +197,11 @@ func TestEvaluateLinks(t *testing.T) {
 			a.Topics[0].KMSMasterKeyID = "alias/alerts"
 			a.Keys = []inventory.Key{{Ref: "alias/alerts", Region: region, Found: true, Manager: "CUSTOMER", State: "Enabled", Policy: cmkPolicy}}
 		}, LinkTopic, Pass, "which CloudWatch may use"},
+		{"customer key with source conditions", func(a *inventory.Account) {
+			a.Topics[0].KMSMasterKeyID = "alias/alerts"
+			a.Keys = []inventory.Key{{Ref: "alias/alerts", Region: region, Found: true, Manager: "CUSTOMER", State: "Enabled",
+				Policy: `{"Statement":[{"Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"},"Action":["kms:Decrypt","kms:GenerateDataKey*"],"Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"},"ArnLike":{"aws:SourceArn":"arn:aws:cloudwatch:eu-west-1:111122223333:alarm:*"}}}]}`}}
+		}, LinkTopic, Pass, "which CloudWatch may use"},
 		{"customer key without cloudwatch", func(a *inventory.Account) {
 			a.Topics[0].KMSMasterKeyID = "alias/alerts"
 			a.Keys = []inventory.Key{{Ref: "alias/alerts", Region: region, Found: true, Manager: "CUSTOMER", State: "Enabled",

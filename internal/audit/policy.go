@@ -226,13 +226,17 @@ func CloudWatchMayPublish(policy, topicARN, alarmARN, alarmAccount string) (bool
 	})
 }
 
-// CloudWatchMayUseKey reports whether a key policy lets CloudWatch
-// encrypt messages for an encrypted topic (kms:Decrypt and
-// kms:GenerateDataKey*).
-func CloudWatchMayUseKey(policy string) (bool, string) {
+// CloudWatchMayUseKey reports whether a key policy lets the alarm's
+// CloudWatch encrypt messages for an encrypted topic (kms:Decrypt and
+// kms:GenerateDataKey*). CloudWatch's KMS requests carry aws:SourceAccount
+// and aws:SourceArn, so policies guarded against the confused deputy pass.
+func CloudWatchMayUseKey(policy, alarmARN, alarmAccount string) (bool, string) {
 	return allows(policy, request{
 		actions:  []string{"kms:Decrypt", "kms:GenerateDataKey"},
 		resource: "*",
-		context:  map[string]string{"aws:principalservicename": cloudwatchPrincipal},
+		context: map[string]string{
+			"aws:principalservicename": cloudwatchPrincipal,
+			"aws:sourceaccount":        alarmAccount, "aws:sourcearn": alarmARN,
+		},
 	})
 }

@@ -18,7 +18,7 @@ func FuzzCloudWatchMayPublish(f *testing.F) {
 		if !ok && why == "" {
 			t.Errorf("refusal without a reason for %q", policy)
 		}
-		_, _ = CloudWatchMayUseKey(policy)
+		_, _ = CloudWatchMayUseKey(policy, "arn:aws:cloudwatch:eu-west-1:111122223333:alarm:a", "111122223333")
 		_ = matchesRoot(policy)
 	})
 }

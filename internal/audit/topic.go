@@ -81,7 +81,7 @@ func checkTopic(owner *inventory.Account, al *inventory.Alarm, arn string, p inv
 		case k.PolicyError != nil:
 			unknown = "KMS key policy: " + k.PolicyError.Verdict()
 		default:
-			if ok, why := CloudWatchMayUseKey(k.Policy); !ok {
+			if ok, why := CloudWatchMayUseKey(k.Policy, al.ARN, owner.ID); !ok {
 				fails = append(fails, "its KMS key policy does not let cloudwatch.amazonaws.com use the key: "+why)
 			} else {
 				notes = append(notes, "encrypted with "+t.KMSMasterKeyID+", which CloudWatch may use")
