@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,6 +33,7 @@ type fixEnv struct {
 	// terminal makes stdin a terminal; answer is what the user types.
 	terminal bool
 	answer   string
+	mu       sync.Mutex // guards now: accounts are fixed in parallel
 	now      time.Time
 }
 
@@ -57,6 +59,8 @@ func (e *fixEnv) factory(out, errOut *bytes.Buffer) *Factory {
 		In: in, Out: out, ErrOut: errOut,
 		IsTerminal: func(w io.Writer) bool { return e.terminal && w == io.Writer(in) },
 		Now: func() time.Time {
+			e.mu.Lock()
+			defer e.mu.Unlock()
 			e.now = e.now.Add(time.Second)
 			return e.now
 		},
@@ -437,4 +441,94 @@ func TestBackoutFlags(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestFixWithTrailDelivery: a trail that delivers nowhere is a
+// prerequisite, unless --with-trail-delivery, which creates the log
+// group and role and points the trail at them; --remove undoes all of it.
+func TestFixWithTrailDelivery(t *testing.T) {
+	e := newFixEnv(t)
+	e.breakChain()
+	e.c.Edit(func(c *awsfake.Cloud) {
+		a := c.Accounts[fixAccount]
+		a.Trails[0].CloudWatchLogsLogGroupArn, a.Trails[0].CloudWatchLogsRoleArn = nil, nil
+		delete(a.Region(fixRegion).LogGroups, awsfake.ChainLogGroup)
+	})
+	before := e.state()
+	args := []string{"fix", "--regions", fixRegion, "--subscribe", fixQueue, "--yes"}
+	e.expect(exitcode.Findings, "aws cloudtrail update-trail", args...)
+	if e.state() != before {
+		t.Fatal("fix changed the account without --with-trail-delivery")
+	}
+	out := e.expect(exitcode.OK, "Plan: 7 to add, 1 to change", append(args, "--with-trail-delivery")...)
+	if !strings.Contains(out, "+ create IAM role arn:aws:iam::111111111111:role/rootwatch-cloudtrail-to-cloudwatch-logs") {
+		t.Errorf("plan:\n%s", out)
+	}
+	role, ok := e.c.RoleOf(fixAccount, "rootwatch-cloudtrail-to-cloudwatch-logs")
+	if !ok || role.Tags[fix.TagManaged] != "true" || !strings.Contains(role.Policies["rootwatch-cloudtrail-delivery"], "logs:PutLogEvents") {
+		t.Fatalf("role = %+v", role)
+	}
+	e.expect(exitcode.OK, `"status": "PASS"`, "audit", "--regions", fixRegion, "--format", "json")
+	e.expect(exitcode.OK, "No changes.", append(args, "--with-trail-delivery")...)
+	out = e.expect(exitcode.OK, "~ restore trail delivery", "backout", "--remove", "--yes")
+	if !strings.Contains(out, "deletes the log group and every log event") {
+		t.Errorf("remove plan does not warn about the logs:\n%s", out)
+	}
+	if got := e.state(); got != before {
+		t.Fatalf("after --remove:\n%s\nwant:\n%s", got, before)
+	}
+}
+
+// TestFixOrganization: an organization trail's chain is fixed once, in
+// the account that owns its log group, and credited to every member.
+func TestFixOrganization(t *testing.T) {
+	const member = "222222222222"
+	e := newFixEnv(t)
+	e.c.AddAccount(member, "workload")
+	e.c.SetOrganization("o-test", fixAccount)
+	e.c.Edit(func(c *awsfake.Cloud) {
+		c.Accounts[fixAccount].Trails[0].IsOrganizationTrail = awsBool(true)
+	})
+	e.breakChain()
+	memberBefore, err := e.c.StateJSON(member)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.expect(exitcode.Findings, `"status": "FAIL"`, "audit", "--org", "--regions", fixRegion, "--format", "json")
+	out := e.expect(exitcode.OK, "(also covers 222222222222)", "fix", "--org", "--regions", fixRegion, "--subscribe", fixQueue, "--yes")
+	if strings.Count(out, "+ create alarm") != 1 {
+		t.Errorf("want one alarm for the organization:\n%s", out)
+	}
+	out = e.expect(exitcode.OK, `"pass": 2`, "audit", "--org", "--regions", fixRegion, "--format", "json")
+	if !strings.Contains(out, `"covered_by"`) {
+		t.Errorf("audit:\n%s", out)
+	}
+	if got, _ := e.c.StateJSON(member); got != memberBefore {
+		t.Fatalf("fix changed the member account:\n%s", got)
+	}
+	e.expect(exitcode.OK, "No changes.", "fix", "--org", "--regions", fixRegion, "--subscribe", fixQueue, "--yes")
+}
+
+func awsBool(b bool) *bool { return &b }
+
+// TestFixOneAccountFailingDoesNotStopOthers: in an organization whose
+// accounts have their own trails, a denied call in one account is that
+// account's failure only.
+func TestFixOneAccountFailingDoesNotStopOthers(t *testing.T) {
+	const member = "222222222222"
+	e := newFixEnv(t)
+	e.c.AddAccount(member, "workload")
+	e.c.AddCISChain(member, fixRegion, false)
+	e.c.SetOrganization("o-test", fixAccount)
+	e.breakChain()
+	e.c.Edit(func(c *awsfake.Cloud) {
+		delete(c.Accounts[member].Region(fixRegion).LogGroups[awsfake.ChainLogGroup].Filters, cis.FilterName)
+	})
+	e.c.Deny(member, "logs:PutMetricFilter")
+	out := e.expect(exitcode.Partial, "1 of 2 chain(s) failed", "fix", "--org", "--regions", fixRegion, "--subscribe", fixQueue, "--yes")
+	if !strings.Contains(out, "Account 111111111111, us-east-1: 4 change(s) made.") || !strings.Contains(out, "Account 222222222222, us-east-1: FAILED after 0 change(s): create metric-filter") {
+		t.Errorf("summary:\n%s", out)
+	}
+	out = e.expect(exitcode.Findings, `"pass": 1`, "audit", "--org", "--regions", fixRegion, "--format", "json")
+	_ = out
 }

@@ -29,13 +29,16 @@ type Applier struct {
 	Concurrency int
 	// Sleep waits between retries; nil means a real timer.
 	Sleep func(ctx context.Context, d time.Duration) error
-	// OnStep, when set, is told of each step as it finishes (progress).
+	// OnStep, when set, is told of each step as it finishes (progress);
+	// calls are serialised.
 	OnStep func(s Step, err error)
 	// Reverted, when set, is told when a backout step has undone the
 	// journaled change it names (Step.Undoes); *store.Journal is one.
 	Reverted interface {
 		MarkReverted(ctx context.Context, c *store.Change, by string) error
 	}
+
+	onStepMu sync.Mutex
 }
 
 // Outcome is what happened to one chain's steps.
@@ -110,7 +113,9 @@ func (a *Applier) applyAccount(ctx context.Context, ap *AccountPlan) (Outcome, e
 		s := ap.Steps[i]
 		jerr, callErr := a.applyStep(ctx, x, &s)
 		if a.OnStep != nil {
+			a.onStepMu.Lock()
 			a.OnStep(s, callErr)
+			a.onStepMu.Unlock()
 		}
 		if jerr != nil {
 			out.Err = jerr

@@ -91,6 +91,9 @@ type Prerequisite struct {
 // Counts sums a plan's steps by action.
 func (p *Plan) Counts() (add, change, destroy int) {
 	for _, a := range p.Accounts {
+		if a.Err != nil {
+			continue // not applied: its steps are not part of the plan
+		}
 		for _, s := range a.Steps {
 			switch s.Action {
 			case Create:

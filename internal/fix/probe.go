@@ -27,6 +27,7 @@ func PlanChanges(ctx context.Context, d Dialer, snap *inventory.Snapshot, verdic
 // A failed read is recorded in the topic (the plan then reports it)
 // rather than returned.
 func Probe(ctx context.Context, d Dialer, p *Plan, o Options) *Facts {
+	o = o.WithDefaults()
 	f := &Facts{}
 	seen := map[string]bool{}
 	look := func(account, region, arn string) {
@@ -47,6 +48,15 @@ func Probe(ctx context.Context, d Dialer, p *Plan, o Options) *Facts {
 				f.AlarmErrors[h] = err
 			} else {
 				f.Alarms[h] = alarms
+				// The topics of alarms the audit did not read (it reads
+				// alarms only on metrics a filter publishes).
+				for _, a := range alarms {
+					if a.Name == o.AlarmName || (a.Namespace == o.MetricNamespace && a.MetricName == o.MetricName) {
+						for _, t := range snsActions(a.AlarmActions) {
+							look(ap.Account, ap.Region, t)
+						}
+					}
+				}
 			}
 		}
 		for _, s := range ap.Steps {
