@@ -14,7 +14,7 @@ import (
 // rename maps Go field names to wire names where they differ (EC2's
 // @ec2QueryName, which the Go value no longer carries).
 var rename = map[string]string{
-	"DescribeRegionsOutput.Regions": "regionInfo",
+	"DescribeRegionsOutput.Regions":  "regionInfo",
 	"DescribeTrailsOutput.TrailList": "trailList",
 }
 
