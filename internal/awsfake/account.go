@@ -146,15 +146,6 @@ func (c *Cloud) AlarmARN(account, region, name string) string {
 	return fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:%s", c.partition(), region, account, name)
 }
 
-func (a *Account) enabled(region string) bool {
-	for _, r := range a.Regions {
-		if r == region {
-			return true
-		}
-	}
-	return false
-}
-
 // lookup returns the account or an error as AWS would give for bad
 // credentials. Callers hold c.mu.
 func (c *Cloud) lookup(id string) (*Account, error) {
