@@ -138,12 +138,13 @@ func auditRun(ctx context.Context, o *AuditOptions) error {
 			mu.Lock()
 			defer mu.Unlock()
 			progressed = true
-			fmt.Fprintf(o.ErrOut, "\raudited %d/%d accounts (%s)", done, total, account)
+			// Progress is best effort: a closed terminal must not fail the audit.
+			_, _ = fmt.Fprintf(o.ErrOut, "\raudited %d/%d accounts (%s)", done, total, account)
 		}
 	}
 	snap, err := awsread.Collect(ctx, d, co)
 	if progressed {
-		fmt.Fprintln(o.ErrOut)
+		_, _ = fmt.Fprintln(o.ErrOut)
 	}
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
@@ -162,7 +163,7 @@ func auditRun(ctx context.Context, o *AuditOptions) error {
 			return fmt.Errorf("audit: %w", err)
 		}
 		s := rep.Summary
-		fmt.Fprintf(o.ErrOut, "wrote %s: %d account(s), %d PASS, %d FAIL, %d UNKNOWN, %d skipped\n", o.Output, s.Accounts, s.Pass, s.Fail, s.Unknown, s.Skipped)
+		_, _ = fmt.Fprintf(o.ErrOut, "wrote %s: %d account(s), %d PASS, %d FAIL, %d UNKNOWN, %d skipped\n", o.Output, s.Accounts, s.Pass, s.Fail, s.Unknown, s.Skipped)
 	}
 	if code := rep.ExitCode(); code != exitcode.OK {
 		return exitcode.New(code, nil)
@@ -177,9 +178,9 @@ func writeReportFile(path string, write func(io.Writer) error) error {
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	defer os.Remove(tmp.Name())
+	defer func() { _ = os.Remove(tmp.Name()) }() // no-op once renamed
 	if err := write(tmp); err != nil {
-		tmp.Close()
+		_ = tmp.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := tmp.Close(); err != nil {
