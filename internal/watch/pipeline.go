@@ -22,6 +22,9 @@ const (
 	ModeAlarm = "alarm"
 )
 
+// batchTimeout bounds one batch's transaction.
+const batchTimeout = time.Minute
+
 // pipeline is the source.Sink: detection, dedup and the outbox, one
 // transaction per batch.
 type pipeline struct {
@@ -90,22 +93,26 @@ func (p *pipeline) Deliver(ctx context.Context, b source.Batch) error {
 		return readErr
 	}
 	var queued int
-	err = p.store.Tx(context.WithoutCancel(ctx), func(tx *sql.Tx) error {
+	// Bounded, so a store that hangs (a PostgreSQL lock) cannot stall
+	// shutdown forever; the batch is then simply read again.
+	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), batchTimeout)
+	defer cancel()
+	err = p.store.Tx(tctx, func(tx *sql.Tx) error {
 		queued = 0
 		now := p.now()
-		fresh, err := p.dedup(ctx, tx, matches, now)
+		fresh, err := p.dedup(tctx, tx, matches, now)
 		if err != nil {
 			return err
 		}
-		alerts, err := p.decide(ctx, tx, fresh, now)
+		alerts, err := p.decide(tctx, tx, fresh, now)
 		if err != nil {
 			return err
 		}
-		if queued, err = p.enqueue(ctx, tx, alerts, now); err != nil {
+		if queued, err = p.enqueue(tctx, tx, alerts, now); err != nil {
 			return err
 		}
 		if c := b.Checkpoint; c != nil {
-			if err := p.store.SetCheckpoint(ctx, tx, c.Name, c.Value, now); err != nil {
+			if err := p.store.SetCheckpoint(tctx, tx, c.Name, c.Value, now); err != nil {
 				return err
 			}
 		}
