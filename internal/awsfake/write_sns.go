@@ -83,6 +83,14 @@ func (s *SNS) SetTopicAttributes(ctx context.Context, in *sns.SetTopicAttributes
 		t.Attributes = map[string]string{}
 	}
 	t.Attributes[name] = aws.ToString(in.AttributeValue)
+	if name == "Policy" {
+		// A topic never set a policy holds SNS's default one; setting the
+		// default back is the same state.
+		arn := aws.ToString(in.TopicArn)
+		if p, err := inventory.ParseARN(arn); err == nil && sameJSON(t.Attributes[name], DefaultTopicPolicy(arn, p.Account)) {
+			delete(t.Attributes, name)
+		}
+	}
 	return &sns.SetTopicAttributesOutput{}, nil
 }
 
@@ -237,4 +245,14 @@ func (c *Cloud) ConfirmSubscription(topicARN, protocol, endpoint string) bool {
 		}
 	}
 	return false
+}
+
+func sameJSON(a, b string) bool {
+	var x, y any
+	if json.Unmarshal([]byte(a), &x) != nil || json.Unmarshal([]byte(b), &y) != nil {
+		return false
+	}
+	xb, _ := json.Marshal(x)
+	yb, _ := json.Marshal(y)
+	return string(xb) == string(yb)
 }

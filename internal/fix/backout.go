@@ -130,6 +130,23 @@ func planRemove(changes []store.Change) (*Plan, error) {
 		}
 		ap.Steps = append(ap.Steps, s)
 	}
+	// A subscription on a topic the same plan deletes goes with the topic:
+	// SNS refuses to unsubscribe a pending one, and need not be asked.
+	for i := range p.Accounts {
+		steps := p.Accounts[i].Steps
+		for j := range steps {
+			sub, ok := steps[j].Before.(*SubscriptionSpec)
+			if !ok || steps[j].Action != Delete {
+				continue
+			}
+			for _, t := range steps[j+1:] {
+				if t.Kind == KindTopic && t.Action == Delete && t.Resource == sub.TopicARN {
+					steps[j].withTopic = true
+					steps[j].Note = "removed with its topic"
+				}
+			}
+		}
+	}
 	sortPlan(p)
 	return p, nil
 }

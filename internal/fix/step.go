@@ -68,6 +68,9 @@ type Step struct {
 	// endpoint is a subscription's real endpoint, which After shows
 	// redacted (http(s) URLs carry tokens) and the journal never stores.
 	endpoint string
+	// withTopic marks a subscription delete that the deletion of its
+	// topic, later in the same plan, performs: no call is needed.
+	withTopic bool
 }
 
 // MetricFilterSpec is a metric filter with a single transformation.
