@@ -102,7 +102,7 @@ func TestCIS43Truth(t *testing.T) {
 		if testing.Short() {
 			t.Skip("-short")
 		}
-		events, truth := ctCorpus(t, "5000")
+		events, truth := ctCorpus(t, "2000")
 		checkCIS43Count(t, events, truth)
 	})
 }
