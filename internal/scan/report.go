@@ -171,7 +171,7 @@ func (r *Report) WriteSummary(w io.Writer) error {
 		eps := ReplayAlarm(res.Findings)
 		fmt.Fprintf(w, "CIS alarm replay (Sum of matches per 5 minutes >= 1, 1 evaluation period): %d notifications.\n", len(eps))
 		for _, e := range eps {
-			fmt.Fprintf(w, "  %s  OK -> ALARM (%d events in %d periods); %s  ALARM -> INSUFFICIENT_DATA\n",
+			fmt.Fprintf(w, "  ALARM at %s (%d events in %d periods), back to INSUFFICIENT_DATA at %s\n",
 				ts(e.Alarm), e.Events, e.Periods, ts(e.Cleared))
 		}
 	}
