@@ -36,6 +36,9 @@ type SDKDialer struct{ cfg aws.Config }
 // NewSDKDialer returns a Dialer over the real AWS SDK.
 func NewSDKDialer(cfg aws.Config) *SDKDialer { return &SDKDialer{cfg: cfg} }
 
+// Region is the configured default region, used for region discovery.
+func (d *SDKDialer) Region() string { return d.cfg.Region }
+
 // Self implements Dialer.
 func (d *SDKDialer) Self() Conn { return sdkConn{cfg: d.cfg} }
 

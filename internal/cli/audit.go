@@ -130,6 +130,10 @@ func auditRun(ctx context.Context, o *AuditOptions) error {
 	}
 	if o.Region != "" {
 		co.Regions = []string{o.Region}
+	} else if r, ok := d.(interface{ Region() string }); ok {
+		// Discover regions from the profile's region (a partition such as
+		// aws-cn or aws-us-gov has no us-east-1).
+		co.DefaultRegion = r.Region()
 	}
 	var progressed bool
 	if o.Org && o.Progress {
