@@ -26,6 +26,8 @@ type FixOptions struct {
 	Store    string
 	Yes      bool
 	DryRun   bool
+	// Concurrency bounds the chains changed at once.
+	Concurrency int
 
 	Emails     []string
 	Subscribes []string
@@ -98,6 +100,7 @@ confirmation without a terminal), 3 prerequisites left to do by hand,
 	fl.StringSliceVar(&opts.Regions, "regions", nil, "look only in these regions, comma-separated (default: every enabled region)")
 	fl.BoolVar(&opts.Org, "org", false, "fix every account of the organization (from the management account or a delegated administrator)")
 	fl.StringVar(&opts.RoleName, "role-name", awsread.DefaultRoleName, "role to assume in member accounts with --org")
+	fl.IntVar(&opts.Concurrency, "concurrency", 4, "chains (accounts) changed at once")
 	fl.StringVar(&opts.Store, "store", "", "journal store: a SQLite file or postgres://... (default: "+defaultStoreHint()+")")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "apply the plan without asking")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "only show the plan")
@@ -134,6 +137,9 @@ func (o *FixOptions) complete(roleNameSet bool) error {
 	}
 	if o.Yes && o.DryRun {
 		return exitcode.Usagef("--yes and --dry-run contradict each other")
+	}
+	if o.Concurrency < 1 {
+		return exitcode.Usagef("--concurrency must be at least 1, got %d", o.Concurrency)
 	}
 	o.Fix.Endpoints = nil
 	for _, e := range o.Emails {
@@ -237,7 +243,7 @@ func fixRun(ctx context.Context, f *Factory, o *FixOptions) error {
 	if err != nil {
 		return fmt.Errorf("fix: %w", err)
 	}
-	ap := &fix.Applier{Dialer: wd, Recorder: run, Sleep: o.Sleep, OnStep: func(st fix.Step, err error) {
+	ap := &fix.Applier{Dialer: wd, Recorder: run, Sleep: o.Sleep, Concurrency: o.Concurrency, OnStep: func(st fix.Step, err error) {
 		mark := "done"
 		if err != nil {
 			mark = "FAILED: " + fix.Classify(err)

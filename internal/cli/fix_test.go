@@ -378,6 +378,7 @@ func TestFixFlags(t *testing.T) {
 		{args: []string{"--email", "nobody"}, wantCode: exitcode.Usage},
 		{args: []string{"--subscribe", "carrier-pigeon:coo"}, wantCode: exitcode.Usage},
 		{args: []string{"--yes", "--dry-run"}, wantCode: exitcode.Usage},
+		{args: []string{"--concurrency", "0"}, wantCode: exitcode.Usage},
 		{args: []string{"--role-name", "X"}, wantCode: exitcode.Usage},
 		{args: []string{"--topic-arn", "arn:aws:sqs:us-east-1:111122223333:q"}, wantCode: exitcode.Usage},
 		{args: []string{"--alarm-name", ""}, wantCode: -1, check: func(t *testing.T, o *FixOptions) {
