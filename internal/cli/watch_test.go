@@ -275,3 +275,53 @@ func TestAlertsAndCorrections(t *testing.T) {
 		t.Errorf("unknown correction: %v", err)
 	}
 }
+
+// A config file and flags: flags given override the file, the file's
+// sources and notify section are kept.
+func TestLoadWatchConfig(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "rootwatch.yaml")
+	if err := os.WriteFile(cfg, []byte(`store: ${RW_DB}
+listen: 127.0.0.1:9999
+watch:
+  mode: alarm
+  sources:
+    - dir: {path: /var/log/ct}
+  audit: {every: 1h, correct: ask}
+notify:
+  notifiers:
+    - name: out
+      stdout: {}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := notifyFactory(map[string]string{"RW_DB": "/tmp/rw.db"})
+	var got *watchOptions
+	cmd := newCmdWatch(f, func(_ context.Context, o *watchOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"--config", cfg, "--source", "/srv/more", "--mode", "event"})
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	wc, err := loadWatchConfig(f, got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := wc.file
+	if c.Store.Reveal() != "/tmp/rw.db" || c.Listen != "127.0.0.1:9999" {
+		t.Errorf("store %q listen %q", c.Store.Reveal(), c.Listen)
+	}
+	if c.Watch.Mode != "event" {
+		t.Errorf("--mode did not override the file: %q", c.Watch.Mode)
+	}
+	if len(c.Watch.Sources) != 2 || c.Watch.Sources[0].Dir.Path != "/var/log/ct" || c.Watch.Sources[1].Dir.Path != "/srv/more" {
+		t.Errorf("sources = %+v", c.Watch.Sources)
+	}
+	if c.Watch.Audit == nil || c.Watch.Audit.Every != time.Hour || c.Watch.Audit.Correct != "ask" {
+		t.Errorf("audit from the file lost: %+v", c.Watch.Audit)
+	}
+	if len(wc.notify.Notifiers) != 1 || wc.notify.Notifiers[0].Name != "out" {
+		t.Errorf("notify section = %+v", wc.notify)
+	}
+}
