@@ -29,11 +29,28 @@ func (c *comparer) compareJSON() (Comparison, error) {
 	if errA == nil && errB == nil && da.String() == db.String() {
 		return Comparison{Relation: Equivalent, Proven: true}, nil
 	}
-	sp, err := newSpace(ta, tb)
+	// The search runs on the patterns with wildcard selectors expanded into
+	// concrete ones; the event evaluator keeps the originals, so the two
+	// check each other.
+	search := []*nfTree{ta, tb}
+	expanded, ok, why := expandWildcards(search)
+	if ok {
+		search = expanded
+		if da, err = treeNormalForm(search[0]); err != nil {
+			da = nil
+		}
+		if db, err = treeNormalForm(search[1]); err != nil {
+			db = nil
+		}
+	}
+	sp, err := newSpace(search...)
 	if err != nil {
 		return Comparison{}, fmt.Errorf("compare: %w", err)
 	}
-	ca, cb := sp.compileTree(ta), sp.compileTree(tb)
+	if !ok {
+		sp.exact, sp.why = false, why
+	}
+	ca, cb := sp.compileTree(search[0]), sp.compileTree(search[1])
 	wantA := []target{{ca, true}, {cb, false}}
 	wantB := []target{{ca, false}, {cb, true}}
 	asgA, foundA, fullA := sp.search(wantA, searchBudget)
@@ -44,16 +61,20 @@ func (c *comparer) compareJSON() (Comparison, error) {
 		note = "the patterns have too many combinations of values to examine them all"
 	}
 
+	named := map[string]bool{}
+	for _, t := range []*nfTree{ta, tb} {
+		t.eachAtom(func(a nfAtom) { named[a.path] = true })
+	}
 	chk := &jsonChecker{c: c, sp: sp, ta: ta, tb: tb, ca: ca, cb: cb, strict: sp.exact}
 	var onlyA, onlyB []byte
 	if foundA {
-		sp.enrich(asgA, wantA)
+		sp.enrich(asgA, wantA, named)
 		if onlyA, err = chk.example(asgA, true); err != nil {
 			return Comparison{}, err
 		}
 	}
 	if foundB {
-		sp.enrich(asgB, wantB)
+		sp.enrich(asgB, wantB, named)
 		if onlyB, err = chk.example(asgB, false); err != nil {
 			return Comparison{}, err
 		}

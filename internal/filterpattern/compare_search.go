@@ -1,11 +1,16 @@
 package filterpattern
 
+import (
+	"slices"
+	"strings"
+)
+
 // The search over witness values that decides containment of JSON patterns.
 
 // searchBudget bounds the work of one search, counted in condition
 // evaluations; the CIS patterns need a few thousand. At the limit the answer
 // becomes an unproven Different instead of a long wait.
-const searchBudget = 20_000_000
+const searchBudget = 5_000_000
 
 // maxConfirmClauses bounds how many clauses of each pattern get their own
 // confirmation events.
@@ -17,6 +22,114 @@ type space struct {
 	index  map[string]int
 	exact  bool
 	why    string
+	// order is the search order of the fields: by canonical path, so that
+	// a parent comes before its children and array elements in index order,
+	// and structural conflicts are caught early. fields keeps the order of
+	// appearance, which is the key order of example events.
+	order []int
+	// links[i] are the structural constraints between field i and the
+	// fields before it in search order, checked as soon as i gets a value.
+	links [][]link
+}
+
+// link is a structural constraint between two fields: an ancestor must be
+// an object (or array) for a descendant to be present, and array element
+// k present needs element j < k present.
+type link struct {
+	other int
+	// anc: other is an ancestor of this field and must be a container of
+	// kind want whenever this field is present. desc: the reverse.
+	// before: other is element j of an array whose later element (or its
+	// content) is this field; after: the reverse.
+	rel  linkRel
+	want wkind
+}
+
+type linkRel uint8
+
+const (
+	relAnc linkRel = iota + 1
+	relDesc
+	relBefore
+	relAfter
+)
+
+// buildLinks precomputes the constraints between every pair of fields.
+func (sp *space) buildLinks() {
+	sp.order = make([]int, len(sp.fields))
+	for i := range sp.order {
+		sp.order[i] = i
+	}
+	slices.SortStableFunc(sp.order, func(a, b int) int { return strings.Compare(sp.fields[a].path, sp.fields[b].path) })
+	sp.links = make([][]link, len(sp.fields))
+	for oi, i := range sp.order {
+		fi := sp.fields[i]
+		for _, j := range sp.order[:oi] {
+			fj := sp.fields[j]
+			if r, want, ok := ancestry(fj.steps, fi.steps); ok {
+				sp.links[i] = append(sp.links[i], link{other: j, rel: r, want: want})
+				continue
+			}
+			if r, want, ok := ancestry(fi.steps, fj.steps); ok {
+				// The same relation seen from the other side.
+				if r == relAnc {
+					r = relDesc
+				} else {
+					r = relAfter
+				}
+				sp.links[i] = append(sp.links[i], link{other: j, rel: r, want: want})
+			}
+		}
+	}
+}
+
+// ancestry relates field a to field b: relAnc (want = container kind) when
+// a is a proper prefix of b; relBefore when a is exactly element j of an
+// array and b lies in a later element of the same array.
+func ancestry(a, b []Step) (linkRel, wkind, bool) {
+	if len(a) < len(b) && stepsEqual(a, b[:len(a)]) {
+		if b[len(a)].Kind == StepIndex {
+			return relAnc, wArray, true
+		}
+		return relAnc, wObject, true
+	}
+	if len(a) == 0 || len(a) > len(b) {
+		return 0, 0, false
+	}
+	last := a[len(a)-1]
+	at := b[len(a)-1]
+	if last.Kind == StepIndex && at.Kind == StepIndex && at.Index > last.Index && stepsEqual(a[:len(a)-1], b[:len(a)-1]) {
+		return relBefore, 0, true
+	}
+	return 0, 0, false
+}
+
+// consistent reports whether field i's value fits the values of the fields
+// before it.
+func (sp *space) consistent(i int, assign []int) bool {
+	vi := sp.fields[i].wit[assign[i]]
+	for _, l := range sp.links[i] {
+		vo := sp.fields[l.other].wit[assign[l.other]]
+		switch l.rel {
+		case relAnc: // other is i's ancestor
+			if vi.kind != wMissing && vo.kind != l.want {
+				return false
+			}
+		case relDesc: // other is i's descendant
+			if vo.kind != wMissing && vi.kind != l.want {
+				return false
+			}
+		case relBefore: // other is an earlier element, i lies in a later one
+			if vi.kind != wMissing && vo.kind == wMissing {
+				return false
+			}
+		case relAfter: // i is an earlier element, other lies in a later one
+			if vo.kind != wMissing && vi.kind == wMissing {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func newSpace(trees ...*nfTree) (*space, error) {
@@ -36,6 +149,7 @@ func newSpace(trees ...*nfTree) (*space, error) {
 			}
 		})
 	}
+	sp.buildLinks()
 	for _, f := range sp.fields {
 		if err := f.buildWitnesses(); err != nil {
 			return nil, err
@@ -203,8 +317,8 @@ func (sp *space) search(ts []target, budget int) (assign []int, found, complete 
 		cost += t.d.size()
 	}
 	nodes := 0
-	var rec func(i int) bool
-	rec = func(i int) bool {
+	var rec func(d int) bool // d: how many fields (in search order) have values
+	rec = func(d int) bool {
 		nodes += cost
 		if nodes > budget {
 			return false
@@ -221,14 +335,15 @@ func (sp *space) search(ts []target, budget int) (assign []int, found, complete 
 				}
 			}
 		}
-		if i == n {
+		if d == n {
 			_, ok := realize(sp.fields, assign)
 			return ok
 		}
+		i := sp.order[d]
 		f := sp.fields[i]
 		try := func(w int) bool {
 			assign[i] = w
-			if rec(i + 1) {
+			if sp.consistent(i, assign) && rec(d+1) {
 				return true
 			}
 			assign[i] = -1
@@ -260,9 +375,10 @@ func (sp *space) search(ts []target, budget int) (assign []int, found, complete 
 // string value that keeps every target, so that examples read like real
 // records (a root call made through a service rather than "{}") while still
 // telling the patterns apart. A field whose absence is the point stays out.
-func (sp *space) enrich(assign []int, ts []target) {
+func (sp *space) enrich(assign []int, ts []target, named map[string]bool) {
 	for i, f := range sp.fields {
-		if assign[i] != f.missing {
+		// Members a wildcard was expanded into stay out unless needed.
+		if assign[i] != f.missing || !named[f.path] {
 			continue
 		}
 		for w, v := range f.wit {

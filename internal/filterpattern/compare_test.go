@@ -301,12 +301,13 @@ func TestRelationString(t *testing.T) {
 	}
 }
 
-// TestCompareUnprovenIsSafe: with a wildcard selector the engine cannot
-// prove containment, so it must not answer Broader or Equivalent, and every
-// example it gives must be real.
+// TestCompareUnprovenIsSafe: when one selector is compared with numbers and
+// with strings the engine cannot prove containment (404 = "4*" holds, and
+// so does 404.0 = 404, but not 404.0 = "4*"), so it must not answer Broader
+// or Equivalent, and every example it gives must be real.
 func TestCompareUnprovenIsSafe(t *testing.T) {
-	a := `{ $.resources[*].type = "AWS::S3::Bucket" }`
-	b := `{ $.resources[0].type = "AWS::S3::Bucket" }`
+	a := `{ $.status = "4*" }`
+	b := `{ $.status = 404 }`
 	got, err := Compare(a, b)
 	if err != nil {
 		t.Fatal(err)
@@ -454,9 +455,9 @@ func BenchmarkCompareBaselineCompile(b *testing.B) {
 // soundness bug.
 func TestCompareRandomAgainstMatcher(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 3))
-	events := randomEvents(rng, 400)
+	events := randomEvents(rng, 300)
 	tally := map[string]int{}
-	for i := 0; i < 300; i++ {
+	for i := 0; i < 200; i++ {
 		a, b := randomPattern(rng), randomPattern(rng)
 		if rng.IntN(4) == 0 {
 			b = "{ (" + a[1:len(a)-1] + ") " + []string{"&&", "||"}[rng.IntN(2)] + " " + randomExpr(rng, 1) + " }"
@@ -497,7 +498,7 @@ func TestCompareRandomAgainstMatcher(t *testing.T) {
 	}
 }
 
-var randomSelectors = []string{"$.a", "$.b", "$.c", "$.c.d", "$.e[0]", "$.e[1]", "$.e[1].f", "$.e[0].g"}
+var randomSelectors = []string{"$.a", "$.b", "$.c", "$.c.d", "$.e[0]", "$.e[1]", "$.e[1].f", "$.e[0].g", "$.e[*]", "$.e[*].f", "$.c.*", "$.*"}
 
 func randomPattern(rng *rand.Rand) string { return "{ " + randomExpr(rng, 2) + " }" }
 
@@ -629,7 +630,7 @@ func TestCompareSatisfiable(t *testing.T) {
 	events := randomEvents(rng, 2000)
 	var conds []string
 	for _, sel := range randomSelectors {
-		conds = append(conds, sel+" NOT EXISTS", sel+" IS NULL", sel+` = "x"`, sel+` != "x"`, sel+" > 1")
+		conds = append(conds, sel+" NOT EXISTS", sel+" IS NULL", sel+` != "x"`, sel+" > 1")
 	}
 	const other = `{ $.zz = "q" }`
 	check := func(p string) {
@@ -657,7 +658,7 @@ func TestCompareSatisfiable(t *testing.T) {
 			check("{ " + conds[i] + " && " + conds[j] + " }")
 		}
 	}
-	for range 300 {
+	for range 100 {
 		check("{ " + conds[rng.IntN(len(conds))] + " && " + conds[rng.IntN(len(conds))] + " && " + conds[rng.IntN(len(conds))] + " }")
 	}
 }

@@ -169,13 +169,16 @@ func candidateEvents(p *Pattern) ([][]byte, error) {
 		if err != nil {
 			return nil, err
 		}
+		if x, ok, _ := expandWildcards([]*nfTree{t}); ok {
+			t = x[0]
+		}
 		sp, err := newSpace(t)
 		if err != nil {
 			return nil, err
 		}
 		ct := sp.compileTree(t)
 		ts := [][]target{{{ct, true}}, {{ct, false}}}
-		if d, err := jsonNormalForm(p.JSON); err == nil {
+		if d, err := treeNormalForm(t); err == nil {
 			cd := sp.compile(d)
 			for _, cl := range cd[:min(len(cd), maxConfirmClauses)] {
 				ts = append(ts, []target{{cdnf{cl}, true}})

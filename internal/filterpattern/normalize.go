@@ -148,14 +148,19 @@ func atomOf(c *Condition) (nfAtom, error) {
 	if c.Selector == nil {
 		return nfAtom{}, fmt.Errorf("condition at byte %d has no JSON selector", c.Pos)
 	}
-	a := nfAtom{steps: c.Selector.Steps, op: c.Op, val: c.Value}
-	a.val.Pos = 0
+	v := c.Value
+	v.Pos = 0
+	return newAtom(c.Selector.Steps, c.Op, v), nil
+}
+
+func newAtom(steps []Step, op CompareOp, v Value) nfAtom {
+	a := nfAtom{steps: steps, op: op, val: v}
 	a.path = canonicalPath(a.steps)
 	a.key = a.path + " " + opText(a.op)
-	if v := canonicalValue(a.val); v != "" {
-		a.key += " " + v
+	if cv := canonicalValue(a.val); cv != "" {
+		a.key += " " + cv
 	}
-	return a, nil
+	return a
 }
 
 // nfTree is a JSON expression with its conditions in normal form, in the
@@ -205,61 +210,57 @@ func (t *nfTree) eachAtom(f func(nfAtom)) {
 
 // jsonNormalForm converts a JSON pattern's expression to DNF.
 func jsonNormalForm(e Expr) (nfDNF, error) {
-	d, err := dnfOf(e)
+	t, err := jsonTree(e)
+	if err != nil {
+		return nil, err
+	}
+	return treeNormalForm(t)
+}
+
+func treeNormalForm(t *nfTree) (nfDNF, error) {
+	d, err := dnfOf(t)
 	if err != nil {
 		return nil, err
 	}
 	return tidyDNF(d)
 }
 
-// dnfOf expands e; runs of || are only concatenated, and tidied once by the
+// dnfOf expands t; runs of || are only concatenated, and tidied once by the
 // caller or by the && that consumes them.
-func dnfOf(e Expr) (nfDNF, error) {
-	switch x := e.(type) {
-	case *Condition:
-		a, err := atomOf(x)
-		if err != nil {
-			return nil, err
-		}
-		return nfDNF{{a}}, nil
-	case *Binary:
-		l, err := dnfOf(x.Left)
-		if err != nil {
-			return nil, err
-		}
-		r, err := dnfOf(x.Right)
-		if err != nil {
-			return nil, err
-		}
-		switch x.Op {
-		case OpOr:
-			if len(l)+len(r) > maxDNFClauses {
-				return nil, fmt.Errorf("pattern expands to more than %d alternatives", maxDNFClauses)
-			}
-			return append(slices.Clone(l), r...), nil
-		case OpAnd:
-			if l, err = tidyDNF(l); err != nil {
-				return nil, err
-			}
-			if r, err = tidyDNF(r); err != nil {
-				return nil, err
-			}
-			if len(l)*len(r) > maxDNFClauses {
-				return nil, fmt.Errorf("pattern expands to more than %d alternatives", maxDNFClauses)
-			}
-			out := make(nfDNF, 0, len(l)*len(r))
-			for _, lc := range l {
-				for _, rc := range r {
-					out = append(out, tidyClause(append(slices.Clone(lc), rc...)))
-				}
-			}
-			return tidyDNF(out)
-		}
-		return nil, fmt.Errorf("unknown logical operator %d at byte %d", int(x.Op), x.Pos)
-	case nil:
-		return nil, fmt.Errorf("empty JSON expression")
+func dnfOf(t *nfTree) (nfDNF, error) {
+	if t.op == 0 {
+		return nfDNF{{t.atom}}, nil
 	}
-	return nil, fmt.Errorf("unknown expression node %T", e)
+	l, err := dnfOf(t.l)
+	if err != nil {
+		return nil, err
+	}
+	r, err := dnfOf(t.r)
+	if err != nil {
+		return nil, err
+	}
+	if t.op == OpOr {
+		if len(l)+len(r) > maxDNFClauses {
+			return nil, fmt.Errorf("pattern expands to more than %d alternatives", maxDNFClauses)
+		}
+		return append(slices.Clone(l), r...), nil
+	}
+	if l, err = tidyDNF(l); err != nil {
+		return nil, err
+	}
+	if r, err = tidyDNF(r); err != nil {
+		return nil, err
+	}
+	if len(l)*len(r) > maxDNFClauses {
+		return nil, fmt.Errorf("pattern expands to more than %d alternatives", maxDNFClauses)
+	}
+	out := make(nfDNF, 0, len(l)*len(r))
+	for _, lc := range l {
+		for _, rc := range r {
+			out = append(out, tidyClause(append(slices.Clone(lc), rc...)))
+		}
+	}
+	return tidyDNF(out)
 }
 
 func tidyClause(c nfClause) nfClause {
