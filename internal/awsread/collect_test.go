@@ -233,3 +233,21 @@ func (s quotaSTS) GetCallerIdentity(ctx context.Context, in *sts.GetCallerIdenti
 	}
 	return s.STSAPI.GetCallerIdentity(ctx, in, o...)
 }
+
+func TestCollectOrganizationThrottled(t *testing.T) {
+	c := awsfake.New()
+	c.AddAccount(mgmt, "management")
+	c.AddAccount(member, "workload")
+	c.SetOrganization("o-example", mgmt)
+	c.AddCISChain(mgmt, home, true)
+	c.Throttle(mgmt, "organizations:ListAccounts", 2)
+	c.Throttle(mgmt, "sts:AssumeRole", 3)
+	s := collect(t, c.Dialer(mgmt), awsread.Options{Org: true, Regions: []string{home}})
+	m := s.Account(member)
+	if m == nil || m.Error != nil || len(m.Trails) != 1 {
+		t.Fatalf("member after throttled AssumeRole = %+v", m)
+	}
+	if got := c.Calls("sts:AssumeRole"); got != 4 {
+		t.Errorf("AssumeRole calls = %d, want 3 throttled + 1", got)
+	}
+}
