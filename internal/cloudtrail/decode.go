@@ -75,6 +75,15 @@ func DecodeStream(r io.Reader, name string, opt Options, h Handler) (Stats, erro
 	d.s = stream{r: dr, buf: make([]byte, win), max: max}
 	err = d.run()
 	d.st.Bytes = d.s.base + int64(d.s.n)
+	var de *DecodeError
+	if gr, ok := dr.(*gzipReader); ok && errors.As(err, &de) && !de.Compressed {
+		// Corrupt deflate data often decodes to garbage before the CRC
+		// check fails: if the rest of the member does not check out,
+		// the gzip error is the one to report.
+		if _, gerr := io.Copy(io.Discard, gr); gerr != nil {
+			return d.st, d.wrapRead(gerr)
+		}
+	}
 	return d.st, err
 }
 
@@ -152,12 +161,10 @@ func (d *decoder) value(pos int) (int, int, error) {
 			return pos, end, nil
 		}
 		if err == errIncomplete {
-			if d.fill(pos) {
-				pos = 0
+			more := d.fill(pos)
+			pos = 0 // fill moved the window either way
+			if more {
 				continue
-			}
-			if d.s.n > pos && (d.s.eof || d.s.err != nil) {
-				return pos, 0, d.readErr("input ends inside a JSON value")
 			}
 			return pos, 0, d.readErr("input ends inside a JSON value")
 		}
@@ -277,8 +284,12 @@ func (d *decoder) nextLine(pos int) (int, bool) {
 	}
 }
 
+// setShape records the shape of the input: containers (S3 log file,
+// array, lines) give way to what they turn out to hold (notifications,
+// EventBridge events, subscription payloads, digests, Insights).
 func (d *decoder) setShape(s Shape) {
-	if d.st.Shape == ShapeUnknown || d.st.Shape == ShapeLines && s != ShapeLines {
+	container := func(s Shape) bool { return s == ShapeS3Log || s == ShapeArray || s == ShapeLines }
+	if d.st.Shape == ShapeUnknown || container(d.st.Shape) && !container(s) || d.st.Shape == ShapeLines && s != ShapeLines {
 		d.st.Shape = s
 	}
 }
