@@ -11,8 +11,8 @@ import (
 )
 
 const (
-	recRoot = `{"eventVersion":"1.09","userIdentity":{"type":"Root","principalId":"111122223333","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333"},"eventTime":"2024-06-02T10:04:40Z","eventSource":"iam.amazonaws.com","eventName":"CreateAccessKey","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.10","userAgent":"aws-cli/2","eventID":"r1","readOnly":false,"eventType":"AwsApiCall","recipientAccountId":"111122223333"}`
-	recUser = `{"eventVersion":"1.09","userIdentity":{"type":"IAMUser","principalId":"AIDAX","arn":"arn:aws:iam::111122223333:user/alice","accountId":"111122223333","userName":"alice"},"eventTime":"2024-06-02T10:05:00Z","eventSource":"ec2.amazonaws.com","eventName":"DescribeInstances","awsRegion":"us-east-1","sourceIPAddress":"192.0.2.1","userAgent":"aws-cli/2","requestParameters":{"policy":"{\"Version\":\"2012-10-17\"}"},"eventID":"u1","readOnly":true,"eventType":"AwsApiCall","recipientAccountId":"111122223333"}`
+	recRoot    = `{"eventVersion":"1.09","userIdentity":{"type":"Root","principalId":"111122223333","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333"},"eventTime":"2024-06-02T10:04:40Z","eventSource":"iam.amazonaws.com","eventName":"CreateAccessKey","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.10","userAgent":"aws-cli/2","eventID":"r1","readOnly":false,"eventType":"AwsApiCall","recipientAccountId":"111122223333"}`
+	recUser    = `{"eventVersion":"1.09","userIdentity":{"type":"IAMUser","principalId":"AIDAX","arn":"arn:aws:iam::111122223333:user/alice","accountId":"111122223333","userName":"alice"},"eventTime":"2024-06-02T10:05:00Z","eventSource":"ec2.amazonaws.com","eventName":"DescribeInstances","awsRegion":"us-east-1","sourceIPAddress":"192.0.2.1","userAgent":"aws-cli/2","requestParameters":{"policy":"{\"Version\":\"2012-10-17\"}"},"eventID":"u1","readOnly":true,"eventType":"AwsApiCall","recipientAccountId":"111122223333"}`
 	recInsight = `{"eventVersion":"1.07","eventTime":"2024-06-02T10:00:00Z","awsRegion":"us-east-1","eventID":"i1","eventType":"AwsCloudTrailInsight","recipientAccountId":"111122223333","sharedEventID":"s1","insightDetails":{"state":"Start"},"eventCategory":"Insight"}`
 )
 
@@ -124,8 +124,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"corrupt gzip", string(corrupt), nil, -1, true, "gzip"},
 		{"text file", "# README\nnot json\n", ErrNotCloudTrail, 0, false, "expected CloudTrail JSON"},
 		{"empty", "", ErrNotCloudTrail, 0, false, "empty"},
-		{"garbage after Records", `{"Records":[` + recUser + `] x}`, nil, int64(len(`{"Records":[`+recUser+`] `)), false, "expected ','"},
-		{"broken element", `{"Records":[` + recUser + `,{"eventVersion":"1.09",]}`, nil, int64(len(`{"Records":[`+recUser+`,{"eventVersion":"1.09",`)), false, "expected a string key"},
+		{"garbage after Records", `{"Records":[` + recUser + `] x}`, nil, int64(len(`{"Records":[` + recUser + `] `)), false, "expected ','"},
+		{"broken element", `{"Records":[` + recUser + `,{"eventVersion":"1.09",]}`, nil, int64(len(`{"Records":[` + recUser + `,{"eventVersion":"1.09",`)), false, "expected a string key"},
 	}
 	for _, tt := range tests {
 		for _, cands := range [][][]byte{nil, {[]byte("Root")}} {
