@@ -9,3 +9,18 @@ func (c *Cloud) SessionAccount(accessKeyID string) (string, bool) {
 	id, ok := c.sessions[accessKeyID]
 	return id, ok
 }
+
+// Allow lifts the Deny and DenyIn faults on action in account, so a test
+// can show that a re-run resumes once the permission is granted.
+func (c *Cloud) Allow(account, action string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	kept := c.faults[:0]
+	for _, f := range c.faults {
+		if f.kind == "deny" && f.account == account && f.action == action {
+			continue
+		}
+		kept = append(kept, f)
+	}
+	c.faults = kept
+}
