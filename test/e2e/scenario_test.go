@@ -47,24 +47,39 @@ func setPattern(c *awsfake.Cloud, p string) {
 }
 
 var (
-	noTrail        = func(c *awsfake.Cloud) { c.Accounts[mgmt].Trails = nil }
-	singleRegion   = func(c *awsfake.Cloud) { trailOf(c).IsMultiRegionTrail = aws.Bool(false) }
-	notLogging     = func(c *awsfake.Cloud) { trailOf(c).Logging = false }
-	noDelivery     = func(c *awsfake.Cloud) { trailOf(c).CloudWatchLogsLogGroupArn = nil; trailOf(c).CloudWatchLogsRoleArn = nil }
-	writeOnly      = func(c *awsfake.Cloud) { trailOf(c).EventSelectors = []cttypes.EventSelector{{ReadWriteType: cttypes.ReadWriteTypeWriteOnly, IncludeManagementEvents: aws.Bool(true)}} }
-	advanced       = func(c *awsfake.Cloud) { trailOf(c).AdvancedEventSelectors = []cttypes.AdvancedEventSelector{{Name: aws.String("management"), FieldSelectors: []cttypes.AdvancedFieldSelector{{Field: aws.String("eventCategory"), Equals: []string{"Management"}}}}} }
-	noLogGroup     = func(c *awsfake.Cloud) { delete(regionOf(c).LogGroups, awsfake.ChainLogGroup) }
-	narrower       = func(c *awsfake.Cloud) { setPattern(c, cis.RootUsagePattern[:len(cis.RootUsagePattern)-1]+`&& $.eventName = "ConsoleLogin" }`) }
-	reordered      = func(c *awsfake.Cloud) { setPattern(c, `{$.eventType!="AwsServiceEvent"&&$.userIdentity.invokedBy NOT EXISTS&&$.userIdentity.type="Root"}`) }
-	broader        = func(c *awsfake.Cloud) { setPattern(c, `{ $.userIdentity.type = "Root" }`) }
-	orPattern      = func(c *awsfake.Cloud) { setPattern(c, `{ ($.userIdentity.type = "Root" && $.eventName = "ConsoleLogin") || ($.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventName = "CreateUser") }`) }
+	noTrail      = func(c *awsfake.Cloud) { c.Accounts[mgmt].Trails = nil }
+	singleRegion = func(c *awsfake.Cloud) { trailOf(c).IsMultiRegionTrail = aws.Bool(false) }
+	notLogging   = func(c *awsfake.Cloud) { trailOf(c).Logging = false }
+	noDelivery   = func(c *awsfake.Cloud) {
+		trailOf(c).CloudWatchLogsLogGroupArn = nil
+		trailOf(c).CloudWatchLogsRoleArn = nil
+	}
+	writeOnly = func(c *awsfake.Cloud) {
+		trailOf(c).EventSelectors = []cttypes.EventSelector{{ReadWriteType: cttypes.ReadWriteTypeWriteOnly, IncludeManagementEvents: aws.Bool(true)}}
+	}
+	advanced = func(c *awsfake.Cloud) {
+		trailOf(c).AdvancedEventSelectors = []cttypes.AdvancedEventSelector{{Name: aws.String("management"), FieldSelectors: []cttypes.AdvancedFieldSelector{{Field: aws.String("eventCategory"), Equals: []string{"Management"}}}}}
+	}
+	noLogGroup = func(c *awsfake.Cloud) { delete(regionOf(c).LogGroups, awsfake.ChainLogGroup) }
+	narrower   = func(c *awsfake.Cloud) {
+		setPattern(c, cis.RootUsagePattern[:len(cis.RootUsagePattern)-1]+`&& $.eventName = "ConsoleLogin" }`)
+	}
+	reordered = func(c *awsfake.Cloud) {
+		setPattern(c, `{$.eventType!="AwsServiceEvent"&&$.userIdentity.invokedBy NOT EXISTS&&$.userIdentity.type="Root"}`)
+	}
+	broader   = func(c *awsfake.Cloud) { setPattern(c, `{ $.userIdentity.type = "Root" }`) }
+	orPattern = func(c *awsfake.Cloud) {
+		setPattern(c, `{ ($.userIdentity.type = "Root" && $.eventName = "ConsoleLogin") || ($.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventName = "CreateUser") }`)
+	}
 	actionsOff     = func(c *awsfake.Cloud) { alarmOf(c).ActionsEnabled = aws.Bool(false) }
 	wrongNamespace = func(c *awsfake.Cloud) { alarmOf(c).Namespace = aws.String("LogMetrics") }
-	dimensions     = func(c *awsfake.Cloud) { alarmOf(c).Dimensions = []cwtypes.Dimension{{Name: aws.String("Trail"), Value: aws.String("x")}} }
-	slowAlarm      = func(c *awsfake.Cloud) { alarmOf(c).Period = aws.Int32(3600); alarmOf(c).Threshold = aws.Float64(5) }
-	noActions      = func(c *awsfake.Cloud) { alarmOf(c).AlarmActions = nil }
-	awsManagedKey  = func(c *awsfake.Cloud) { topicOf(c).Attributes["KmsMasterKeyId"] = "alias/aws/sns" }
-	pendingOnly    = func(c *awsfake.Cloud) {
+	dimensions     = func(c *awsfake.Cloud) {
+		alarmOf(c).Dimensions = []cwtypes.Dimension{{Name: aws.String("Trail"), Value: aws.String("x")}}
+	}
+	slowAlarm     = func(c *awsfake.Cloud) { alarmOf(c).Period = aws.Int32(3600); alarmOf(c).Threshold = aws.Float64(5) }
+	noActions     = func(c *awsfake.Cloud) { alarmOf(c).AlarmActions = nil }
+	awsManagedKey = func(c *awsfake.Cloud) { topicOf(c).Attributes["KmsMasterKeyId"] = "alias/aws/sns" }
+	pendingOnly   = func(c *awsfake.Cloud) {
 		topicOf(c).Subscriptions[0].SubscriptionArn = aws.String("PendingConfirmation")
 	}
 )
