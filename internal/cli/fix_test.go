@@ -533,3 +533,25 @@ func TestFixOneAccountFailingDoesNotStopOthers(t *testing.T) {
 	out = e.expect(exitcode.Findings, `"pass": 1`, "audit", "--org", "--regions", fixRegion, "--format", "json")
 	_ = out
 }
+
+// TestFixReusesWorkingTopic: a topic nobody's alarm points at, that
+// CloudWatch may publish to and that has a confirmed subscriber, is
+// reused rather than a new one created; --remove leaves it alone.
+func TestFixReusesWorkingTopic(t *testing.T) {
+	e := newFixEnv(t)
+	e.c.Edit(func(c *awsfake.Cloud) {
+		r := c.Accounts[fixAccount].Region(fixRegion)
+		delete(r.LogGroups[awsfake.ChainLogGroup].Filters, cis.FilterName)
+		delete(r.Alarms, cis.AlarmName)
+	})
+	before := e.state()
+	out := e.expect(exitcode.OK, "reusing topic arn:aws:sns:us-east-1:111111111111:security-alerts", "fix", "--regions", fixRegion, "--yes")
+	if strings.Contains(out, "create SNS topic") {
+		t.Errorf("created a topic instead of reusing:\n%s", out)
+	}
+	e.expect(exitcode.OK, `"status": "PASS"`, "audit", "--regions", fixRegion, "--format", "json")
+	e.expect(exitcode.OK, "Plan: 0 to add, 0 to change, 2 to destroy", "backout", "--remove", "--yes")
+	if got := e.state(); got != before {
+		t.Fatalf("after --remove:\n%s\nwant:\n%s", got, before)
+	}
+}

@@ -125,6 +125,9 @@ type Facts struct {
 	Alarms map[Home][]inventory.Alarm
 	// AlarmErrors records homes whose alarms could not be listed.
 	AlarmErrors map[Home]*inventory.ReadError
+	// Reusable are topics of a home region that no alarm points at, read
+	// whole, candidates for reuse instead of creating a topic.
+	Reusable map[Home][]inventory.Topic
 }
 
 func (f *Facts) topic(arn string) *inventory.Topic {

@@ -248,6 +248,13 @@ func (c *chainPlanner) chooseTopic() (arn string, isNew bool) {
 			working = append(working, t.ARN)
 		}
 	}
+	if c.facts != nil {
+		for _, t := range c.facts.Reusable[Home{c.ap.Account, c.ap.Region}] {
+			if t.Found && t.Error == nil && t.KMSMasterKeyID == "" && c.topicWorks(t) && !slices.Contains(working, t.ARN) {
+				working = append(working, t.ARN)
+			}
+		}
+	}
 	if len(working) > 0 {
 		slices.Sort(working)
 		c.note("reusing topic %s, which CloudWatch can already publish to and has a confirmed subscriber", working[0])
@@ -260,7 +267,17 @@ func (c *chainPlanner) topic(arn string) *inventory.Topic {
 	if t := c.acct.Topic(arn); t != nil {
 		return t
 	}
-	return c.facts.topic(arn)
+	if t := c.facts.topic(arn); t != nil {
+		return t
+	}
+	if c.facts != nil {
+		for i, t := range c.facts.Reusable[Home{c.ap.Account, c.ap.Region}] {
+			if t.ARN == arn {
+				return &c.facts.Reusable[Home{c.ap.Account, c.ap.Region}][i]
+			}
+		}
+	}
+	return nil
 }
 
 // topicWorks is the audit's topic and subscription links for one topic.

@@ -12,56 +12,74 @@ import (
 	"github.com/rootwatch/rootwatch/internal/inventory"
 )
 
-// PlanChanges computes the plan in two passes: a first plan names the
-// topics fix would create; Probe looks them up (an interrupted run may
-// have created them, and no alarm points at them yet, so the audit's
-// snapshot cannot know); the second plan uses what it found.
+// PlanChanges plans in passes: each plan may name things the audit's
+// snapshot cannot show (rootwatch's own topic, which no alarm points at
+// after an interrupted run; a home region's alarms, which the audit reads
+// only on metrics a filter publishes; topics that could be reused), Probe
+// reads them, and the next pass uses what it found. It stops when a pass
+// needs nothing new (at most three: alarms, then topics).
 func PlanChanges(ctx context.Context, d Dialer, snap *inventory.Snapshot, verdicts []Verdict, o Options) (*Plan, *Facts) {
-	first := NewPlan(snap, verdicts, nil, o)
-	facts := Probe(ctx, d, first, o)
-	return NewPlan(snap, verdicts, facts, o), facts
+	facts := &Facts{}
+	p := NewPlan(snap, verdicts, nil, o)
+	for range 3 {
+		if !Probe(ctx, d, p, o, facts) {
+			break
+		}
+		p = NewPlan(snap, verdicts, facts, o)
+	}
+	return p, facts
 }
 
-// Probe reads the alarms of each chain's home region and the topics a
-// plan would create or that --topic-arn names.
-// A failed read is recorded in the topic (the plan then reports it)
-// rather than returned.
-func Probe(ctx context.Context, d Dialer, p *Plan, o Options) *Facts {
+// Probe adds to f what plan p needs and f lacks: the alarms of each
+// chain's home region, the topics p would create or that --topic-arn
+// names, and the region's topics for reuse where p creates one. A failed
+// read is recorded (the plan then reports it) rather than returned. It
+// reports whether it read anything.
+func Probe(ctx context.Context, d Dialer, p *Plan, o Options, f *Facts) bool {
 	o = o.WithDefaults()
-	f := &Facts{}
-	seen := map[string]bool{}
+	added := false
 	look := func(account, region, arn string) {
-		if seen[arn] {
+		if f.topic(arn) != nil {
 			return
 		}
-		seen[arn] = true
+		added = true
 		f.Topics = append(f.Topics, readTopic(ctx, d, account, region, arn))
+	}
+	if f.Alarms == nil {
+		f.Alarms, f.AlarmErrors, f.Reusable = map[Home][]inventory.Alarm{}, map[Home]*inventory.ReadError{}, map[Home][]inventory.Topic{}
 	}
 	for _, ap := range p.Accounts {
 		if ap.Region != "" {
 			h := Home{ap.Account, ap.Region}
-			alarms, err := readAlarms(ctx, d, h)
-			if f.Alarms == nil {
-				f.Alarms, f.AlarmErrors = map[Home][]inventory.Alarm{}, map[Home]*inventory.ReadError{}
+			_, done := f.Alarms[h]
+			if f.AlarmErrors[h] == nil && !done {
+				added = true
+				alarms, err := readAlarms(ctx, d, h)
+				if err != nil {
+					f.AlarmErrors[h] = err
+				} else {
+					f.Alarms[h] = alarms
+				}
 			}
-			if err != nil {
-				f.AlarmErrors[h] = err
-			} else {
-				f.Alarms[h] = alarms
-				// The topics of alarms the audit did not read (it reads
-				// alarms only on metrics a filter publishes).
-				for _, a := range alarms {
-					if a.Name == o.AlarmName || (a.Namespace == o.MetricNamespace && a.MetricName == o.MetricName) {
-						for _, t := range snsActions(a.AlarmActions) {
-							look(ap.Account, ap.Region, t)
-						}
+			// The topics of alarms the audit did not read (it reads
+			// alarms only on metrics a filter publishes).
+			for _, a := range f.Alarms[h] {
+				if a.Name == o.AlarmName || (a.Namespace == o.MetricNamespace && a.MetricName == o.MetricName) {
+					for _, t := range snsActions(a.AlarmActions) {
+						look(ap.Account, ap.Region, t)
 					}
 				}
 			}
 		}
 		for _, s := range ap.Steps {
-			if s.Kind == KindTopic && s.Action == Create {
-				look(s.Account, s.Region, s.Resource)
+			if s.Kind != KindTopic || s.Action != Create {
+				continue
+			}
+			look(s.Account, s.Region, s.Resource)
+			h := Home{s.Account, s.Region}
+			if _, done := f.Reusable[h]; !done {
+				added = true
+				f.Reusable[h] = reusableTopics(ctx, d, s.Account, s.Region, s.Resource)
 			}
 		}
 	}
@@ -70,7 +88,43 @@ func Probe(ctx context.Context, d Dialer, p *Plan, o Options) *Facts {
 			look(a.Account, a.Region, o.TopicARN)
 		}
 	}
-	return f
+	return added
+}
+
+// maxReusable bounds how many of a region's topics are read when looking
+// for one to reuse: each costs two calls.
+const maxReusable = 100
+
+// reusableTopics reads the region's topics (but own, rootwatch's), up to
+// maxReusable; a listing failure just means nothing to reuse.
+func reusableTopics(ctx context.Context, d Dialer, account, region, own string) []inventory.Topic {
+	conn, err := d.Conn(ctx, account)
+	if err != nil {
+		return nil
+	}
+	client := conn.SNS(region)
+	var arns []string
+	var token *string
+	for len(arns) < maxReusable {
+		page, err := client.ListTopics(ctx, &sns.ListTopicsInput{NextToken: token})
+		if err != nil {
+			return nil
+		}
+		for _, t := range page.Topics {
+			if a := aws.ToString(t.TopicArn); a != own && len(arns) < maxReusable {
+				arns = append(arns, a)
+			}
+		}
+		if page.NextToken == nil || *page.NextToken == "" {
+			break
+		}
+		token = page.NextToken
+	}
+	out := make([]inventory.Topic, 0, len(arns))
+	for _, a := range arns {
+		out = append(out, readTopic(ctx, d, account, region, a))
+	}
+	return out
 }
 
 // readAlarms lists every metric alarm of a home region.
