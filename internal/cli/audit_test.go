@@ -5,12 +5,17 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/rootwatch/rootwatch/internal/awsconfig"
+	"github.com/rootwatch/rootwatch/internal/awsemu"
 	"github.com/rootwatch/rootwatch/internal/awsfake"
 	"github.com/rootwatch/rootwatch/internal/awsread"
 	"github.com/rootwatch/rootwatch/internal/exitcode"
@@ -164,5 +169,36 @@ func TestAuditOrgToFile(t *testing.T) {
 	if len(rep.Accounts) != 2 || rep.Accounts[1].Account != cliMember || rep.Accounts[1].Status != "PASS" ||
 		rep.Accounts[1].CoveredBy != "trail management-events in account 111111111111" {
 		t.Errorf("member not credited with the organization trail:\n%s", b)
+	}
+}
+
+// TestAuditCommandOverEndpoint runs the whole command as main does: flags,
+// awsconfig.Load with the default credential chain and AWS_ENDPOINT_URL,
+// the SDK clients, the loopback endpoint.
+func TestAuditCommandOverEndpoint(t *testing.T) {
+	c := awsfake.New()
+	c.AddAccount(cliMgmt, "management")
+	c.AddCISChain(cliMgmt, cliRegion, false)
+	c.Edit(func(c *awsfake.Cloud) {
+		c.Accounts[cliMgmt].Region(cliRegion).Alarms["RootAccountUsage"].Namespace = aws.String("LogMetrics")
+	})
+	srv := httptest.NewServer(awsemu.New(c))
+	t.Cleanup(srv.Close)
+	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIA"+cliMgmt)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	var out, errOut bytes.Buffer
+	f := &Factory{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, IsTerminal: func(io.Writer) bool { return false },
+		Now: time.Now, Getenv: os.Getenv, AWSConfig: awsconfig.Load}
+	cmd := NewRootCmd(f)
+	cmd.SetArgs([]string{"audit", "--region", cliRegion, "--format", "csv"})
+	err := cmd.Execute()
+	if code := exitcode.From(err); code != exitcode.Findings {
+		t.Fatalf("exit = %d (%v), want 3\n%s%s", code, err, out.String(), errOut.String())
+	}
+	if !strings.Contains(out.String(), "alarm RootAccountUsage watches RootAccountUsage in namespace LogMetrics") {
+		t.Errorf("csv = %s", out.String())
 	}
 }
