@@ -662,3 +662,22 @@ func TestCompareSatisfiable(t *testing.T) {
 		check("{ " + conds[rng.IntN(len(conds))] + " && " + conds[rng.IntN(len(conds))] + " && " + conds[rng.IntN(len(conds))] + " }")
 	}
 }
+
+// TestCompareCISPairs compares every CIS pattern with every other: no
+// errors, every answer proven, and every example confirmed by the matcher.
+func TestCompareCISPairs(t *testing.T) {
+	cases := loadCompareCases(t, "cis.txt")
+	for _, x := range cases {
+		for _, y := range cases {
+			got, err := Compare(x.a, y.a)
+			if err != nil {
+				t.Errorf("%s vs %s: %v", x.name, y.name, err)
+				continue
+			}
+			if !got.Proven {
+				t.Errorf("%s vs %s: not proven (%s)", x.name, y.name, got.Note)
+			}
+			checkComparison(t, x.name+" vs "+y.name, x.a, y.a, got)
+		}
+	}
+}
