@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -679,5 +680,36 @@ func TestCompareCISPairs(t *testing.T) {
 			}
 			checkComparison(t, x.name+" vs "+y.name, x.a, y.a, got)
 		}
+	}
+}
+
+// TestCompareConcurrent: Compare shares nothing mutable between calls
+// (run with -race).
+func TestCompareConcurrent(t *testing.T) {
+	cases := loadCompareCases(t, "cis43.txt")
+	want := make([]Relation, len(cases))
+	for i, tc := range cases {
+		got, err := Compare(tc.a, tc.b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = got.Relation
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 4*len(cases))
+	for range 4 {
+		wg.Go(func() {
+			for i, tc := range cases {
+				got, err := Compare(tc.a, tc.b)
+				if err != nil || got.Relation != want[i] {
+					errs <- fmt.Sprintf("%s: %v %v", tc.name, got.Relation, err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
