@@ -98,7 +98,7 @@ func backoutRun(ctx context.Context, f *Factory, o *BackoutOptions) error {
 	if err != nil {
 		return fmt.Errorf("backout: %w", err)
 	}
-	defer s.Close()
+	defer func() { _ = s.Close() }()
 	rd, err := o.AWS.Read(ctx)
 	if err != nil {
 		return fmt.Errorf("backout: %w", err)
@@ -145,13 +145,13 @@ func backoutRun(ctx context.Context, f *Factory, o *BackoutOptions) error {
 	if cerr := run.Close(context.WithoutCancel(ctx), status); cerr != nil && err == nil {
 		err = cerr
 	}
-	fmt.Fprint(o.Out, "\n"+res.Summary())
+	_, _ = fmt.Fprint(o.Out, "\n"+res.Summary())
 	if err != nil {
 		return fmt.Errorf("backout: journal: %w", err)
 	}
 	if e := applyExit("backout", res); e != nil {
 		return e
 	}
-	fmt.Fprintf(o.Out, "Done (journal run %s).\n", run.ID)
+	_, _ = fmt.Fprintf(o.Out, "Done (journal run %s).\n", run.ID)
 	return planErr
 }

@@ -226,12 +226,12 @@ func fixRun(ctx context.Context, f *Factory, o *FixOptions) error {
 	if err != nil {
 		return fmt.Errorf("fix: %w", err)
 	}
-	defer s.Close()
+	defer func() { _ = s.Close() }()
 	// Settle what an interrupted run left pending before adding to it.
 	if n, err := fix.Reconcile(ctx, j, snap, facts); err != nil {
 		return fmt.Errorf("fix: %w", err)
 	} else if n > 0 {
-		fmt.Fprintf(f.ErrOut, "fix: settled %d change(s) an interrupted run left pending in the journal\n", n)
+		_, _ = fmt.Fprintf(f.ErrOut, "fix: settled %d change(s) an interrupted run left pending in the journal\n", n)
 	}
 	if plan.Empty() {
 		return prereqs
@@ -248,7 +248,7 @@ func fixRun(ctx context.Context, f *Factory, o *FixOptions) error {
 		if err != nil {
 			mark = "FAILED: " + fix.Classify(err)
 		}
-		fmt.Fprintf(f.ErrOut, "  %s %s %s %s ... %s\n", st.Action.Symbol(), st.Kind, st.Resource, st.Account, mark)
+		_, _ = fmt.Fprintf(f.ErrOut, "  %s %s %s %s ... %s\n", st.Action.Symbol(), st.Kind, st.Resource, st.Account, mark)
 	}}
 	res, err := ap.Apply(ctx, plan)
 	status := store.RunDone
@@ -261,14 +261,14 @@ func fixRun(ctx context.Context, f *Factory, o *FixOptions) error {
 	if cerr := run.Close(context.WithoutCancel(ctx), status); cerr != nil && err == nil {
 		err = cerr
 	}
-	fmt.Fprint(o.Out, "\n"+res.Summary())
+	_, _ = fmt.Fprint(o.Out, "\n"+res.Summary())
 	if err != nil {
 		return fmt.Errorf("fix: journal: %w", err)
 	}
 	if e := applyExit("fix", res); e != nil {
 		return e
 	}
-	fmt.Fprintf(o.Out, "Done (journal run %s in %s). Check with: rootwatch audit\n", run.ID, s)
+	_, _ = fmt.Fprintf(o.Out, "Done (journal run %s in %s). Check with: rootwatch audit\n", run.ID, s)
 	return prereqs
 }
 

@@ -75,7 +75,7 @@ func openJournal(ctx context.Context, dsn string, f *Factory) (*store.Store, *st
 	}
 	j, err := store.OpenJournal(ctx, s, f.Now)
 	if err != nil {
-		s.Close()
+		_ = s.Close()
 		return nil, nil, err
 	}
 	return s, j, nil
@@ -97,7 +97,7 @@ func confirm(f *Factory, interactive, yes bool, command, question string) error 
 	if !interactive {
 		return exitcode.Usagef("%s: refusing to change AWS without confirmation: standard input is not a terminal. Re-run with --yes to apply the plan shown above, or with --dry-run to only show it", command)
 	}
-	fmt.Fprintf(f.ErrOut, "%s\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", question)
+	_, _ = fmt.Fprintf(f.ErrOut, "%s\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", question)
 	line, err := bufio.NewReader(f.In).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
 		return fmt.Errorf("%s: read the answer: %w", command, err)

@@ -112,7 +112,7 @@ func verifyRun(ctx context.Context, f *Factory, o *VerifyOptions) error {
 			return fmt.Errorf("verify: %w", err)
 		}
 		changes, err := j.Changes(ctx, store.ChangeQuery{Statuses: []string{store.ChangeDone}, Unreverted: true, ExcludeCommands: []string{"backout"}})
-		s.Close()
+		_ = s.Close()
 		if err != nil {
 			return fmt.Errorf("verify: %w", err)
 		}
@@ -132,13 +132,13 @@ func verifyRun(ctx context.Context, f *Factory, o *VerifyOptions) error {
 	}
 	failed := 0
 	for _, t := range targets {
-		fmt.Fprintf(o.Out, "LIVE TEST of alarm %s (account %s, %s): subscribers will receive a test notification\n", t.Alarm, t.Account, t.Region)
+		_, _ = fmt.Fprintf(o.Out, "LIVE TEST of alarm %s (account %s, %s): subscribers will receive a test notification\n", t.Alarm, t.Account, t.Region)
 		r := v.Verify(ctx, t)
 		for _, l := range r.Lines {
-			fmt.Fprintf(o.Out, "  %s\n", l)
+			_, _ = fmt.Fprintf(o.Out, "  %s\n", l)
 		}
 		if r.Err != nil {
-			fmt.Fprintf(o.Out, "  ERROR: %v\n", r.Err)
+			_, _ = fmt.Fprintf(o.Out, "  ERROR: %v\n", r.Err)
 		}
 		if !r.OK || r.Err != nil || !r.Restored {
 			failed++

@@ -131,7 +131,7 @@ func (e Endpoint) Validate() error {
 func parseEndpointARN(e Endpoint, service string) ([]string, error) {
 	m := arnRe.FindStringSubmatch(e.Endpoint)
 	if m == nil || m[2] != service {
-		return nil, fmt.Errorf("%s endpoint %q: expected arn:aws:%s:REGION:ACCOUNT:...", e.Protocol, e.Endpoint, service)
+		return nil, fmt.Errorf("%s endpoint %q: expected arn:aws:%s:REGION:ACCOUNT:RESOURCE", e.Protocol, e.Endpoint, service)
 	}
 	return m, nil
 }

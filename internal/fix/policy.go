@@ -90,15 +90,6 @@ func MergeTopicPolicy(policy, topicARN, account string) (string, error) {
 	return string(b), nil
 }
 
-// topicAccount is the account field of a topic ARN.
-func topicAccount(arn string) string {
-	p := strings.Split(arn, ":")
-	if len(p) < 6 {
-		return ""
-	}
-	return p[4]
-}
-
 // hasRootwatchStatement reports whether the policy already carries the
 // statement MergeTopicPolicy adds.
 func hasRootwatchStatement(policy string) bool {

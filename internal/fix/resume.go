@@ -2,7 +2,6 @@ package fix
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/rootwatch/rootwatch/internal/inventory"
@@ -113,9 +112,4 @@ func findTopic(acct *inventory.Account, facts *Facts, arn string) *inventory.Top
 		return t
 	}
 	return facts.topic(arn)
-}
-
-// describeChange is a journal change in words.
-func describeChange(c store.Change) string {
-	return fmt.Sprintf("%s %s %s (account %s, %s)", c.Action, c.Kind, c.Resource, c.Account, c.Region)
 }

@@ -318,7 +318,7 @@ func (j *Journal) Changes(ctx context.Context, q ChangeQuery) ([]Change, error) 
 	if err != nil {
 		return nil, fmt.Errorf("journal: list changes: %w", err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var out []Change
 	for rows.Next() {
 		var c Change
@@ -351,7 +351,7 @@ func (j *Journal) Runs(ctx context.Context, limit int) ([]RunInfo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("journal: list runs: %w", err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var out []RunInfo
 	for rows.Next() {
 		var r RunInfo
