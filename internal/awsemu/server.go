@@ -23,13 +23,17 @@ type Server struct {
 	Cloud *awsfake.Cloud
 	// S3 holds the buckets served over restXml; nil serves none.
 	S3 *Buckets
+	// Events holds CloudWatch Logs events for FilterLogEvents.
+	Events *Events
 	// Keys maps extra access key IDs to accounts, beyond "AKIA<account>"
 	// and sts:AssumeRole sessions.
 	Keys map[string]string
 }
 
 // New returns a server over cloud with an empty S3.
-func New(cloud *awsfake.Cloud) *Server { return &Server{Cloud: cloud, S3: NewBuckets()} }
+func New(cloud *awsfake.Cloud) *Server {
+	return &Server{Cloud: cloud, S3: NewBuckets(), Events: NewEvents()}
+}
 
 // maxBody bounds a request body; rootwatch's largest request is a topic
 // policy of a few KiB.
@@ -95,7 +99,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, svc.proto, op, err)
 		return
 	}
-	out, err := s.invoke(r.Context(), svc.client(s, c), op, data)
+	var out *node
+	if c.service == "logs" && op == "FilterLogEvents" {
+		out, err = s.filterLogEvents(c, data)
+	} else {
+		out, err = s.invoke(r.Context(), svc.client(s, c), op, data)
+	}
 	if err != nil {
 		writeError(w, svc.proto, op, err)
 		return
@@ -111,8 +120,8 @@ func (s *Server) invoke(ctx context.Context, client any, op string, data any) (*
 		return nil, apiErr("UnknownOperationException", fmt.Sprintf("operation %s is not emulated", op), http.StatusBadRequest)
 	}
 	in := reflect.New(m.Type().In(1).Elem())
-	if err := assign(in.Elem(), data, op+"Input"); err != nil {
-		return nil, apiErr("SerializationException", err.Error(), http.StatusBadRequest)
+	if err := assignInput(in.Interface(), data, op+"Input"); err != nil {
+		return nil, err
 	}
 	res := m.Call([]reflect.Value{reflect.ValueOf(ctx), in})
 	if e, _ := res[1].Interface().(error); e != nil {
@@ -168,4 +177,12 @@ func requestID() string {
 	_, _ = rand.Read(b[:])
 	h := hex.EncodeToString(b[:])
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// assignInput decodes a request tree into an SDK input (a pointer).
+func assignInput(in any, data any, name string) error {
+	if err := assign(reflect.ValueOf(in).Elem(), data, name); err != nil {
+		return apiErr("SerializationException", err.Error(), http.StatusBadRequest)
+	}
+	return nil
 }
