@@ -22,14 +22,19 @@ var _ Resolver = (*store.Journal)(nil)
 // absent is abandoned; one it cannot tell about is taken as done, because
 // backout's deletes and restores are safe on what is already gone, and
 // treating it as abandoned would leave something rootwatch made that
-// backout could never find. It returns how many it settled.
+// backout could never find. Changes in accounts the snapshot did not read
+// are left pending. It returns how many it settled.
 func Reconcile(ctx context.Context, j Resolver, snap *inventory.Snapshot, facts *Facts) (int, error) {
 	pending, err := j.Changes(ctx, store.ChangeQuery{Statuses: []string{store.ChangePending}})
 	if err != nil {
 		return 0, err
 	}
+	settled := 0
 	for i := range pending {
 		c := &pending[i]
+		if a := snap.Account(c.Account); a == nil || !a.Readable() {
+			continue // not looked at in this run: leave it for one that does
+		}
 		happened, known := evidence(c, snap, facts)
 		note := ""
 		switch {
@@ -39,10 +44,11 @@ func Reconcile(ctx context.Context, j Resolver, snap *inventory.Snapshot, facts 
 			note = "interrupted before AWS made the change"
 		}
 		if err := j.Resolve(ctx, c, happened || !known, c.Result, note); err != nil {
-			return i, err
+			return settled, err
 		}
+		settled++
 	}
-	return len(pending), nil
+	return settled, nil
 }
 
 // evidence reports whether the snapshot shows change c in place, and
