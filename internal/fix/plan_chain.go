@@ -178,6 +178,18 @@ func (c *chainPlanner) planAlarm(m metric, chainIsNew bool) {
 	}
 	// Otherwise rootwatch's own alarm, on a topic chosen below.
 	arn, topicIsNew := c.chooseTopic()
+	if c.o.TopicARN != "" {
+		p, _ := inventory.ParseARN(c.o.TopicARN)
+		t := c.topic(c.o.TopicARN)
+		switch {
+		case p.Region != c.ap.Region:
+			c.ap.Err = fmt.Errorf("--topic-arn %s is in %s, but the alarm must be in %s (the log group's region), and CloudWatch notifies topics in the alarm's region only", c.o.TopicARN, p.Region, c.ap.Region)
+			return
+		case t != nil && t.Error == nil && !t.Found:
+			c.ap.Err = fmt.Errorf("--topic-arn %s does not exist", c.o.TopicARN)
+			return
+		}
+	}
 	want := &AlarmSpec{
 		Name:        c.o.AlarmName,
 		Description: "CIS " + cis.ControlID + ": " + cis.ControlTitle + " (managed by rootwatch)",

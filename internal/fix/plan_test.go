@@ -158,6 +158,12 @@ func TestPlanGolden(t *testing.T) {
 			a.Topics[0].Subscriptions = []inventory.Subscription{{ARN: inventory.PendingConfirmation, Protocol: "email", Endpoint: "security@example.com"}}
 			return snapshotOf(a)
 		}, o: Options{Endpoints: email}, wantSteps: 0},
+		{name: "topic-arn-other-region", snap: func() *inventory.Snapshot {
+			a := fullChain(acctA)
+			a.LogGroups[0].MetricFilters = nil
+			a.Alarms, a.Topics = nil, nil
+			return snapshotOf(a)
+		}, o: Options{TopicARN: "arn:aws:sns:eu-west-1:111111111111:alerts"}, facts: alarmsRead(acctA), wantSteps: 0},
 		{name: "unreadable-filters", snap: func() *inventory.Snapshot {
 			a := fullChain(acctA)
 			a.LogGroups[0].MetricFilters = nil
