@@ -713,3 +713,15 @@ func TestCompareConcurrent(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+func TestEscapeFirstLetters(t *testing.T) {
+	in := `{"userIdentity":{"type":"Root","x":"a\"b"},"n":1,"arr":["x",{"k":"v"}]}`
+	want := `{"userIdentity":{"type":"\u0052oot","x":"\u0061\"b"},"n":1,"arr":["\u0078",{"k":"\u0076"}]}`
+	if got := string(escapeFirstLetters([]byte(in))); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	var a, b any
+	if json.Unmarshal([]byte(in), &a) != nil || json.Unmarshal([]byte(want), &b) != nil || fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Errorf("escaping changed the event's meaning: %v vs %v", a, b)
+	}
+}

@@ -191,7 +191,7 @@ func candidateEvents(p *Pattern) ([][]byte, error) {
 		for _, t := range ts {
 			if asg, found, _ := sp.search(t, 20_000); found {
 				if ev, ok := realize(sp.fields, asg); ok {
-					out = append(out, ev)
+					out = append(out, ev, escapeFirstLetters(ev))
 				}
 			}
 		}
@@ -209,4 +209,45 @@ func candidateEvents(p *Pattern) ([][]byte, error) {
 		return out, nil
 	}
 	return nil, nil
+}
+
+// escapeFirstLetters writes the first ASCII letter of every JSON string
+// value in ev as a \u escape. The event means the same to a JSON pattern,
+// but a term pattern searching the raw text no longer finds the word: the
+// difference between matching text and matching JSON values.
+func escapeFirstLetters(ev []byte) []byte {
+	var out []byte
+	var stack []byte // open containers
+	var prev byte    // last structural character outside strings
+	in, esc, value, done := false, false, false, false
+	for _, c := range ev {
+		switch {
+		case in && esc:
+			esc = false
+		case in && c == '\\':
+			esc = true
+		case in && c == '"':
+			in = false
+		case in && value && !done && ('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'):
+			out = fmt.Appendf(out, "\\u%04x", c)
+			done = true
+			continue
+		case in:
+		case c == '"':
+			in, done = true, false
+			value = prev == ':' || len(stack) > 0 && stack[len(stack)-1] == '['
+		case c == '{' || c == '[':
+			stack = append(stack, c)
+			prev = c
+		case c == '}' || c == ']':
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+			prev = c
+		case c == ':' || c == ',':
+			prev = c
+		}
+		out = append(out, c)
+	}
+	return out
 }
