@@ -69,14 +69,16 @@ func Compare(a, b string) (Comparison, error) {
 
 // CompareAST is Compare for parsed patterns.
 //
-// JSON patterns are decided exactly when no selector has a wildcard step:
-// both are put in disjunctive normal form, every selector gets a finite set
-// of witness values that covers every case the patterns can tell apart, and
-// a search over those finds an event matched by one pattern and not the
-// other, or proves there is none. Unstructured and regex patterns are
-// decided exactly over message strings with an automaton. Every example is
-// then replayed through the real matcher; if the matcher disagrees with the
-// decision, CompareAST returns an error rather than a wrong verdict.
+// JSON patterns are put in disjunctive normal form (equal forms are
+// equivalent), wildcard selectors are expanded into concrete members, every
+// selector gets a finite set of witness values that covers every case the
+// patterns can tell apart, and a search over those finds an event matched by
+// one pattern and not the other, or proves there is none. Unstructured and
+// regex patterns are decided exactly over message strings with an
+// automaton. Every example and a generated set of events are then replayed
+// through the real matcher; if it disagrees with the decision, CompareAST
+// returns an error rather than a wrong verdict. docs/compare.md has the
+// details and the limits.
 func CompareAST(a, b *Pattern) (Comparison, error) {
 	if a == nil || b == nil {
 		return Comparison{}, errors.New("compare: nil pattern")
