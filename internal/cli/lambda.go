@@ -82,7 +82,7 @@ func newCmdLambdaInvoke(f *Factory) *cobra.Command {
 				if err != nil {
 					return fmt.Errorf("%s: %w", name, err)
 				}
-				fmt.Fprintf(f.ErrOut, "%s: %s\n", name, out)
+				_, _ = fmt.Fprintf(f.ErrOut, "%s: %s\n", name, out)
 			}
 			return nil
 		},

@@ -91,7 +91,7 @@ func notifyTestRun(ctx context.Context, f *Factory, opts *notifyTestOptions) err
 			return exitcode.New(exitcode.Usage, fmt.Errorf("config: %w", err))
 		}
 		cfg, err = build.ParseFile(opts.ConfigFile, file)
-		file.Close()
+		_ = file.Close() // read-only: a close error cannot lose data
 		if err != nil {
 			return exitcode.New(exitcode.Usage, err)
 		}
@@ -140,7 +140,7 @@ func notifyTestRun(ctx context.Context, f *Factory, opts *notifyTestOptions) err
 	wg.Wait()
 
 	tw := tabwriter.NewWriter(f.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "RESULT\tNAME\tKIND\tWHERE\tDETAIL\n")
+	_, _ = fmt.Fprintf(tw, "RESULT\tNAME\tKIND\tWHERE\tDETAIL\n")
 	failed := 0
 	for _, r := range results {
 		status, detail := "OK", "delivered in "+r.took.Round(time.Millisecond).String()
@@ -153,7 +153,7 @@ func notifyTestRun(ctx context.Context, f *Factory, opts *notifyTestOptions) err
 			}
 			detail = format.OneLine(r.err.Error()) + " (" + retry + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", status, r.target.Name, r.target.Kind, r.target.Where, detail)
+		_, _ = fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", status, r.target.Name, r.target.Kind, r.target.Where, detail)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

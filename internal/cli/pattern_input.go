@@ -311,7 +311,7 @@ func (r *lineChunkReader) finishLine() (bool, error) {
 	if r.endedNL || r.err != nil {
 		// The line is over (or the input is; r.err is reported by the
 		// caller).
-		return junk, nil
+		return junk, nil //nolint:nilerr // r.err is sticky and the caller reports it once the line is accounted for
 	}
 	for {
 		chunk, err := r.br.ReadSlice('\n')

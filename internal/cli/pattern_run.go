@@ -138,7 +138,7 @@ func patternTestRun(ctx context.Context, opts *patternTestOptions) error {
 	)
 	report := func(err error) {
 		inputErr = true
-		fmt.Fprintf(opts.ErrOut, "rootwatch: pattern test: %v\n", err)
+		_, _ = fmt.Fprintf(opts.ErrOut, "rootwatch: pattern test: %v\n", err)
 	}
 	for _, name := range files {
 		if err := ctx.Err(); err != nil {
@@ -251,7 +251,7 @@ func (opts *patternTestOptions) writeMatch(enc *json.Encoder, name string, ev in
 		err = enc.Encode(r)
 	case opts.Values:
 		if !res.HasValue {
-			fmt.Fprintf(opts.ErrOut, "rootwatch: pattern test: %s: line %d: matched, but metric value %s (or a dimension) is missing or not a number: nothing would be published\n", displayName(name), ev.Line, opts.MetricValue)
+			_, _ = fmt.Fprintf(opts.ErrOut, "rootwatch: pattern test: %s: line %d: matched, but metric value %s (or a dimension) is missing or not a number: nothing would be published\n", displayName(name), ev.Line, opts.MetricValue)
 			return nil
 		}
 		_, err = fmt.Fprintln(opts.Out, strconv.FormatFloat(res.Value, 'g', -1, 64))

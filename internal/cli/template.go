@@ -78,6 +78,6 @@ func templateRun(f *Factory, opts *templateOptions) error {
 	if err := os.WriteFile(opts.output, out, 0o644); err != nil {
 		return fmt.Errorf("write template: %w", err)
 	}
-	fmt.Fprintf(f.ErrOut, "wrote %s (%d bytes)\n", opts.output, len(out))
+	_, _ = fmt.Fprintf(f.ErrOut, "wrote %s (%d bytes)\n", opts.output, len(out))
 	return nil
 }
