@@ -30,6 +30,8 @@ type dispatcher struct {
 	m           *metrics
 	log         *slog.Logger
 	wakeCh      chan struct{}
+	quiesceCh   chan struct{}
+	quiesceOnce sync.Once
 	lastFailure sync.Map // notifier → error text, for /readyz detail
 }
 
@@ -40,26 +42,55 @@ func (d *dispatcher) wake() {
 	}
 }
 
-// run delivers until ctx is cancelled. Deliveries in flight when it is
-// cancelled finish (bounded by the notifier timeout) so their outcome is
-// recorded instead of being sent again after the lease.
+// run delivers until ctx is cancelled, or, once quiesce was called, until
+// nothing is due and nothing is in flight (graceful shutdown). It keeps up
+// to parallel deliveries in flight and claims a new row as soon as one
+// finishes, so a receiver that times out holds one slot, not the others'
+// alerts. Deliveries in flight when it returns finish first (bounded by
+// the notifier timeout), so their outcome is recorded instead of being
+// sent again after the lease.
 func (d *dispatcher) run(ctx context.Context) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	slots := make(chan struct{}, d.parallel) // one token per delivery in flight
+	finished := make(chan struct{}, d.parallel)
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-d.wakeCh:
-		case <-timer.C:
+		claimed := 0
+		// full: every slot is busy, so the next thing worth waking for is
+		// a delivery finishing, not the next due row.
+		free := d.parallel - len(slots)
+		full := free == 0
+		if free > 0 && ctx.Err() == nil {
+			items, err := d.store.Claim(ctx, d.owner, d.now(), d.lease, free)
+			if err != nil && ctx.Err() == nil {
+				d.log.Error("outbox", "error", err)
+			}
+			claimed, full = len(items), len(items) == free
+			for _, it := range items {
+				slots <- struct{}{}
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					d.deliver(context.WithoutCancel(ctx), it)
+					<-slots
+					select {
+					case finished <- struct{}{}:
+					default:
+					}
+				}()
+			}
 		}
-		if err := d.drain(ctx); err != nil && ctx.Err() == nil {
-			d.log.Error("outbox", "error", err)
+		if claimed == 0 && len(slots) == 0 && d.quiescing() {
+			return
 		}
 		wait := d.idle
-		if next, ok, err := d.store.NextDue(ctx); err == nil && ok {
-			if w := next.Sub(d.now()); w < wait {
-				wait = max(w, time.Millisecond)
+		if !full {
+			if next, ok, err := d.store.NextDue(ctx); err == nil && ok {
+				if w := next.Sub(d.now()); w < wait {
+					wait = max(w, time.Millisecond)
+				}
 			}
 		}
 		if !timer.Stop() {
@@ -69,32 +100,34 @@ func (d *dispatcher) run(ctx context.Context) {
 			}
 		}
 		timer.Reset(wait)
+		quiesce := d.quiesceCh
+		if d.quiescing() {
+			quiesce = nil // already seen; do not spin on the closed channel
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-d.wakeCh:
+		case <-finished:
+		case <-quiesce:
+		case <-timer.C:
+		}
 	}
 }
 
-// drain delivers every due row.
-func (d *dispatcher) drain(ctx context.Context) error {
-	for ctx.Err() == nil {
-		items, err := d.store.Claim(ctx, d.owner, d.now(), d.lease, d.parallel*4)
-		if err != nil {
-			return err
-		}
-		if len(items) == 0 {
-			return nil
-		}
-		sem := make(chan struct{}, d.parallel)
-		var wg sync.WaitGroup
-		for _, it := range items {
-			sem <- struct{}{}
-			wg.Add(1)
-			go func() {
-				defer func() { <-sem; wg.Done() }()
-				d.deliver(context.WithoutCancel(ctx), it)
-			}()
-		}
-		wg.Wait()
+// quiesce makes run return once the outbox has nothing due and nothing in
+// flight.
+func (d *dispatcher) quiesce() {
+	d.quiesceOnce.Do(func() { close(d.quiesceCh) })
+}
+
+func (d *dispatcher) quiescing() bool {
+	select {
+	case <-d.quiesceCh:
+		return true
+	default:
+		return false
 	}
-	return nil
 }
 
 func (d *dispatcher) deliver(ctx context.Context, it store.OutboxItem) {

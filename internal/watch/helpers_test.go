@@ -152,6 +152,9 @@ func (rc *receiver) target(t testing.TB) watch.Target {
 }
 
 func testLogger(t testing.TB) *slog.Logger {
+	if os.Getenv("ROOTWATCH_TEST_LOG") != "" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
 	return slog.New(slog.NewJSONHandler(io.Discard, nil))
 }
 

@@ -163,7 +163,7 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	s := &Service{o: o, m: m, log: log}
 	s.disp = &dispatcher{store: o.Store, notifiers: notifiers, owner: o.Owner, lease: o.Lease,
 		enrich: o.Enrich, timeout: o.NotifyTimeout, backoff: o.Backoff, parallel: 8, idle: time.Second, now: o.Now,
-		m: m, log: log, wakeCh: make(chan struct{}, 1)}
+		m: m, log: log, wakeCh: make(chan struct{}, 1), quiesceCh: make(chan struct{})}
 	s.pipe = &pipeline{store: o.Store, det: o.Detector, mode: o.Mode, group: o.Group, alarm: o.Alarm,
 		targets: o.Targets, now: o.Now, m: m, log: log, wake: s.disp.wake}
 	if o.Listen != "" {
@@ -261,13 +261,15 @@ func (s *Service) Run(ctx context.Context) error {
 	}
 	wg.Wait()
 	// Sources are stopped and their last batches recorded: deliver what is
-	// due now, then stop the dispatcher.
-	s.disp.wake()
-	drainCtx, c := context.WithTimeout(context.Background(), s.o.NotifyTimeout)
-	_ = s.disp.drain(drainCtx)
-	c()
+	// due now (for at most one notifier timeout), then stop the dispatcher.
+	s.disp.quiesce()
+	select {
+	case <-dispDone:
+	case <-time.After(s.o.NotifyTimeout):
+		stopDisp()
+		<-dispDone
+	}
 	stopDisp()
-	<-dispDone
 	s.log.Info("watch stopped")
 	return runErr
 }

@@ -78,8 +78,11 @@ func TestReceiverDownThenBack(t *testing.T) {
 	rc := newReceiver(t)
 	rc.setDown(true)
 	st := storetest.SQLite(t)
+	// Retries every 50-500 ms: fast enough for a test, slow enough that
+	// retrying does not starve the source of the store.
 	svc, err := watch.New(ctx, watch.Options{Store: st, Sources: []source.Source{dirSource(t, dir)},
-		Targets: []watch.Target{rc.target(t)}, Logger: testLogger(t), Backoff: fastBackoff()})
+		Targets: []watch.Target{rc.target(t)}, Logger: testLogger(t),
+		Backoff: store.Backoff{Initial: 50 * time.Millisecond, Max: 500 * time.Millisecond, MaxAttempts: 1000}})
 	if err != nil {
 		t.Fatal(err)
 	}
