@@ -132,3 +132,79 @@ func randPattern(rng *rand.Rand) string {
 	}
 	return "{ " + cond(0) + " }"
 }
+
+// TestMatchRandomTextAgainstReference does the same for term and
+// space-delimited patterns over short lines built from a few words, quotes
+// and brackets.
+func TestMatchRandomTextAgainstReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	words := []string{"ERROR", "WARN", "404", "4xx", "1000", "-", "x", `"a b"`, "[c d]", `"`, "[", "ERRORCODE"}
+	termWords := []string{"ERROR", "WARN", "404", "x", `"a b"`, `" "`, `"RR"`, "CODE"}
+	values := []string{"ERROR", "4*", "*x*", `"a b"`, "404", "1000", "-", "%^E%", "%R{2}%"}
+	ops := []string{"=", "!=", ">", "<="}
+	n := 2000
+	if testing.Short() {
+		n = 200
+	}
+	var checked int
+	for range n {
+		var ps string
+		if rng.IntN(2) == 0 {
+			var parts []string
+			for range 1 + rng.IntN(3) {
+				prefix := []string{"", "", "-", "?"}[rng.IntN(4)]
+				parts = append(parts, prefix+termWords[rng.IntN(len(termWords))])
+			}
+			ps = strings.Join(parts, " ")
+		} else {
+			var entries []string
+			ellipsis := false
+			for i := range 1 + rng.IntN(4) {
+				switch r := rng.IntN(6); {
+				case r == 0 && !ellipsis:
+					entries = append(entries, "...")
+					ellipsis = true
+				case r == 1:
+					entries = append(entries, "")
+				default:
+					name := fmt.Sprintf("f%d", i)
+					e := name
+					if rng.IntN(2) == 0 {
+						e += ops[rng.IntN(len(ops))] + values[rng.IntN(len(values))]
+						if rng.IntN(3) == 0 {
+							e += " || " + name + "=" + values[rng.IntN(len(values))]
+						}
+					}
+					entries = append(entries, e)
+				}
+			}
+			ps = "[" + strings.Join(entries, ", ") + "]"
+		}
+		p, err := Parse(ps)
+		if err != nil {
+			continue
+		}
+		m, err := NewMatcher(p)
+		if err != nil {
+			t.Fatalf("NewMatcher(%q): %v", ps, err)
+		}
+		for range 10 {
+			var parts []string
+			for range rng.IntN(6) {
+				sep := " "
+				if rng.IntN(5) == 0 {
+					sep = "  "
+				}
+				parts = append(parts, words[rng.IntN(len(words))]+sep)
+			}
+			ev := strings.Join(parts, "")
+			checked++
+			if got, want := m.Match([]byte(ev)), refMatch(p, []byte(ev)); got != want {
+				t.Fatalf("Match(%s, %q) = %v, reference says %v", ps, ev, got, want)
+			}
+		}
+	}
+	if checked < n {
+		t.Fatalf("only %d checks; the pattern generator is broken", checked)
+	}
+}
