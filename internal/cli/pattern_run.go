@@ -61,7 +61,7 @@ Exit status: 0 when at least one event matched, 1 when none did, 2 when the
 pattern is invalid or some input could not be read.`,
 		Example: `  rootwatch pattern test '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }' events.jsonl
   zcat 123456789012_CloudTrail_us-east-1_*.json.gz | rootwatch pattern test --count '{ $.eventName = ConsoleLogin }'
-  rootwatch pattern test --values --metric-value '$.bytes' '[..., status_code = 4*, bytes]' access.log`,
+  rootwatch pattern test --values --metric-value '$bytes' '[..., status_code = 4*, bytes]' access.log`,
 		Args: usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.In, opts.Out, opts.ErrOut = f.In, f.Out, f.ErrOut
