@@ -555,3 +555,27 @@ func TestFixReusesWorkingTopic(t *testing.T) {
 		t.Fatalf("after --remove:\n%s\nwant:\n%s", got, before)
 	}
 }
+
+// TestFixUpdatesAndRestoresWrongAlarm: the alarm named RootAccountUsage
+// watches the right metric name in the wrong namespace. fix corrects it in
+// place (read whole first), --remove puts the user's definition back.
+func TestFixUpdatesAndRestoresWrongAlarm(t *testing.T) {
+	e := newFixEnv(t)
+	e.c.Edit(func(c *awsfake.Cloud) {
+		al := c.Accounts[fixAccount].Region(fixRegion).Alarms[cis.AlarmName]
+		ns, desc := "LogMetrics", "the team's own alarm"
+		al.Namespace, al.AlarmDescription = &ns, &desc
+		al.OKActions = []string{c.TopicARN(fixAccount, fixRegion, awsfake.ChainTopic)}
+	})
+	before := e.state()
+	e.expect(exitcode.Findings, "in namespace LogMetrics", "audit", "--regions", fixRegion, "--format", "json")
+	out := e.expect(exitcode.OK, "~ update alarm RootAccountUsage", "fix", "--regions", fixRegion, "--yes")
+	if !strings.Contains(out, "metric            : LogMetrics/RootAccountUsage -> CISBenchmark/RootAccountUsage") {
+		t.Errorf("alarm diff:\n%s", out)
+	}
+	e.expect(exitcode.OK, `"status": "PASS"`, "audit", "--regions", fixRegion, "--format", "json")
+	e.expect(exitcode.OK, "~ restore alarm RootAccountUsage", "backout", "--remove", "--yes")
+	if got := e.state(); got != before {
+		t.Fatalf("after --remove:\n%s\nwant:\n%s", got, before)
+	}
+}

@@ -154,8 +154,11 @@ func (a *Applier) applyStep(ctx context.Context, x *executor, s *Step) (journalE
 	result, callErr := x.run(ctx, s)
 	// The executor may have re-read and re-merged (topic policy): journal
 	// what it really replaced.
-	if b, err := encodeSpec(s.Before); err == nil && b != before {
+	if b, err := encodeSpec(s.Before); err == nil {
 		ch.Before = b
+	}
+	if a, err := encodeSpec(s.After); err == nil {
+		ch.After = a
 	}
 	if err := a.Recorder.Finish(ctx, &ch, result, callErr); err != nil {
 		return err, callErr

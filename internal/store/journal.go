@@ -189,7 +189,8 @@ func (r *Run) Begin(ctx context.Context, c Change) (Change, error) {
 }
 
 // Finish records the outcome of c: done with result when callErr is nil,
-// failed with the error text otherwise.
+// failed with the error text otherwise; c.Before and c.After are stored
+// again, as the call may have refined them.
 func (r *Run) Finish(ctx context.Context, c *Change, result string, callErr error) error {
 	return r.j.finish(ctx, c, result, callErr)
 }
@@ -203,8 +204,11 @@ func (j *Journal) finish(ctx context.Context, c *Change, result string, callErr 
 	if result != "" {
 		c.Result = result
 	}
-	res, err := j.s.db.ExecContext(ctx, `UPDATE journal_changes SET status = $1, error = $2, result = $3, finished_at = $4
-		WHERE run_id = $5 AND seq = $6`, c.Status, c.Error, c.Result, c.FinishedAt.UnixNano(), c.RunID, c.Seq)
+	// Before and After are written again: the call may have learnt the
+	// state it really replaced (a resource read whole just before it).
+	res, err := j.s.db.ExecContext(ctx, `UPDATE journal_changes SET status = $1, error = $2, result = $3, finished_at = $4,
+		before_state = $5, after_state = $6
+		WHERE run_id = $7 AND seq = $8`, c.Status, c.Error, c.Result, c.FinishedAt.UnixNano(), c.Before, c.After, c.RunID, c.Seq)
 	if err != nil {
 		return fmt.Errorf("journal: record outcome of %s %s %s: %w", c.Action, c.Kind, c.Resource, err)
 	}
