@@ -579,3 +579,26 @@ func TestFixUpdatesAndRestoresWrongAlarm(t *testing.T) {
 		t.Fatalf("after --remove:\n%s\nwant:\n%s", got, before)
 	}
 }
+
+// TestFixDisabledActionsScenario: the user's alarm is right but its
+// actions are off. fix switches them on; the backout cycle works on that
+// alarm; --remove leaves them off again, as they were.
+func TestFixDisabledActionsScenario(t *testing.T) {
+	e := newFixEnv(t)
+	e.c.Edit(func(c *awsfake.Cloud) {
+		off := false
+		c.Accounts[fixAccount].Region(fixRegion).Alarms[cis.AlarmName].ActionsEnabled = &off
+	})
+	before := e.state()
+	e.expect(exitcode.OK, "Plan: 0 to add, 1 to change, 0 to destroy", "fix", "--regions", fixRegion, "--yes")
+	e.expect(exitcode.OK, `"status": "PASS"`, "audit", "--regions", fixRegion, "--format", "json")
+	e.expect(exitcode.OK, "No changes.", "fix", "--regions", fixRegion, "--yes")
+	e.expect(exitcode.OK, "1 change(s) made", "backout", "--disable-actions", "--yes")
+	e.expect(exitcode.Findings, "actions are disabled", "audit", "--regions", fixRegion, "--format", "json")
+	e.expect(exitcode.OK, "1 change(s) made", "backout", "--enable-actions", "--yes")
+	e.expect(exitcode.OK, `"status": "PASS"`, "audit", "--regions", fixRegion, "--format", "json")
+	e.expect(exitcode.OK, "~ disable actions of alarm RootAccountUsage", "backout", "--remove", "--yes")
+	if got := e.state(); got != before {
+		t.Fatalf("after --remove:\n%s\nwant:\n%s", got, before)
+	}
+}
