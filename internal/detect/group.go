@@ -181,8 +181,19 @@ func EventAlert(ms []Match, now time.Time) alert.Alert {
 	summary := fmt.Sprintf("%s called %s (%s) in account %s, region %s, from %s at %s.",
 		first.Identity, first.Name, first.Source, first.Account, first.Region, first.SourceIP,
 		first.Time.Format(time.RFC3339))
-	if first.ErrorCode != "" {
+	if first.Name == "ConsoleLogin" {
+		summary = fmt.Sprintf("%s signed in to the console of account %s from %s at %s (MFA used: %s).",
+			first.Identity, first.Account, first.SourceIP, first.Time.Format(time.RFC3339), orUnknown(first.MFAUsed))
+	}
+	switch {
+	case first.Name == "ConsoleLogin" && first.ErrorCode != "":
+		summary = fmt.Sprintf("Failed console sign-in as %s to account %s from %s at %s.",
+			first.Identity, first.Account, first.SourceIP, first.Time.Format(time.RFC3339))
+	case first.ErrorCode != "":
 		summary += " The call failed: " + first.ErrorCode + "."
+	}
+	if first.AssumedRoot {
+		summary += " Centralised root session (sts:AssumeRoot)."
 	}
 	a := alert.Alert{
 		ID:          alertID(ms[0].Rule, joinIDs(ms)),
@@ -211,4 +222,11 @@ func EventAlert(ms []Match, now time.Time) alert.Alert {
 		a.Details["events_omitted"] = strconv.Itoa(len(ms) - MaxRawEvents)
 	}
 	return a
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
 }

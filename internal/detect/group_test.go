@@ -3,6 +3,7 @@ package detect
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,5 +97,25 @@ func TestEventAlertCapsRawEvents(t *testing.T) {
 	a := EventAlert(ms, t0)
 	if len(a.EventIDs) != MaxRawEvents+5 || len(a.Events) != MaxRawEvents || a.Details["events_omitted"] != "5" {
 		t.Errorf("ids %d, events %d, details %v", len(a.EventIDs), len(a.Events), a.Details)
+	}
+}
+
+func TestEventAlertSummary(t *testing.T) {
+	for _, tt := range []struct {
+		sample, want string
+	}{
+		{sampleRootConsoleSignIn, "signed in to the console of account 111122223333 from 203.0.113.10 at 2026-11-30T10:01:00Z (MFA used: Yes)."},
+		{sampleRootFailedSignIn, "Failed console sign-in as arn:aws:iam::111122223333:root to account 111122223333 from 198.51.100.7"},
+		{sampleRootAPICall, "called CreateAccessKey (iam.amazonaws.com) in account 111122223333, region us-east-1, from 203.0.113.10"},
+		{sampleDisableAlarmActionsDenied, "The call failed: AccessDenied."},
+	} {
+		e, err := ParseEvent([]byte(tt.sample))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := EventAlert([]Match{{Rule: "r", Title: "T", Event: e}}, t0)
+		if !strings.Contains(a.Summary, tt.want) {
+			t.Errorf("summary %q does not contain %q", a.Summary, tt.want)
+		}
 	}
 }
