@@ -66,7 +66,7 @@ func newCmdLambdaInvoke(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:     "invoke EVENT.json...",
 		Short:   "Run the Lambda handler locally on recorded events (EventBridge, SQS, CloudWatch Logs, S3)",
-		Example: `  ROOTWATCH_NOTIFY=stdout: rootwatch lambda invoke testdata/eventbridge-root-console-login.json`,
+		Example: `  ROOTWATCH_NOTIFY=stdout: rootwatch lambda invoke internal/lambdamode/testdata/eventbridge-console-login.json`,
 		Args:    usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			h, err := lambdaHandler(cmd, f)
