@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"testing"
 	"time"
 
@@ -31,9 +30,11 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binary = filepath.Join(dir, "rootwatch")
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goTool); err != nil {
-		goTool = "go"
+	// The go command that runs this test builds the binary; "go" on PATH
+	// is the fallback when GOROOT is not exported.
+	goTool := "go"
+	if root := os.Getenv("GOROOT"); root != "" {
+		goTool = filepath.Join(root, "bin", "go")
 	}
 	build := exec.Command(goTool, "build", "-o", binary, "github.com/rootwatch/rootwatch/cmd/rootwatch")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
