@@ -602,3 +602,20 @@ func TestFixDisabledActionsScenario(t *testing.T) {
 		t.Fatalf("after --remove:\n%s\nwant:\n%s", got, before)
 	}
 }
+
+// TestFixRecreatesMissingTopic: the alarm notifies a topic that was
+// deleted; fix creates it again under the same ARN, so the alarm works
+// unchanged, and --remove deletes only that topic.
+func TestFixRecreatesMissingTopic(t *testing.T) {
+	e := newFixEnv(t)
+	topic := e.c.TopicARN(fixAccount, fixRegion, awsfake.ChainTopic)
+	e.c.Edit(func(c *awsfake.Cloud) { delete(c.Accounts[fixAccount].Region(fixRegion).Topics, topic) })
+	before := e.state()
+	e.expect(exitcode.Findings, "topic does not exist", "audit", "--regions", fixRegion, "--format", "json")
+	e.expect(exitcode.OK, "+ create SNS topic "+topic, "fix", "--regions", fixRegion, "--subscribe", fixQueue, "--yes")
+	e.expect(exitcode.OK, `"status": "PASS"`, "audit", "--regions", fixRegion, "--format", "json")
+	e.expect(exitcode.OK, "- delete SNS topic "+topic, "backout", "--remove", "--yes")
+	if got := e.state(); got != before {
+		t.Fatalf("after --remove:\n%s\nwant:\n%s", got, before)
+	}
+}

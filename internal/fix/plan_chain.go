@@ -336,6 +336,10 @@ func (c *chainPlanner) planTopic(arn string, isNew bool) {
 			return
 		}
 		isNew = !t.Found
+		if p, err := inventory.ParseARN(arn); isNew && (err != nil || p.Account != c.ap.Account || p.Region != c.ap.Region) {
+			c.ap.Err = fmt.Errorf("the alarm notifies topic %s, which does not exist and is not in account %s, %s where fix could create it; pass --topic-arn", arn, c.ap.Account, c.ap.Region)
+			return
+		}
 	}
 	if isNew {
 		spec := &TopicSpec{ARN: arn, Name: topicName(arn), Policy: newTopicPolicy(arn, c.ap.Account), Tags: c.o.tags()}
