@@ -57,5 +57,9 @@ func benchmarkApply(b *testing.B, n, concurrency int, latency time.Duration) {
 	}
 }
 
-func BenchmarkApply50Accounts5msConcurrency4(b *testing.B)  { benchmarkApply(b, 50, 4, 5*time.Millisecond) }
-func BenchmarkApply50Accounts5msConcurrency16(b *testing.B) { benchmarkApply(b, 50, 16, 5*time.Millisecond) }
+func BenchmarkApply50Accounts5msConcurrency4(b *testing.B) {
+	benchmarkApply(b, 50, 4, 5*time.Millisecond)
+}
+func BenchmarkApply50Accounts5msConcurrency16(b *testing.B) {
+	benchmarkApply(b, 50, 16, 5*time.Millisecond)
+}
