@@ -45,7 +45,11 @@ func (Table) Format(w io.Writer, r *audit.Report) error {
 		if a.Status == audit.Pass && a.Alternative == "" && a.Detail == "" && !nonLiteral {
 			continue
 		}
-		p.f("\n%s %s: %s\n", a.Account, a.Status, summaryLine(a))
+		line := summaryLine(a)
+		if a.Status == audit.Skipped {
+			line = a.Detail // the status column already says SKIPPED
+		}
+		p.f("\n%s %s: %s\n", a.Account, a.Status, line)
 		for _, l := range a.Links {
 			if l.Status == audit.Pass || strings.HasPrefix(l.Detail, "not reached") {
 				continue
