@@ -95,7 +95,13 @@ func (r result) String() string {
 // test process (no AWS_PROFILE, no ~/.aws) reaches it.
 func (e *env) run(args ...string) result {
 	e.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	return e.runWithin(60*time.Second, args...)
+}
+
+// runWithin is run with a deadline other than the default minute.
+func (e *env) runWithin(limit time.Duration, args ...string) result {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binary, args...)
 	cmd.Env = []string{

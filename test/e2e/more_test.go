@@ -200,3 +200,25 @@ func TestFixWithTrailDelivery(t *testing.T) {
 		t.Fatalf("after --remove:\nbefore:\n%s\nafter:\n%s", before, got)
 	}
 }
+
+// TestAuditOrganizationSameNames: management and member use the same
+// trail, log group, filter, alarm and topic names; only the member's
+// chain is complete. Nothing of the member's may be credited to the
+// management account.
+func TestAuditOrganizationSameNames(t *testing.T) {
+	t.Parallel()
+	c := organization()
+	c.AddCISChain(member, home, false)
+	c.Edit(func(c *awsfake.Cloud) { delete(regionOf(c).Alarms, "RootAccountUsage") })
+	r := newEnv(t, c).run("audit", "--org", "--format", "json")
+	if r.code != 3 {
+		t.Errorf("exit %d, want 3\n%s", r.code, r)
+	}
+	a := parseAudit(t, r)
+	if got, _ := links(t, a, mgmt); !strings.HasPrefix(got, "trail=PASS log-group=PASS metric-filter=PASS alarm=FAIL") {
+		t.Errorf("management links = %s: the member's alarm was credited to it", got)
+	}
+	if got, _ := links(t, a, member); got != allPass {
+		t.Errorf("member links = %s, want its own chain to pass", got)
+	}
+}
