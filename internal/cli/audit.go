@@ -92,6 +92,7 @@ Exit status: 0 all PASS, 3 any FAIL, 4 no FAIL but some UNKNOWN, 1 error,
 	fl.IntVar(&opts.Concurrency, "concurrency", 16, "accounts audited at once with --org")
 	fl.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(report.Names, "|"))
 	fl.StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of standard output")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Names, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
