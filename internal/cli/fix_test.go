@@ -347,6 +347,14 @@ func TestVerifyLive(t *testing.T) {
 	if !strings.Contains(out, "restored the alarm state to OK") || !strings.Contains(out, "LIVE TEST") {
 		t.Errorf("verify output:\n%s", out)
 	}
+	states, err := e.journal().Changes(context.Background(), store.ChangeQuery{Statuses: []string{store.ChangeDone}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(states) != 2 || states[0].Kind != string(fix.KindAlarmState) || states[0].After != `{"state":"ALARM"}` || states[1].After != `{"state":"OK"}` {
+		t.Errorf("journaled state changes = %+v", states)
+	}
+	e.expect(exitcode.OK, "No changes.", "backout", "--remove", "--yes")
 	topic := e.c.TopicARN(fixAccount, fixRegion, awsfake.ChainTopic)
 	e.c.Edit(func(c *awsfake.Cloud) {
 		c.Accounts[fixAccount].Region(fixRegion).Topics[topic].Attributes["Policy"] = `{"Statement":[]}`

@@ -99,6 +99,11 @@ func verifyRun(ctx context.Context, f *Factory, o *VerifyOptions) error {
 	if err != nil {
 		return fmt.Errorf("verify: %w", err)
 	}
+	s, j, err := openJournal(ctx, o.Store, f)
+	if err != nil {
+		return fmt.Errorf("verify: %w", err)
+	}
+	defer func() { _ = s.Close() }()
 	var targets []fix.VerifyTarget
 	if o.Alarm != "" {
 		acct := o.Account
@@ -107,12 +112,7 @@ func verifyRun(ctx context.Context, f *Factory, o *VerifyOptions) error {
 		}
 		targets = append(targets, fix.VerifyTarget{Account: acct, Region: o.Region, Alarm: o.Alarm})
 	} else {
-		s, j, err := openJournal(ctx, o.Store, f)
-		if err != nil {
-			return fmt.Errorf("verify: %w", err)
-		}
-		changes, err := j.Changes(ctx, store.ChangeQuery{Statuses: []string{store.ChangeDone}, Unreverted: true, ExcludeCommands: []string{"backout"}})
-		_ = s.Close()
+		changes, err := j.Changes(ctx, store.ChangeQuery{Statuses: []string{store.ChangeDone}, Unreverted: true, ExcludeCommands: []string{"backout", "verify"}})
 		if err != nil {
 			return fmt.Errorf("verify: %w", err)
 		}
@@ -126,7 +126,11 @@ func verifyRun(ctx context.Context, f *Factory, o *VerifyOptions) error {
 			return exitcode.Usagef("verify: the journal holds no alarm rootwatch made; run rootwatch fix first, or name one with --alarm NAME --region REGION")
 		}
 	}
-	v := &fix.Verifier{Dialer: wd, Now: o.Now, Sleep: o.Sleep, Timeout: o.Timeout}
+	run, err := j.StartRun(ctx, "verify", "--live")
+	if err != nil {
+		return fmt.Errorf("verify: %w", err)
+	}
+	v := &fix.Verifier{Dialer: wd, Now: o.Now, Sleep: o.Sleep, Timeout: o.Timeout, Recorder: run}
 	if v.Sleep == nil {
 		v.Sleep = sleepCtx
 	}
@@ -143,6 +147,13 @@ func verifyRun(ctx context.Context, f *Factory, o *VerifyOptions) error {
 		if !r.OK || r.Err != nil || !r.Restored {
 			failed++
 		}
+	}
+	status := store.RunDone
+	if failed > 0 {
+		status = store.RunPartial
+	}
+	if err := run.Close(context.WithoutCancel(ctx), status); err != nil {
+		return fmt.Errorf("verify: %w", err)
 	}
 	if failed > 0 {
 		return exitcode.New(exitcode.Findings, fmt.Errorf("verify: %d of %d alarm(s) did not prove a notification went out", failed, len(targets)))

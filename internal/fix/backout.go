@@ -30,7 +30,7 @@ type Journal interface {
 // alarms' current state is read, so a second run plans nothing. accounts,
 // when not empty, limits the backout to those accounts.
 func PlanBackout(ctx context.Context, d Dialer, j Journal, mode BackoutMode, accounts []string) (*Plan, error) {
-	changes, err := j.Changes(ctx, store.ChangeQuery{Statuses: []string{store.ChangeDone}, Unreverted: true, ExcludeCommands: []string{"backout"}})
+	changes, err := j.Changes(ctx, store.ChangeQuery{Statuses: []string{store.ChangeDone}, Unreverted: true, ExcludeCommands: []string{"backout", "verify"}})
 	if err != nil {
 		return nil, err
 	}
@@ -122,6 +122,9 @@ func planRemove(changes []store.Change) (*Plan, error) {
 	p := &Plan{}
 	for i := len(changes) - 1; i >= 0; i-- {
 		c := changes[i]
+		if Kind(c.Kind) == KindAlarmState {
+			continue // verify put the state back itself; CloudWatch re-evaluates anyway
+		}
 		ap := p.accountPlan(chainKey{c.Account, c.Region})
 		s, err := undoStep(c)
 		if err != nil {

@@ -19,6 +19,9 @@ const (
 	KindRole          Kind = "iam-role"
 	KindRolePolicy    Kind = "iam-role-policy"
 	KindTrailDelivery Kind = "trail-delivery"
+	// KindAlarmState is verify's forced alarm state: journaled so a crash
+	// mid-test shows, never undone by backout (verify restores it).
+	KindAlarmState Kind = "alarm-state"
 )
 
 // Action is what a step does.
@@ -32,6 +35,7 @@ const (
 	Restore        Action = "restore"
 	DisableActions Action = "disable-actions"
 	EnableActions  Action = "enable-actions"
+	SetState       Action = "set-state"
 )
 
 // Symbol is the plan's one-character marker for the action.
@@ -156,6 +160,11 @@ type RolePolicySpec struct {
 	Policy string `json:"policy"`
 }
 
+// AlarmStateSpec is an alarm's state value.
+type AlarmStateSpec struct {
+	State string `json:"state"`
+}
+
 // TrailDeliverySpec is a trail's CloudWatch Logs settings.
 type TrailDeliverySpec struct {
 	TrailARN    string `json:"trail_arn"`
@@ -200,6 +209,8 @@ func decodeSpec(k Kind, s string) (any, error) {
 		v = &RolePolicySpec{}
 	case KindTrailDelivery:
 		v = &TrailDeliverySpec{}
+	case KindAlarmState:
+		v = &AlarmStateSpec{}
 	default:
 		return nil, fmt.Errorf("journal holds an unknown resource kind %q", k)
 	}

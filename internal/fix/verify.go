@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+
+	"github.com/rootwatch/rootwatch/internal/store"
 )
 
 // VerifyTarget is an alarm to test end to end.
@@ -40,6 +42,31 @@ type Verifier struct {
 	// Timeout bounds the wait for the action (default 2 minutes);
 	// Interval is the poll period (default 5 seconds).
 	Timeout, Interval time.Duration
+	// Recorder, when set, journals each forced state change before and
+	// after it is made, so a test cut short shows in the journal.
+	Recorder Recorder
+}
+
+// setState forces the alarm's state, journaled.
+func (v *Verifier) setState(ctx context.Context, cw CloudWatchAPI, t VerifyTarget, from, to cwtypes.StateValue, reason string) error {
+	var ch store.Change
+	if v.Recorder != nil {
+		before, _ := encodeSpec(&AlarmStateSpec{State: string(from)})
+		after, _ := encodeSpec(&AlarmStateSpec{State: string(to)})
+		var err error
+		ch, err = v.Recorder.Begin(ctx, store.Change{Account: t.Account, Region: t.Region, Kind: string(KindAlarmState),
+			Resource: t.Alarm, Action: string(SetState), Before: before, After: after})
+		if err != nil {
+			return err
+		}
+	}
+	_, err := cw.SetAlarmState(ctx, &cloudwatch.SetAlarmStateInput{AlarmName: &t.Alarm, StateValue: to, StateReason: aws.String(reason)})
+	if v.Recorder != nil {
+		if jerr := v.Recorder.Finish(ctx, &ch, "", err); jerr != nil && err == nil {
+			err = jerr
+		}
+	}
+	return err
 }
 
 // Reasons the alarm state is set with; they show in the alarm history
@@ -90,7 +117,7 @@ func (v *Verifier) Verify(ctx context.Context, t VerifyTarget) (r VerifyResult) 
 	defer func() {
 		// Put the state back even when the test was cancelled.
 		rctx := context.WithoutCancel(ctx)
-		if _, err := cw.SetAlarmState(rctx, &cloudwatch.SetAlarmStateInput{AlarmName: &t.Alarm, StateValue: prev, StateReason: aws.String(restoreReason)}); err != nil {
+		if err := v.setState(rctx, cw, t, cwtypes.StateValueAlarm, prev, restoreReason); err != nil {
 			r.Restored = false
 			r.Lines = append(r.Lines, fmt.Sprintf("WARNING: could not put the alarm back to %s (%v); CloudWatch will re-evaluate it within %d s", prev, err, cur.Period))
 		} else {
@@ -99,13 +126,17 @@ func (v *Verifier) Verify(ctx context.Context, t VerifyTarget) (r VerifyResult) 
 	}()
 	if prev == cwtypes.StateValueAlarm {
 		// Already in ALARM: no transition, so no action. Step out first.
-		if _, err := cw.SetAlarmState(ctx, &cloudwatch.SetAlarmStateInput{AlarmName: &t.Alarm, StateValue: cwtypes.StateValueOk, StateReason: aws.String(verifyReason)}); err != nil {
+		if err := v.setState(ctx, cw, t, prev, cwtypes.StateValueOk, verifyReason); err != nil {
 			r.Err = fmt.Errorf("set alarm state: %s: %w", Classify(err), err)
 			return r
 		}
 	}
 	start := v.Now()
-	if _, err := cw.SetAlarmState(ctx, &cloudwatch.SetAlarmStateInput{AlarmName: &t.Alarm, StateValue: cwtypes.StateValueAlarm, StateReason: aws.String(verifyReason)}); err != nil {
+	from := prev
+	if prev == cwtypes.StateValueAlarm {
+		from = cwtypes.StateValueOk
+	}
+	if err := v.setState(ctx, cw, t, from, cwtypes.StateValueAlarm, verifyReason); err != nil {
 		r.Err = fmt.Errorf("set alarm state: %s: %w", Classify(err), err)
 		return r
 	}
