@@ -4,6 +4,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 
 	"github.com/rootwatch/rootwatch/internal/awsfake"
 	"github.com/rootwatch/rootwatch/internal/cis"
@@ -82,4 +83,23 @@ var (
 	pendingOnly   = func(c *awsfake.Cloud) {
 		topicOf(c).Subscriptions[0].SubscriptionArn = aws.String("PendingConfirmation")
 	}
+)
+
+// cmkFor encrypts the topic with a customer managed key with policy.
+func cmkFor(policy string) func(c *awsfake.Cloud) {
+	return func(c *awsfake.Cloud) {
+		id := "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+		regionOf(c).Keys[id] = &awsfake.Key{Metadata: kmstypes.KeyMetadata{
+			KeyId: aws.String(id), Arn: aws.String("arn:aws:kms:" + home + ":" + mgmt + ":key/" + id),
+			KeyManager: kmstypes.KeyManagerTypeCustomer, KeyState: kmstypes.KeyStateEnabled, Enabled: true,
+		}, Policy: policy}
+		regionOf(c).Aliases["alias/root-alerts"] = id
+		topicOf(c).Attributes["KmsMasterKeyId"] = "alias/root-alerts"
+	}
+}
+
+var (
+	cmkForCloudWatch = cmkFor(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + mgmt + `:root"},"Action":"kms:*","Resource":"*"},` +
+		`{"Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"},"Action":["kms:Decrypt","kms:GenerateDataKey*"],"Resource":"*"}]}`)
+	cmkOwnerOnly = cmkFor(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + mgmt + `:root"},"Action":"kms:*","Resource":"*"}]}`)
 )
