@@ -35,7 +35,7 @@ type Options struct {
 	// MaxProblems stops a decode after this many non-fatal errors
 	// (0 = 100): past that the input is not what we think it is.
 	MaxProblems int
-	// Window is the initial read window (0 = 1 MiB); it still grows for a
+	// Window is the initial read window (0 = 256 KiB); it still grows for a
 	// larger value. Callers decoding many small payloads (one EventBridge
 	// event per HTTP request) pass the payload size to spare the
 	// allocation.
@@ -52,6 +52,28 @@ func Decode(r io.Reader, name string, fn func(raw []byte) error) (Stats, error) 
 // error is a *DecodeError naming the offset; errors from the handler are
 // returned as they are.
 func DecodeStream(r io.Reader, name string, opt Options, h Handler) (Stats, error) {
+	return new(Decoder).Decode(r, name, opt, h)
+}
+
+// Mapped is an input whose bytes are all in memory already (a
+// memory-mapped file): an uncompressed one is decoded in place, without
+// copying it through the read window. The decoder never writes to it.
+type Mapped interface {
+	io.Reader
+	Bytes() []byte
+}
+
+// Decoder decodes inputs one after another, keeping its window and gzip
+// state between them: a scan worker holds one so thousands of small log
+// files do not each allocate (and zero) a fresh window and inflater. A
+// Decoder is not safe for concurrent use.
+type Decoder struct {
+	buf []byte
+	gz  gzipState
+}
+
+// Decode is DecodeStream reusing d's buffers.
+func (dec *Decoder) Decode(r io.Reader, name string, opt Options, h Handler) (Stats, error) {
 	d := &decoder{name: name, opt: opt, h: h}
 	if d.opt.MaxProblems == 0 {
 		d.opt.MaxProblems = 100
@@ -60,7 +82,15 @@ func DecodeStream(r io.Reader, name string, opt Options, h Handler) (Stats, erro
 		d.lits = append(append([][]byte{}, opt.Candidates...), []byte(`\u`))
 		d.hits = make([]int, len(d.lits))
 	}
-	dr, err := openDecoded(r)
+	if m, ok := r.(Mapped); ok {
+		if b := m.Bytes(); len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+			d.s = stream{buf: b, n: len(b), eof: true, fixed: true, max: len(b)}
+			err := d.run()
+			d.st.Bytes = d.s.base + int64(d.s.n)
+			return d.st, err
+		}
+	}
+	dr, err := dec.gz.open(r)
 	if err != nil {
 		return d.st, d.wrapRead(err)
 	}
@@ -72,8 +102,12 @@ func DecodeStream(r io.Reader, name string, opt Options, h Handler) (Stats, erro
 	if opt.Window > 0 && opt.Window < win {
 		win = opt.Window
 	}
-	d.s = stream{r: dr, buf: make([]byte, win), max: max}
+	if len(dec.buf) < win || len(dec.buf) > 4*windowSize {
+		dec.buf = make([]byte, win)
+	}
+	d.s = stream{r: dr, buf: dec.buf, max: max}
 	err = d.run()
+	dec.buf = d.s.buf // keep a window that grew
 	d.st.Bytes = d.s.base + int64(d.s.n)
 	var de *DecodeError
 	if gr, ok := dr.(*gzipReader); ok && errors.As(err, &de) && !de.Compressed {

@@ -11,7 +11,8 @@ import "bytes"
 // but handles every shape.
 
 // nextHit returns the offset of the first candidate literal at or after
-// pos in the window, or the window length when there is none.
+// pos in the window, or an offset up to which there is none (the window
+// length at most).
 func (d *decoder) nextHit(pos int) int {
 	b := d.s.buf[:d.s.n]
 	if !d.hitsValid {
@@ -20,19 +21,27 @@ func (d *decoder) nextHit(pos int) int {
 		}
 		d.hitsValid = true
 	}
+	// Search at most searchSpan ahead, so that the record walk that
+	// follows finds the bytes still in cache (a memory-mapped input is
+	// one huge window). Reporting the span's end as a hit is safe: the
+	// record there is checked in full, and a literal cut by the span's
+	// end lies inside that record.
+	lim := min(len(b), pos+searchSpan)
 	best := len(b)
 	for i, lit := range d.lits {
 		if d.hits[i] < pos {
-			if j := bytes.Index(b[pos:], lit); j >= 0 {
+			if j := bytes.Index(b[pos:lim], lit); j >= 0 {
 				d.hits[i] = pos + j
 			} else {
-				d.hits[i] = len(b)
+				d.hits[i] = lim
 			}
 		}
 		best = min(best, d.hits[i])
 	}
 	return best
 }
+
+const searchSpan = 256 << 10
 
 // isCandidate reports whether raw holds a candidate literal; without
 // candidates every record is one.

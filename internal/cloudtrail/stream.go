@@ -21,16 +21,28 @@ type stream struct {
 	eof  bool
 	err  error // read error other than EOF
 	max  int
+	// fixed marks a window that is the whole input (Mapped).
+	fixed bool
 }
 
 const (
-	windowSize      = 1 << 20
+	// 256 KiB keeps the window in L2 cache while the fast paths
+	// search it several times.
+	windowSize      = 256 << 10
 	defaultMaxValue = 64 << 20
 )
 
 // fill drops buf[:keep] and reads at least one more byte unless the input
 // is exhausted; it reports whether new data arrived.
 func (s *stream) fill(keep int) bool {
+	if s.fixed {
+		// The whole input is in buf already (memory-mapped, read-only):
+		// slide by reslicing, never by writing.
+		s.buf = s.buf[keep:]
+		s.n -= keep
+		s.base += int64(keep)
+		return false
+	}
 	if keep > 0 {
 		copy(s.buf, s.buf[keep:s.n])
 		s.n -= keep
@@ -114,21 +126,39 @@ func (g *gzipReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// openDecoded returns r decompressed when it starts with the gzip magic
-// bytes, and r as it is otherwise.
-func openDecoded(r io.Reader) (io.Reader, error) {
-	c := &countingReader{r: r}
-	br := bufio.NewReaderSize(c, 64<<10)
-	magic, err := br.Peek(2)
+// gzipState is the reusable part of opening an input: the read buffer
+// and the inflater.
+type gzipState struct {
+	c  countingReader
+	br *bufio.Reader
+	z  *gzip.Reader
+	gr gzipReader
+}
+
+// open returns r decompressed when it starts with the gzip magic bytes,
+// and r as it is otherwise.
+func (g *gzipState) open(r io.Reader) (io.Reader, error) {
+	g.c = countingReader{r: r}
+	if g.br == nil {
+		g.br = bufio.NewReaderSize(&g.c, 64<<10)
+	} else {
+		g.br.Reset(&g.c)
+	}
+	magic, err := g.br.Peek(2)
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, err
 	}
-	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		z, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, &gzipError{c.n, err}
-		}
-		return &gzipReader{z: z, c: c, br: br}, nil
+	if len(magic) < 2 || magic[0] != 0x1f || magic[1] != 0x8b {
+		return g.br, nil
 	}
-	return br, nil
+	if g.z == nil {
+		g.z, err = gzip.NewReader(g.br)
+	} else {
+		err = g.z.Reset(g.br)
+	}
+	if err != nil {
+		return nil, &gzipError{g.c.n - int64(g.br.Buffered()), err}
+	}
+	g.gr = gzipReader{z: g.z, c: &g.c, br: g.br}
+	return &g.gr, nil
 }

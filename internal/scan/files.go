@@ -114,6 +114,14 @@ func walkPath(ctx context.Context, root string, w Window, fn func(Unit) error) e
 
 func fileUnit(path string, size int64) Unit {
 	return Unit{Name: path, Size: size, Open: func(context.Context) (io.ReadCloser, error) {
-		return os.Open(path)
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		if m := openMapped(f, size); m != nil {
+			f.Close() // the mapping stays valid
+			return m, nil
+		}
+		return f, nil
 	}}
 }

@@ -166,8 +166,9 @@ func Run(ctx context.Context, cfg Config, sources []Source) (*Result, error) {
 	})
 	for range workers {
 		g.Go(func() error {
+			dec := new(cloudtrail.Decoder)
 			for u := range units {
-				if err := s.unit(gctx, u); err != nil {
+				if err := s.unit(gctx, u, dec); err != nil {
 					return err
 				}
 				prog.UnitsDone.Add(1)
@@ -224,7 +225,7 @@ func (s *scanner) problem(where string, err error) {
 
 // unit decodes one unit. Only a cancelled context is returned: everything
 // else is recorded as a problem.
-func (s *scanner) unit(ctx context.Context, u Unit) error {
+func (s *scanner) unit(ctx context.Context, u Unit, dec *cloudtrail.Decoder) error {
 	var local Stats
 	local.Units = 1
 	var out []Finding
@@ -264,8 +265,13 @@ func (s *scanner) unit(ctx context.Context, u Unit) error {
 			s.problem(u.Name, err)
 			break
 		}
-		cr := &progressReader{r: rc, p: s.prog}
-		st, err := cloudtrail.DecodeStream(cr, u.Name, cloudtrail.Options{Candidates: s.cfg.Literals}, cloudtrail.Handler{
+		var in io.Reader = &progressReader{r: rc, p: s.prog}
+		if m, ok := rc.(cloudtrail.Mapped); ok {
+			in = m
+			s.prog.BytesDone.Add(int64(len(m.Bytes())))
+			local.Stored = int64(len(m.Bytes()))
+		}
+		st, err := dec.Decode(in, u.Name, cloudtrail.Options{Candidates: s.cfg.Literals}, cloudtrail.Handler{
 			Record: func(raw []byte, off int64) error {
 				record(raw, fmt.Sprintf("%s@%d", u.Name, off))
 				return ctx.Err()
@@ -273,7 +279,9 @@ func (s *scanner) unit(ctx context.Context, u Unit) error {
 			Problem: func(e *cloudtrail.DecodeError) { s.problem(u.Name, e) },
 		})
 		rc.Close()
-		local.Stored = cr.n
+		if pr, ok := in.(*progressReader); ok {
+			local.Stored = pr.n
+		}
 		local.Records = st.Records
 		local.Insights, local.Digests, local.Objects, local.Bytes = st.Insights, st.Digests, st.Objects, st.Bytes
 		if err != nil {
