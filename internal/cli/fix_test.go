@@ -627,3 +627,21 @@ func TestFixRecreatesMissingTopic(t *testing.T) {
 		t.Fatalf("after --remove:\n%s\nwant:\n%s", got, before)
 	}
 }
+
+// TestBackoutConfirmation: backout asks like fix does and refuses
+// without a terminal; --dry-run changes nothing.
+func TestBackoutConfirmation(t *testing.T) {
+	e := newFixEnv(t)
+	e.breakChain()
+	e.expect(exitcode.OK, "Done", "fix", "--regions", fixRegion, "--subscribe", fixQueue, "--yes")
+	fixed := e.state()
+	e.expect(exitcode.Usage, "standard input is not a terminal", "backout", "--remove")
+	e.expect(exitcode.OK, "dry run: nothing will be changed", "backout", "--remove", "--dry-run")
+	e.terminal, e.answer = true, "nope\n"
+	e.expect(exitcode.Error, "cancelled", "backout", "--disable-actions")
+	if e.state() != fixed {
+		t.Fatal("backout changed the account without confirmation")
+	}
+	e.answer = "yes\n"
+	e.expect(exitcode.OK, "1 change(s) made", "backout", "--disable-actions")
+}
