@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -68,6 +69,8 @@ type env struct {
 	home  string
 	// key is the access key commands sign with.
 	key string
+	// unset drops variables from the command's environment.
+	unset map[string]bool
 }
 
 func newEnv(t *testing.T, cloud *awsfake.Cloud) *env {
@@ -117,6 +120,13 @@ func (e *env) runWithin(limit time.Duration, args ...string) result {
 		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(e.home, "no-aws-credentials"),
 		"TZ=UTC",
 	}
+	kept := cmd.Env[:0]
+	for _, kv := range cmd.Env {
+		if name, _, _ := strings.Cut(kv, "="); !e.unset[name] {
+			kept = append(kept, kv)
+		}
+	}
+	cmd.Env = kept
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()

@@ -222,3 +222,19 @@ func TestAuditOrganizationSameNames(t *testing.T) {
 		t.Errorf("member links = %s, want its own chain to pass", got)
 	}
 }
+
+// TestAuditWithoutRegion: with no AWS_REGION the global calls go to
+// us-east-1 and every enabled region is still audited, so the chain in
+// eu-west-1 is found.
+func TestAuditWithoutRegion(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, compliant())
+	e.unset = map[string]bool{"AWS_REGION": true}
+	r := e.run("audit", "--format", "json")
+	if r.code != 0 {
+		t.Fatalf("exit %d, want 0\n%s", r.code, r)
+	}
+	if got, _ := links(t, parseAudit(t, r), mgmt); got != allPass {
+		t.Errorf("links = %s", got)
+	}
+}
