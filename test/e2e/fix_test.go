@@ -124,3 +124,39 @@ func TestFixDeniedWrite(t *testing.T) {
 		t.Fatalf("after resume and --remove:\nbefore:\n%s\nafter:\n%s", before, got)
 	}
 }
+
+// TestFixFaults: bad input is refused before any change; a throttled
+// write is retried; backout with an empty journal does nothing.
+func TestFixFaults(t *testing.T) {
+	t.Parallel()
+	t.Run("invalid email", func(t *testing.T) {
+		t.Parallel()
+		e := newEnv(t, brokenChain())
+		before := e.state()
+		r := e.run("fix", "--regions="+home, "--email", "not-an-address", "--yes")
+		if r.code != 2 || !strings.Contains(r.stdout+r.stderr, "not-an-address") {
+			t.Errorf("want a usage error naming the address, got\n%s", r)
+		}
+		if e.state() != before {
+			t.Error("an invalid --email changed the account")
+		}
+	})
+	t.Run("throttled write", func(t *testing.T) {
+		t.Parallel()
+		c := brokenChain()
+		c.Throttle(mgmt, "logs:PutMetricFilter", 1)
+		e := newEnv(t, c)
+		e.step(0, "Done", "fix", "--regions="+home, "--subscribe", queue, "--yes")
+		e.step(0, `"status": "PASS"`, "audit", "--regions="+home, "--format", "json")
+	})
+	t.Run("empty journal", func(t *testing.T) {
+		t.Parallel()
+		e := newEnv(t, compliant())
+		before := e.state()
+		e.step(0, "No changes.", "backout", "--remove", "--yes")
+		e.step(0, "No changes.", "backout", "--disable-actions", "--yes")
+		if e.state() != before {
+			t.Error("backout with an empty journal changed the account")
+		}
+	})
+}
