@@ -51,5 +51,6 @@ per CIS AWS Foundations Benchmark v3.0.0 control 4.3 ("Ensure usage of the
 		NewCmdTemplate(f),
 		NewCmdLambda(f),
 	)
+	requireSubcommand(root)
 	return root
 }
