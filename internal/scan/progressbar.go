@@ -55,7 +55,7 @@ func (b *ProgressBar) Line(elapsed time.Duration) string {
 	}
 	eta := "?"
 	if !b.P.Listing.Load() && rate > 0 && bf >= bd {
-		eta = (time.Duration(float64(bf-bd)/rate) * time.Second / time.Second).Round(time.Second).String()
+		eta = time.Duration(float64(bf-bd) / rate * float64(time.Second)).Round(time.Second).String()
 	}
 	more := ""
 	if b.P.Listing.Load() {
