@@ -25,6 +25,8 @@ type Server struct {
 	S3 *Buckets
 	// Events holds CloudWatch Logs events for FilterLogEvents.
 	Events *Events
+	// History holds CloudTrail event history for LookupEvents.
+	History *History
 	// Keys maps extra access key IDs to accounts, beyond "AKIA<account>"
 	// and sts:AssumeRole sessions.
 	Keys map[string]string
@@ -32,7 +34,7 @@ type Server struct {
 
 // New returns a server over cloud with an empty S3.
 func New(cloud *awsfake.Cloud) *Server {
-	return &Server{Cloud: cloud, S3: NewBuckets(), Events: NewEvents()}
+	return &Server{Cloud: cloud, S3: NewBuckets(), Events: NewEvents(), History: NewHistory()}
 }
 
 // maxBody bounds a request body; rootwatch's largest request is a topic
@@ -100,9 +102,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var out *node
-	if c.service == "logs" && op == "FilterLogEvents" {
+	switch {
+	case c.service == "logs" && op == "FilterLogEvents":
 		out, err = s.filterLogEvents(c, data)
-	} else {
+	case c.service == "cloudtrail" && op == "LookupEvents":
+		out, err = s.lookupEvents(c, data)
+	default:
 		out, err = s.invoke(r.Context(), svc.client(s, c), op, data)
 	}
 	if err != nil {

@@ -1,5 +1,7 @@
 package awsfake
 
+import "context"
+
 // SessionAccount returns the account a session created by AssumeRole acts
 // in, so a wire-protocol front end (internal/awsemu) can resolve the
 // temporary access key a client signs with.
@@ -23,4 +25,10 @@ func (c *Cloud) Allow(account, action string) {
 		kept = append(kept, f)
 	}
 	c.faults = kept
+}
+
+// Allowed applies the Deny and Throttle faults to a call the fake does
+// not model itself (the emulator's LookupEvents), so it fails the same way.
+func (c *Cloud) Allowed(account, region, action string) error {
+	return c.call(context.Background(), account, region, action)
 }

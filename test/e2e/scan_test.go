@@ -128,3 +128,40 @@ func TestScanCloudWatchLogs(t *testing.T) {
 		t.Errorf("scan of a missing log group: exit %d, want 4 saying it does not exist\n%s", r.code, r)
 	}
 }
+
+// TestScanLookup: `scan lookup` asks CloudTrail event history for
+// Username=root in every enabled region and applies the CIS semantics to
+// what comes back; a region where LookupEvents is denied is a partial
+// result naming the permission.
+func TestScanLookup(t *testing.T) {
+	t.Parallel()
+	c := awsfakeWithAccount()
+	e := newEnv(t, c)
+	for _, ev := range []map[string]any{
+		trailEvent("e-root-login", "Root", "ConsoleLogin", "AwsConsoleSignIn", ""),
+		trailEvent("e-root-invoked", "Root", "GetBucketAcl", "AwsApiCall", "cloudtrail.amazonaws.com"),
+		trailEvent("e-alice", "IAMUser", "ConsoleLogin", "AwsConsoleSignIn", ""),
+	} {
+		b, err := json.Marshal(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.emu.History.Put(mgmt, home, string(b)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := e.run("scan", "--format", "jsonl", "lookup")
+	if r.code != 3 || !strings.Contains(r.stdout, "e-root-login") {
+		t.Fatalf("want exit 3 reporting e-root-login\n%s", r)
+	}
+	for _, id := range []string{"e-alice", "e-root-invoked"} {
+		if strings.Contains(r.stdout, `"`+id+`"`) {
+			t.Errorf("%s reported:\n%s", id, r)
+		}
+	}
+	c.DenyIn(mgmt, "us-east-1", "cloudtrail:LookupEvents")
+	r = e.run("scan", "lookup")
+	if r.code != 4 || !strings.Contains(r.stdout, "cloudtrail:LookupEvents") {
+		t.Errorf("denied in one region: want exit 4 naming cloudtrail:LookupEvents\n%s", r)
+	}
+}
