@@ -49,7 +49,7 @@ func newCloud() *awsfake.Cloud {
 	return c
 }
 
-func start(t *testing.T, s *awsemu.Server) string {
+func start(t testing.TB, s *awsemu.Server) string {
 	t.Helper()
 	srv := httptest.NewServer(s) // 127.0.0.1
 	t.Cleanup(srv.Close)
