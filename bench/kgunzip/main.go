@@ -30,7 +30,7 @@ func main() {
 			os.Exit(1)
 		}
 		total += n
-		f.Close()
+		_ = f.Close()
 	}
 	fmt.Println(total)
 }

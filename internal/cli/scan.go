@@ -216,7 +216,7 @@ func scanRun(ctx context.Context, opts *scanOptions) error {
 		}
 	case "json":
 		if res.Partial() {
-			fmt.Fprintf(opts.ErrOut, "rootwatch: partial result: %d inputs could not be read in full (see \"problems\")\n", len(res.Problems))
+			_, _ = fmt.Fprintf(opts.ErrOut, "rootwatch: partial result: %d inputs could not be read in full (see \"problems\")\n", len(res.Problems))
 		}
 	}
 	if opts.FailOn == "none" {

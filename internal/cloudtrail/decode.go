@@ -134,8 +134,6 @@ type decoder struct {
 	hitsValid bool
 }
 
-var errStop = errors.New("stop")
-
 func (d *decoder) errAt(off int, msg string, err error) *DecodeError {
 	return &DecodeError{Name: d.name, Offset: d.s.base + int64(off), Msg: msg, Err: err}
 }
@@ -194,7 +192,7 @@ func (d *decoder) value(pos int) (int, int, error) {
 		if err == nil {
 			return pos, end, nil
 		}
-		if err == errIncomplete {
+		if errors.Is(err, errIncomplete) {
 			more := d.fill(pos)
 			pos = 0 // fill moved the window either way
 			if more {

@@ -99,7 +99,7 @@ func (d *decoder) recordsFast(pos int) (int, error) {
 			d.st.Records++
 			last = nm
 		}
-		if h < len(b) || d.s.eof || d.s.err != nil {
+		if h < len(b) || d.s.exhausted() {
 			return last, nil
 		}
 		// No literal in the window: keep the unfinished record at last
@@ -144,7 +144,7 @@ func (d *decoder) lines(pos int) (int, error) {
 				pos++
 			}
 		}
-		if d.s.eof || d.s.err != nil {
+		if d.s.exhausted() {
 			return pos, nil
 		}
 		if !d.fill(pos) {

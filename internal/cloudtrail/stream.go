@@ -32,6 +32,10 @@ const (
 	defaultMaxValue = 64 << 20
 )
 
+// exhausted reports whether no more input will arrive (end or read
+// error; the error itself is reported by whoever needs the bytes).
+func (s *stream) exhausted() bool { return s.eof || s.err != nil }
+
 // fill drops buf[:keep] and reads at least one more byte unless the input
 // is exhausted; it reports whether new data arrived.
 func (s *stream) fill(keep int) bool {

@@ -119,7 +119,7 @@ func fileUnit(path string, size int64) Unit {
 			return nil, err
 		}
 		if m := openMapped(f, size); m != nil {
-			f.Close() // the mapping stays valid
+			_ = f.Close() // the mapping stays valid
 			return m, nil
 		}
 		return f, nil

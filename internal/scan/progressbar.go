@@ -30,10 +30,10 @@ func (b *ProgressBar) Run(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
-			fmt.Fprint(b.W, "\r\033[K")
+			_, _ = fmt.Fprint(b.W, "\r\033[K")
 			return
 		case <-t.C:
-			fmt.Fprint(b.W, "\r\033[K"+b.Line(b.Now().Sub(start)))
+			_, _ = fmt.Fprint(b.W, "\r\033[K"+b.Line(b.Now().Sub(start)))
 		}
 	}
 }

@@ -101,17 +101,19 @@ func result(f Finding) string {
 	return "failed:" + f.ErrorCode
 }
 
-func (r *Report) table(w io.Writer) error {
+func (r *Report) table(out io.Writer) error {
+	w := &errWriter{w: out}
 	if len(r.Result.Findings) == 0 {
-		_, err := fmt.Fprintln(w, "No root activity found.")
-		return err
+		w.println("No root activity found.")
+		return w.err
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	tw2 := &errWriter{w: tw}
 	head := "TIME\tACCOUNT\tREGION\tEVENT\tSOURCE IP\tKIND\tMFA\tRESULT\tACCESS\tASSUMEROOT\tEVENT ID"
 	if r.AllRoot {
 		head += "\tCIS 4.3"
 	}
-	fmt.Fprintln(tw, head)
+	tw2.println(head)
 	for _, f := range r.Result.Findings {
 		acct := f.Account
 		if f.AccountAlias != "" {
@@ -130,58 +132,81 @@ func (r *Report) table(w io.Writer) error {
 				line += "\texcluded: " + f.Excluded
 			}
 		}
-		fmt.Fprintln(tw, line)
+		tw2.println(line)
+	}
+	if tw2.err != nil {
+		return tw2.err
 	}
 	return tw.Flush()
 }
 
 // WriteSummary writes the human summary: counts, groups, alarm replay.
-func (r *Report) WriteSummary(w io.Writer) error {
+func (r *Report) WriteSummary(out io.Writer) error {
+	w := &errWriter{w: out}
 	res := r.Result
 	s := Summarize(res.Findings)
 	st := res.Stats
-	fmt.Fprintf(w, "\nScanned %d records in %d inputs (%s decoded", st.Records, st.Units, bytesHuman(st.Bytes))
+	w.printf("\nScanned %d records in %d inputs (%s decoded", st.Records, st.Units, bytesHuman(st.Bytes))
 	if st.Elapsed > 0 {
-		fmt.Fprintf(w, ", %s", st.Elapsed.Round(time.Millisecond))
+		w.printf(", %s", st.Elapsed.Round(time.Millisecond))
 	}
-	fmt.Fprintf(w, "): %d root events matching CIS 4.3", s.CIS)
+	w.printf("): %d root events matching CIS 4.3", s.CIS)
 	if r.AllRoot {
-		fmt.Fprintf(w, ", %d root events CIS excludes", s.Excluded)
+		w.printf(", %d root events CIS excludes", s.Excluded)
 	}
-	fmt.Fprintln(w, ".")
+	w.println(".")
 	if st.Insights+st.Digests > 0 {
-		fmt.Fprintf(w, "Skipped %d Insights events and %d digest files.\n", st.Insights, st.Digests)
+		w.printf("Skipped %d Insights events and %d digest files.\n", st.Insights, st.Digests)
 	}
 	if st.Objects > 0 {
-		fmt.Fprintf(w, "The input references %d S3 objects (event notifications); scan them with s3://BUCKET/PREFIX.\n", st.Objects)
+		w.printf("The input references %d S3 objects (event notifications); scan them with s3://BUCKET/PREFIX.\n", st.Objects)
 	}
 	if s.Findings > 0 {
 		for _, g := range []struct {
 			name string
 			m    map[string]int
 		}{{"account", s.ByAccount}, {"region", s.ByRegion}, {"event", s.ByEvent}} {
-			fmt.Fprintf(w, "By %s:", g.name)
+			w.printf("By %s:", g.name)
 			for _, k := range sortedKeys(g.m) {
-				fmt.Fprintf(w, " %s=%d", k, g.m[k])
+				w.printf(" %s=%d", k, g.m[k])
 			}
-			fmt.Fprintln(w)
+			w.println()
 		}
 	}
 	if r.Alarm {
 		eps := ReplayAlarm(res.Findings)
-		fmt.Fprintf(w, "CIS alarm replay (Sum of matches per 5 minutes >= 1, 1 evaluation period): %d notifications.\n", len(eps))
+		w.printf("CIS alarm replay (Sum of matches per 5 minutes >= 1, 1 evaluation period): %d notifications.\n", len(eps))
 		for _, e := range eps {
-			fmt.Fprintf(w, "  ALARM at %s (%d events in %d periods), back to INSUFFICIENT_DATA at %s\n",
+			w.printf("  ALARM at %s (%d events in %d periods), back to INSUFFICIENT_DATA at %s\n",
 				ts(e.Alarm), e.Events, e.Periods, ts(e.Cleared))
 		}
 	}
 	if len(res.Problems) > 0 {
-		fmt.Fprintf(w, "PARTIAL RESULT: %d inputs could not be read in full:\n", len(res.Problems))
+		w.printf("PARTIAL RESULT: %d inputs could not be read in full:\n", len(res.Problems))
 		for _, p := range res.Problems {
-			fmt.Fprintf(w, "  %s\n", p.Msg)
+			w.printf("  %s\n", p.Msg)
 		}
 	}
-	return nil
+	return w.err
+}
+
+// errWriter keeps the first write error so a report is written with
+// plain print calls and checked once.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, args...)
+	}
+}
+
+func (e *errWriter) println(args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintln(e.w, args...)
+	}
 }
 
 func sortedKeys(m map[string]int) []string {

@@ -278,7 +278,7 @@ func (s *scanner) unit(ctx context.Context, u Unit, dec *cloudtrail.Decoder) err
 			},
 			Problem: func(e *cloudtrail.DecodeError) { s.problem(u.Name, e) },
 		})
-		rc.Close()
+		_ = rc.Close() // read-only: nothing to lose
 		if pr, ok := in.(*progressReader); ok {
 			local.Stored = pr.n
 		}

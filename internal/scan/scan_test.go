@@ -139,8 +139,8 @@ func sampleBucket(t *testing.T, prefix string) map[string][]byte {
 	t.Helper()
 	objs := map[string][]byte{}
 	filepath.WalkDir(sampleDir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".gz") {
-			return nil
+		if d == nil || d.IsDir() || !strings.HasSuffix(p, ".gz") {
+			return err
 		}
 		b, err := os.ReadFile(p)
 		if err != nil {
