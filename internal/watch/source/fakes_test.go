@@ -140,11 +140,21 @@ func (q *fakeQueue) state() (inQueue, inDLQ int) {
 
 // fakeS3 serves objects by bucket/key; unknown keys are NoSuchKey.
 type fakeS3 struct {
+	mu      sync.Mutex // tests add objects while the source reads
 	objects map[string][]byte
 	denied  map[string]bool
 }
 
+// put adds an object while the source may be reading.
+func (f *fakeS3) put(key string, b []byte) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.objects[key] = b
+}
+
 func (f *fakeS3) GetObject(_ context.Context, in *s3.GetObjectInput, _ ...func(*s3.Options)) (*s3.GetObjectOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	k := aws.ToString(in.Bucket) + "/" + aws.ToString(in.Key)
 	if f.denied[k] {
 		return nil, &smithy.GenericAPIError{Code: "AccessDenied", Message: "Access Denied"}

@@ -102,7 +102,7 @@ func TestSQS(t *testing.T) {
 	q.send(`{"Event":"s3:TestEvent","Bucket":"trail-bucket"}`)
 	// S3 → EventBridge → SQS: an "Object Created" event names the file.
 	key2 := "AWSLogs/111122223333/CloudTrail/eu-west-1/2026/12/01/g.json.gz"
-	s3.objects["trail-bucket/"+key2] = gz(t, `{"Records":[`+rec("eb-s3")+`]}`)
+	s3.put("trail-bucket/"+key2, gz(t, `{"Records":[`+rec("eb-s3")+`]}`))
 	q.send(`{"version":"0","id":"e","detail-type":"Object Created","source":"aws.s3","account":"111122223333","region":"eu-west-1","detail":{"bucket":{"name":"trail-bucket"},"object":{"key":"` + key2 + `","size":10}}}`)
 	wait(t, "records", func() bool { n, _ := q.state(); return len(sink.got()) == 4 && n == 0 }, sink.delivered)
 	got := strings.Join(ids(sink.got()), ",")
