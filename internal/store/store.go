@@ -94,12 +94,12 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	// would do anyway, and avoids SQLITE_BUSY between our own goroutines.
 	db.SetMaxOpenConns(1)
 	if err := db.PingContext(ctx); err != nil {
-		db.Close()
+		_ = db.Close() // the open error is the one worth reporting
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	s := &Store{db: db, dialect: SQLite, where: path}
 	if err := s.ensureMigrationsTable(ctx); err != nil {
-		db.Close()
+		_ = db.Close() // the open error is the one worth reporting
 		return nil, err
 	}
 	return s, nil
@@ -114,12 +114,12 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	pingCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {
-		db.Close()
+		_ = db.Close() // the open error is the one worth reporting
 		return nil, fmt.Errorf("connect to store %s: %w", where, err)
 	}
 	s := &Store{db: db, dialect: Postgres, where: where}
 	if err := s.ensureMigrationsTable(ctx); err != nil {
-		db.Close()
+		_ = db.Close() // the open error is the one worth reporting
 		return nil, err
 	}
 	return s, nil
