@@ -8,9 +8,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 
 	"github.com/rootwatch/rootwatch/internal/awsfake"
 	"github.com/rootwatch/rootwatch/internal/awsread"
@@ -250,4 +252,37 @@ func TestCollectOrganizationThrottled(t *testing.T) {
 	if got := c.Calls("sts:AssumeRole"); got != 4 {
 		t.Errorf("AssumeRole calls = %d, want 3 throttled + 1", got)
 	}
+}
+
+// An error the SDK's retryer already gave up on (MaxAttemptsError) is not
+// retried again: nested retries made one throttled call take minutes.
+func TestCollectDoesNotRetryWhatTheSDKRetried(t *testing.T) {
+	c := awsfake.New()
+	c.AddAccount(mgmt, "management")
+	calls := 0
+	d := maxedDialer{Dialer: c.Dialer(mgmt), calls: &calls}
+	s, err := awsread.Collect(context.Background(), d, awsread.Options{Regions: []string{home}, Retry: fastRetry})
+	if err == nil && (len(s.Accounts) == 0 || s.Accounts[0].Error == nil) {
+		t.Fatalf("a call the SDK gave up on must be reported, got %+v", s)
+	}
+	if calls != 1 {
+		t.Errorf("GetCallerIdentity calls = %d, want 1 (the SDK already made its attempts)", calls)
+	}
+}
+
+type maxedDialer struct {
+	*awsfake.Dialer
+	calls *int
+}
+
+func (d maxedDialer) STS() awsread.STSAPI { return maxedSTS{STSAPI: d.Dialer.STS(), calls: d.calls} }
+
+type maxedSTS struct {
+	awsread.STSAPI
+	calls *int
+}
+
+func (s maxedSTS) GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error) {
+	*s.calls++
+	return nil, &retry.MaxAttemptsError{Attempt: 8, Err: &smithy.GenericAPIError{Code: "Throttling", Message: "Rate exceeded"}}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go"
 
 	"github.com/rootwatch/rootwatch/internal/inventory"
@@ -57,7 +58,7 @@ func do[T any](ctx context.Context, r Retry, action string, fn func(context.Cont
 			return v, nil
 		}
 		re := classify(action, err)
-		if re.Kind != inventory.Throttled || try+1 >= r.attempts() || ctx.Err() != nil {
+		if re.Kind != inventory.Throttled || sdkGaveUp(err) || try+1 >= r.attempts() || ctx.Err() != nil {
 			return zero, re
 		}
 		t := time.NewTimer(r.backoff(try))
@@ -68,6 +69,16 @@ func do[T any](ctx context.Context, r Retry, action string, fn func(context.Cont
 		case <-t.C:
 		}
 	}
+}
+
+// sdkGaveUp reports whether the SDK's own retryer already made all its
+// attempts: retrying on top of it would multiply the attempts (8 × 5 tries
+// and minutes per call under sustained throttling). What the SDK does not
+// retry itself — its retry quota ran out, or a fake without SDK
+// middleware — is retried here.
+func sdkGaveUp(err error) bool {
+	var maxed *retry.MaxAttemptsError
+	return errors.As(err, &maxed)
 }
 
 var throttleCodes = map[string]bool{
