@@ -1,14 +1,13 @@
 package fix
 
 import (
-	"encoding/json"
-	"os"
 	"reflect"
 	"slices"
 	"sort"
 	"testing"
 
 	"github.com/rootwatch/rootwatch/internal/awsread"
+	"github.com/rootwatch/rootwatch/internal/iampolicy"
 )
 
 // iamPrefix maps each narrow interface to its IAM service prefix; an
@@ -64,39 +63,10 @@ func TestFixPolicyMatchesCalls(t *testing.T) {
 	}
 	sort.Strings(want)
 
-	b, err := os.ReadFile("../../docs/iam/fix-policy.json")
+	got, err := iampolicy.ReadActions("../../docs/iam/fix-policy.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc struct {
-		Statement []struct {
-			Effect string
-			Action json.RawMessage
-		}
-	}
-	if err := json.Unmarshal(b, &doc); err != nil {
-		t.Fatalf("docs/iam/fix-policy.json: %v", err)
-	}
-	var got []string
-	for _, s := range doc.Statement {
-		if s.Effect != "Allow" {
-			t.Errorf("statement with Effect %q", s.Effect)
-		}
-		var list []string
-		if json.Unmarshal(s.Action, &list) != nil {
-			var one string
-			if err := json.Unmarshal(s.Action, &one); err != nil {
-				t.Fatalf("Action %s: %v", s.Action, err)
-			}
-			list = []string{one}
-		}
-		for _, a := range list {
-			if !slices.Contains(got, a) {
-				got = append(got, a)
-			}
-		}
-	}
-	sort.Strings(got)
 	if !slices.Equal(got, want) {
 		t.Errorf("docs/iam/fix-policy.json actions\n  %v\nwant exactly\n  %v", got, want)
 	}
