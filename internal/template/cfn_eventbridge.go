@@ -105,39 +105,35 @@ func cfnEventBridge(o Options, central bool) *cloudformation.Template {
 		Queues:         []string{cloudformation.Ref("DeadLetterQueue")},
 		PolicyDocument: dlqPolicy(cfnRefs, cloudformation.GetAtt("DeadLetterQueue", "Arn"), ruleArns),
 	}
-	t.Resources["FunctionErrorsAlarm"] = &cloudwatch.Alarm{
-		AlarmName:          cloudformation.String(functionName + "-errors"),
-		AlarmDescription:   cloudformation.String("rootwatch: the root-activity function failed; root alerts may be delayed or in the dead-letter queue."),
-		Namespace:          cloudformation.String("AWS/Lambda"),
-		MetricName:         cloudformation.String("Errors"),
-		Dimensions:         []cloudwatch.Alarm_Dimension{{Name: "FunctionName", Value: cloudformation.Ref("Function")}},
-		Statistic:          cloudformation.String("Sum"),
-		Period:             intPtr(300),
-		EvaluationPeriods:  1,
-		Threshold:          cloudformation.Float64(1),
-		ComparisonOperator: "GreaterThanOrEqualToThreshold",
-		TreatMissingData:   cloudformation.String("notBreaching"),
-		AlarmActions:       []string{cloudformation.Ref(topic)},
-		Tags:               managedTags(),
-	}
-	t.Resources["DeadLetterAlarm"] = &cloudwatch.Alarm{
-		AlarmName:          cloudformation.String(functionName + "-dead-letters"),
-		AlarmDescription:   cloudformation.String("rootwatch: root-activity events could not be processed and wait in the dead-letter queue."),
-		Namespace:          cloudformation.String("AWS/SQS"),
-		MetricName:         cloudformation.String("ApproximateNumberOfMessagesVisible"),
-		Dimensions:         []cloudwatch.Alarm_Dimension{{Name: "QueueName", Value: cloudformation.GetAtt("DeadLetterQueue", "QueueName")}},
-		Statistic:          cloudformation.String("Maximum"),
-		Period:             intPtr(300),
-		EvaluationPeriods:  1,
-		Threshold:          cloudformation.Float64(1),
-		ComparisonOperator: "GreaterThanOrEqualToThreshold",
-		TreatMissingData:   cloudformation.String("notBreaching"),
-		AlarmActions:       []string{cloudformation.Ref(topic)},
-		Tags:               managedTags(),
-	}
+	t.Resources["FunctionErrorsAlarm"] = cfnAlarm(functionName+"-errors",
+		"rootwatch: the root-activity function failed; root alerts may be delayed or in the dead-letter queue.",
+		"AWS/Lambda", "Errors", "Sum", cloudwatch.Alarm_Dimension{Name: "FunctionName", Value: cloudformation.Ref("Function")}, topic)
+	t.Resources["DeadLetterAlarm"] = cfnAlarm(functionName+"-dead-letters",
+		"rootwatch: root-activity events could not be processed and wait in the dead-letter queue.",
+		"AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", cloudwatch.Alarm_Dimension{Name: "QueueName", Value: cloudformation.GetAtt("DeadLetterQueue", "QueueName")}, topic)
 	t.Outputs["FunctionArn"] = cloudformation.Output{Value: cloudformation.GetAtt("Function", "Arn")}
 	t.Outputs["DeadLetterQueueUrl"] = cloudformation.Output{Value: cloudformation.Ref("DeadLetterQueue")}
 	return t
+}
+
+// cfnAlarm is an alarm on one event of an AWS metric (>= 1 in 5 minutes),
+// notifying the topic: how the function's own failures reach a person.
+func cfnAlarm(name, description, namespace, metric, statistic string, dim cloudwatch.Alarm_Dimension, topic string) *cloudwatch.Alarm {
+	return &cloudwatch.Alarm{
+		AlarmName:          cloudformation.String(name),
+		AlarmDescription:   cloudformation.String(description),
+		Namespace:          cloudformation.String(namespace),
+		MetricName:         cloudformation.String(metric),
+		Dimensions:         []cloudwatch.Alarm_Dimension{dim},
+		Statistic:          cloudformation.String(statistic),
+		Period:             intPtr(300),
+		EvaluationPeriods:  1,
+		Threshold:          cloudformation.Float64(1),
+		ComparisonOperator: "GreaterThanOrEqualToThreshold",
+		TreatMissingData:   cloudformation.String("notBreaching"),
+		AlarmActions:       []string{cloudformation.Ref(topic)},
+		Tags:               managedTags(),
+	}
 }
 
 // cfnMemberForwarder is what the StackSet deploys in every member account
