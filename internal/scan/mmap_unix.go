@@ -29,10 +29,10 @@ func openMapped(f *os.File, size int64) *mappedFile {
 	if size < mmapMin || int64(int(size)) != size {
 		return nil
 	}
-	b, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
+	b, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED|mapPopulate)
 	if err != nil {
 		return nil
 	}
-	_ = syscall.Madvise(b, syscall.MADV_SEQUENTIAL)
+	adviseSequential(b)
 	return &mappedFile{Reader: bytes.NewReader(b), b: b}
 }
