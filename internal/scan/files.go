@@ -114,14 +114,9 @@ func walkPath(ctx context.Context, root string, w Window, fn func(Unit) error) e
 
 func fileUnit(path string, size int64) Unit {
 	return Unit{Name: path, Size: size, Open: func(context.Context) (io.ReadCloser, error) {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, err
-		}
-		if m := openMapped(f, size); m != nil {
-			_ = f.Close() // the mapping stays valid
-			return m, nil
-		}
-		return f, nil
+		// Plain reads, not mmap: mapping a large file makes its pages
+		// count as the process's resident memory for no measurable gain
+		// (bench/scan.sh: same CPU time, 1 GB RSS instead of 60 MB).
+		return os.Open(path)
 	}}
 }

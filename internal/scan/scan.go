@@ -266,6 +266,7 @@ func (s *scanner) unit(ctx context.Context, u Unit, dec *cloudtrail.Decoder) err
 			break
 		}
 		var in io.Reader = &progressReader{r: rc, p: s.prog}
+		// An input already in memory is decoded in place.
 		if m, ok := rc.(cloudtrail.Mapped); ok {
 			in = m
 			s.prog.BytesDone.Add(int64(len(m.Bytes())))

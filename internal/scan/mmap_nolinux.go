@@ -1,7 +1,0 @@
-//go:build unix && !linux
-
-package scan
-
-const mapPopulate = 0
-
-func adviseSequential([]byte) {}
