@@ -14,8 +14,8 @@ import (
 var fileStamp = regexp.MustCompile(`_CloudTrail_[a-z0-9-]+_(\d{8}T\d{4}Z)_`)
 
 // fileTime returns the delivery time in a CloudTrail log file name. A file
-// holds events from up to about 15 minutes before delivery and is
-// delivered within about 15 minutes of its last event.
+// holds events from before its delivery (CloudTrail delivers within about
+// 5 to 15 minutes of an event; deliverySlack leaves room for late ones).
 func fileTime(name string) (time.Time, bool) {
 	m := fileStamp.FindStringSubmatch(name)
 	if m == nil {
@@ -30,13 +30,16 @@ func fileTime(name string) (time.Time, bool) {
 // directory holds files delivered that UTC day).
 const deliverySlack = time.Hour
 
+// fileStampSlack allows for the name's minute being rounded down.
+const fileStampSlack = 5 * time.Minute
+
 // keepFile reports whether a log file (by name) may hold events in w.
 func keepFile(name string, w Window) bool {
 	t, ok := fileTime(name)
 	if !ok {
 		return true
 	}
-	return w.Overlaps(t.Add(-deliverySlack), t.Add(deliverySlack))
+	return w.Overlaps(t.Add(-deliverySlack), t.Add(fileStampSlack))
 }
 
 // dateSpan reads the YYYY[/MM[/DD]] directories after a
@@ -65,7 +68,9 @@ func dateSpan(parts []string) (from, to time.Time, ok bool) {
 		from = time.Date(nums[0], time.Month(nums[1]), nums[2], 0, 0, 0, 0, time.UTC)
 		to = from.AddDate(0, 0, 1)
 	}
-	return from.Add(-deliverySlack), to.Add(deliverySlack), true
+	// A day's directory holds files delivered that day: their events
+	// may start up to deliverySlack earlier, never later.
+	return from.Add(-deliverySlack), to, true
 }
 
 // regionDatesBelow returns the path elements below CloudTrail/REGION in

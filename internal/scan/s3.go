@@ -53,11 +53,11 @@ func (s *S3) Walk(ctx context.Context, w Window, fn func(Unit) error) error {
 func (s *S3) walkLayout(ctx context.Context, prefix string, w Window, fn func(Unit) error, depth int) error {
 	elems := strings.Split(strings.TrimSuffix(prefix, "/"), "/")
 	if below, ok := regionDatesBelow(elems); ok && prefix != "" {
-		if len(below) >= 3 || depth > 8 {
-			return s.list(ctx, prefix, "", w, fn)
-		}
 		if from, to, ok := dateSpan(below); ok && !w.Overlaps(from, to) {
 			return nil
+		}
+		if len(below) >= 3 {
+			return s.list(ctx, prefix, "", w, fn)
 		}
 	}
 	if depth > 8 {

@@ -198,6 +198,14 @@ func TestS3Source(t *testing.T) {
 			if len(fake.gotten) > tt.maxGets {
 				t.Errorf("fetched %d objects, want at most %d: %v", len(fake.gotten), tt.maxGets, fake.gotten)
 			}
+			if !tt.window.Since.IsZero() {
+				for _, p := range fake.listed {
+					// Day 06/03 may hold events of late 06/02; 06/01 cannot.
+					if strings.Contains(p, "/2024/06/01/") || strings.Contains(p, "Digest") {
+						t.Errorf("listed %s, outside the window", p)
+					}
+				}
+			}
 			for _, k := range fake.gotten {
 				if strings.Contains(k, "Digest") {
 					t.Errorf("fetched digest file %s", k)
