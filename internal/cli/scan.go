@@ -14,7 +14,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/spf13/cobra"
 
 	"github.com/rootwatch/rootwatch/internal/awsconfig"
@@ -53,6 +55,41 @@ type scanClients struct {
 	Logs    scan.LogsAPI
 	Regions scan.RegionsAPI
 	Lookup  func(region string) scan.LookupAPI
+	Caller  callerAPI
+	Aliases aliasAPI
+}
+
+// callerAPI and aliasAPI find the alias of the account the credentials
+// belong to, so its findings show it without --account-alias.
+type callerAPI interface {
+	GetCallerIdentity(ctx context.Context, in *sts.GetCallerIdentityInput, opts ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
+}
+
+type aliasAPI interface {
+	ListAccountAliases(ctx context.Context, in *iam.ListAccountAliasesInput, opts ...func(*iam.Options)) (*iam.ListAccountAliasesOutput, error)
+}
+
+var (
+	_ callerAPI = (*sts.Client)(nil)
+	_ aliasAPI  = (*iam.Client)(nil)
+)
+
+// callerAlias returns the caller's account ID and alias; it is best
+// effort (an alias is a convenience, and iam:ListAccountAliases may well
+// be denied), so failures just mean no alias.
+func callerAlias(ctx context.Context, c *scanClients) (account, alias string) {
+	if c == nil || c.Caller == nil || c.Aliases == nil {
+		return "", ""
+	}
+	id, err := c.Caller.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil || id.Account == nil {
+		return "", ""
+	}
+	out, err := c.Aliases.ListAccountAliases(ctx, &iam.ListAccountAliasesInput{})
+	if err != nil || len(out.AccountAliases) == 0 {
+		return *id.Account, ""
+	}
+	return *id.Account, out.AccountAliases[0]
 }
 
 // NewCmdScan finds every use of the root user in CloudTrail history.
@@ -135,6 +172,8 @@ func sdkScanClients(cfg aws.Config) scanClients {
 		Lookup: func(region string) scan.LookupAPI {
 			return cloudtrail.NewFromConfig(cfg, func(o *cloudtrail.Options) { o.Region = region })
 		},
+		Caller:  sts.NewFromConfig(cfg),
+		Aliases: iam.NewFromConfig(cfg),
 	}
 }
 
@@ -188,9 +227,12 @@ func scanRun(ctx context.Context, opts *scanOptions) error {
 		}
 		aliases[id] = alias
 	}
-	sources, err := buildScanSources(ctx, opts, now)
+	sources, clients, err := buildScanSources(ctx, opts, now)
 	if err != nil {
 		return err
+	}
+	if acct, alias := callerAlias(ctx, clients); alias != "" && aliases[acct] == "" {
+		aliases[acct] = alias
 	}
 	cfg := scan.Config{
 		Matcher:  m,
@@ -250,7 +292,7 @@ func runWithProgress(ctx context.Context, opts *scanOptions, cfg scan.Config, so
 
 // buildScanSources turns the arguments into sources; AWS clients are made
 // once, and only when an AWS source is present.
-func buildScanSources(ctx context.Context, opts *scanOptions, now time.Time) ([]scan.Source, error) {
+func buildScanSources(ctx context.Context, opts *scanOptions, now time.Time) ([]scan.Source, *scanClients, error) {
 	var clients *scanClients
 	aws := func() (*scanClients, error) {
 		if clients == nil {
@@ -269,27 +311,27 @@ func buildScanSources(ctx context.Context, opts *scanOptions, now time.Time) ([]
 		case strings.HasPrefix(s, "s3://"):
 			bucket, prefix, err := scan.ParseS3URL(s)
 			if err != nil {
-				return nil, exitcode.Usagef("%v", err)
+				return nil, nil, exitcode.Usagef("%v", err)
 			}
 			c, err := aws()
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			sources = append(sources, &scan.S3{Client: c.S3, Bucket: bucket, Prefix: prefix})
 		case strings.HasPrefix(s, "cloudwatch://"):
 			group := strings.TrimPrefix(s, "cloudwatch://")
 			if group == "" {
-				return nil, exitcode.Usagef("cloudwatch:// needs a log group name: cloudwatch://LOG_GROUP")
+				return nil, nil, exitcode.Usagef("cloudwatch:// needs a log group name: cloudwatch://LOG_GROUP")
 			}
 			c, err := aws()
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			sources = append(sources, &scan.LogGroup{Client: c.Logs, Name: group, Pattern: opts.Pattern})
 		case s == "lookup":
 			c, err := aws()
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			sources = append(sources, &scan.LookupHistory{Regions: c.Regions, Client: c.Lookup, Only: opts.Regions, Now: func() time.Time { return now }})
 		default:
@@ -300,7 +342,7 @@ func buildScanSources(ctx context.Context, opts *scanOptions, now time.Time) ([]
 		sources = append([]scan.Source{&scan.Files{Paths: paths, Stdin: opts.In}}, sources...)
 	}
 	if len(sources) == 0 {
-		return nil, errors.New("no source to scan")
+		return nil, nil, errors.New("no source to scan")
 	}
-	return sources, nil
+	return sources, clients, nil
 }

@@ -10,8 +10,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+
 	"github.com/rootwatch/rootwatch/internal/cis"
 	"github.com/rootwatch/rootwatch/internal/exitcode"
+	"github.com/rootwatch/rootwatch/internal/scan"
 )
 
 const scanSample = "../../testdata/sample"
@@ -143,5 +153,58 @@ func TestScanJSONOutput(t *testing.T) {
 	}
 	if len(rep.Findings) != 10 || len(rep.Alarm) != 4 || rep.Partial {
 		t.Errorf("json report: %d findings, %d alarm episodes, partial %v", len(rep.Findings), len(rep.Alarm), rep.Partial)
+	}
+}
+
+type scanFakeLookup struct{ events []string }
+
+func (f *scanFakeLookup) LookupEvents(ctx context.Context, in *cloudtrail.LookupEventsInput, _ ...func(*cloudtrail.Options)) (*cloudtrail.LookupEventsOutput, error) {
+	out := &cloudtrail.LookupEventsOutput{}
+	for _, e := range f.events {
+		out.Events = append(out.Events, cttypes.Event{CloudTrailEvent: aws.String(e)})
+	}
+	return out, nil
+}
+
+type scanFakeRegions struct{}
+
+func (scanFakeRegions) DescribeRegions(context.Context, *ec2.DescribeRegionsInput, ...func(*ec2.Options)) (*ec2.DescribeRegionsOutput, error) {
+	return &ec2.DescribeRegionsOutput{Regions: []ec2types.Region{{RegionName: aws.String("us-east-1")}}}, nil
+}
+
+type scanFakeCaller struct{}
+
+func (scanFakeCaller) GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error) {
+	return &sts.GetCallerIdentityOutput{Account: aws.String("111122223333")}, nil
+}
+
+type scanFakeAliases struct{ deny bool }
+
+func (f scanFakeAliases) ListAccountAliases(context.Context, *iam.ListAccountAliasesInput, ...func(*iam.Options)) (*iam.ListAccountAliasesOutput, error) {
+	if f.deny {
+		return nil, &smithy.GenericAPIError{Code: "AccessDenied"}
+	}
+	return &iam.ListAccountAliasesOutput{AccountAliases: []string{"prod"}}, nil
+}
+
+// The lookup source through the command, with the caller's alias looked
+// up (and its denial tolerated).
+func TestScanLookupWithAlias(t *testing.T) {
+	ev := `{"eventVersion":"1.08","userIdentity":{"type":"Root","accountId":"111122223333","arn":"arn:aws:iam::111122223333:root"},"eventTime":"2024-06-09T10:00:00Z","eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","awsRegion":"us-east-1","eventType":"AwsConsoleSignIn","eventID":"e1","recipientAccountId":"111122223333","responseElements":{"ConsoleLogin":"Success"},"additionalEventData":{"MFAUsed":"No"}}`
+	for _, deny := range []bool{false, true} {
+		f, out, _ := newScanTestFactory("")
+		opts := &scanOptions{Out: f.Out, ErrOut: f.ErrOut, Now: f.Now, Sources: []string{"lookup"}, Pattern: cis.RootUsagePattern, Format: "table", FailOn: "findings",
+			Clients: func(context.Context) (scanClients, error) {
+				return scanClients{Regions: scanFakeRegions{}, Lookup: func(string) scan.LookupAPI { return &scanFakeLookup{events: []string{ev}} },
+					Caller: scanFakeCaller{}, Aliases: scanFakeAliases{deny: deny}}, nil
+			}}
+		err := scanRun(context.Background(), opts)
+		if exitcode.From(err) != exitcode.Findings {
+			t.Fatalf("deny=%v: %v\n%s", deny, err, out)
+		}
+		hasAlias := strings.Contains(out.String(), "111122223333 (prod)")
+		if hasAlias == deny || !strings.Contains(out.String(), "console-sign-in  no") {
+			t.Errorf("deny=%v:\n%s", deny, out)
+		}
 	}
 }
