@@ -227,7 +227,10 @@ var (
 // run decodes the top level: a sequence of JSON values (one for a file,
 // many for JSON Lines or concatenated payloads).
 func (d *decoder) run() error {
-	pos := 0
+	pos := d.need(0, 3)
+	if bytes.HasPrefix(d.s.buf[pos:d.s.n], []byte("\xef\xbb\xbf")) {
+		pos += 3 // a UTF-8 byte order mark, as Windows tools write
+	}
 	for {
 		var ok bool
 		if pos, ok = d.space(pos); !ok {

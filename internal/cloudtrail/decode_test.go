@@ -43,6 +43,7 @@ func TestDecodeShapes(t *testing.T) {
 		{"s3 log pretty", "{\n  \"Records\" : [\n    " + recUser + " ,\n    " + recRoot + "\n  ]\n}\n", ShapeS3Log, 2, 0, 0, 0},
 		{"s3 log gzip", gz(`{"Records":[` + recRoot + `,` + recUser + `,` + recUser + `]}`), ShapeS3Log, 3, 0, 0, 0},
 		{"empty Records", `{"Records":[]}`, ShapeS3Log, 0, 0, 0, 0},
+		{"byte order mark", "\xef\xbb\xbf[" + recUser + "]", ShapeArray, 1, 0, 0, 0},
 		{"bare array", `[` + recUser + `,` + recRoot + `]`, ShapeArray, 2, 0, 0, 0},
 		{"json lines", recUser + "\n" + recRoot + "\r\n\n" + recUser + "\n", ShapeLines, 3, 0, 0, 0},
 		{"json lines no final newline", recUser + "\n" + recRoot, ShapeLines, 2, 0, 0, 0},
