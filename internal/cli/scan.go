@@ -21,6 +21,7 @@ import (
 
 	"github.com/rootwatch/rootwatch/internal/awsconfig"
 	"github.com/rootwatch/rootwatch/internal/cis"
+	"github.com/rootwatch/rootwatch/internal/enrich"
 	"github.com/rootwatch/rootwatch/internal/exitcode"
 	"github.com/rootwatch/rootwatch/internal/filterpattern"
 	"github.com/rootwatch/rootwatch/internal/scan"
@@ -55,24 +56,11 @@ type scanClients struct {
 	Logs    scan.LogsAPI
 	Regions scan.RegionsAPI
 	Lookup  func(region string) scan.LookupAPI
-	Caller  callerAPI
-	Aliases aliasAPI
+	// Caller and Aliases find the alias of the account the credentials
+	// belong to, so its findings show it without --account-alias.
+	Caller  enrich.IdentityAPI
+	Aliases enrich.AliasAPI
 }
-
-// callerAPI and aliasAPI find the alias of the account the credentials
-// belong to, so its findings show it without --account-alias.
-type callerAPI interface {
-	GetCallerIdentity(ctx context.Context, in *sts.GetCallerIdentityInput, opts ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
-}
-
-type aliasAPI interface {
-	ListAccountAliases(ctx context.Context, in *iam.ListAccountAliasesInput, opts ...func(*iam.Options)) (*iam.ListAccountAliasesOutput, error)
-}
-
-var (
-	_ callerAPI = (*sts.Client)(nil)
-	_ aliasAPI  = (*iam.Client)(nil)
-)
 
 // callerAlias returns the caller's account ID and alias; it is best
 // effort (an alias is a convenience, and iam:ListAccountAliases may well
