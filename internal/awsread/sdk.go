@@ -1,7 +1,11 @@
 package awsread
 
 import (
+	"net/http"
+	"time"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
@@ -33,8 +37,27 @@ var (
 // chain, retryer and any AWS_ENDPOINT_URL the SDK resolved).
 type SDKDialer struct{ cfg aws.Config }
 
+// ResponseTimeout bounds how long one HTTP attempt waits for AWS to start
+// answering. The SDK's default client has no such bound, so an endpoint
+// that accepts the connection and never replies (a stuck proxy, a wrong
+// AWS_ENDPOINT_URL) would hang an audit forever; every read audit makes
+// is a small list or describe that answers in well under a second.
+const ResponseTimeout = 20 * time.Second
+
 // NewSDKDialer returns a Dialer over the real AWS SDK.
-func NewSDKDialer(cfg aws.Config) *SDKDialer { return &SDKDialer{cfg: cfg} }
+func NewSDKDialer(cfg aws.Config) *SDKDialer { return newSDKDialer(cfg, ResponseTimeout) }
+
+func newSDKDialer(cfg aws.Config, timeout time.Duration) *SDKDialer {
+	cfg = cfg.Copy()
+	switch c := cfg.HTTPClient.(type) {
+	case nil:
+		cfg.HTTPClient = awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) { tr.ResponseHeaderTimeout = timeout })
+	case *awshttp.BuildableClient:
+		cfg.HTTPClient = c.WithTransportOptions(func(tr *http.Transport) { tr.ResponseHeaderTimeout = timeout })
+	}
+	// Any other client was chosen by the caller, with its own bounds.
+	return &SDKDialer{cfg: cfg}
+}
 
 // Region is the configured default region, used for region discovery.
 func (d *SDKDialer) Region() string { return d.cfg.Region }

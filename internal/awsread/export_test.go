@@ -1,0 +1,4 @@
+package awsread
+
+// NewSDKDialerTimeout lets tests bound each HTTP attempt tightly.
+var NewSDKDialerTimeout = newSDKDialer
