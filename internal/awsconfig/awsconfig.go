@@ -9,9 +9,12 @@ package awsconfig
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 )
 
@@ -27,6 +30,28 @@ type Options struct {
 // DefaultMaxAttempts is higher than the SDK's 3 because organization-wide
 // audits hit per-account API rate limits.
 const DefaultMaxAttempts = 8
+
+// ResponseTimeout bounds how long one HTTP attempt waits for AWS to start
+// answering. The SDK's default client has no such bound, so an endpoint
+// that accepts the connection and never replies (a stuck proxy, a wrong
+// AWS_ENDPOINT_URL) would hang a command forever; every call rootwatch
+// makes answers in well under a second. Long polls set their own wait
+// (SQS ReceiveMessage waits at most 20 s), so the bound leaves room for it.
+const ResponseTimeout = 30 * time.Second
+
+// WithResponseTimeout returns cfg whose HTTP client gives up on an attempt
+// that has not started answering after d. A client the caller chose
+// (anything but the SDK's buildable default) is left as it is.
+func WithResponseTimeout(cfg aws.Config, d time.Duration) aws.Config {
+	cfg = cfg.Copy()
+	switch c := cfg.HTTPClient.(type) {
+	case nil:
+		cfg.HTTPClient = awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) { tr.ResponseHeaderTimeout = d })
+	case *awshttp.BuildableClient:
+		cfg.HTTPClient = c.WithTransportOptions(func(tr *http.Transport) { tr.ResponseHeaderTimeout = d })
+	}
+	return cfg
+}
 
 // Load returns the SDK configuration for o.
 func Load(ctx context.Context, o Options) (aws.Config, error) {
@@ -54,5 +79,5 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 		// is where AWS homes them.
 		cfg.Region = "us-east-1"
 	}
-	return cfg, nil
+	return WithResponseTimeout(cfg, ResponseTimeout), nil
 }

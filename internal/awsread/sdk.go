@@ -1,11 +1,9 @@
 package awsread
 
 import (
-	"net/http"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
@@ -17,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/rootwatch/rootwatch/internal/awsconfig"
 )
 
 // The SDK clients satisfy the narrow interfaces.
@@ -37,26 +37,16 @@ var (
 // chain, retryer and any AWS_ENDPOINT_URL the SDK resolved).
 type SDKDialer struct{ cfg aws.Config }
 
-// ResponseTimeout bounds how long one HTTP attempt waits for AWS to start
-// answering. The SDK's default client has no such bound, so an endpoint
-// that accepts the connection and never replies (a stuck proxy, a wrong
-// AWS_ENDPOINT_URL) would hang an audit forever; every read audit makes
-// is a small list or describe that answers in well under a second.
+// ResponseTimeout bounds how long one HTTP attempt of the collector's
+// reads waits for AWS to start answering (see awsconfig.ResponseTimeout):
+// every read audit makes is a small list or describe.
 const ResponseTimeout = 20 * time.Second
 
 // NewSDKDialer returns a Dialer over the real AWS SDK.
 func NewSDKDialer(cfg aws.Config) *SDKDialer { return newSDKDialer(cfg, ResponseTimeout) }
 
 func newSDKDialer(cfg aws.Config, timeout time.Duration) *SDKDialer {
-	cfg = cfg.Copy()
-	switch c := cfg.HTTPClient.(type) {
-	case nil:
-		cfg.HTTPClient = awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) { tr.ResponseHeaderTimeout = timeout })
-	case *awshttp.BuildableClient:
-		cfg.HTTPClient = c.WithTransportOptions(func(tr *http.Transport) { tr.ResponseHeaderTimeout = timeout })
-	}
-	// Any other client was chosen by the caller, with its own bounds.
-	return &SDKDialer{cfg: cfg}
+	return &SDKDialer{cfg: awsconfig.WithResponseTimeout(cfg, timeout)}
 }
 
 // Region is the configured default region, used for region discovery.
