@@ -41,6 +41,7 @@ func checkRegex(src string, pos int, body string) error {
 	if body == "" {
 		return errAt(src, pos, "regular expression", "empty regular expression %%%%")
 	}
+	escaped := false // body[i] is escaped by the backslash before it
 	for i := 0; i < len(body); i++ {
 		c := body[i]
 		if c >= utf8.RuneSelf {
@@ -52,6 +53,14 @@ func checkRegex(src string, pos int, body string) error {
 		if !regexAllowed(c) {
 			return errAt(src, pos+1+i, "", "character %q is not supported in a regular expression (use \\x%02X to match it)", string(c), c)
 		}
+		if c == '\\' && !escaped && i+1 < len(body) {
+			// Go's RE2 would take these, AWS's subset has no Unicode
+			// classes (\p, \P), quoting (\Q...\E) or single bytes (\C).
+			if e := body[i+1]; e == 'p' || e == 'P' || e == 'Q' || e == 'E' || e == 'C' {
+				return errAt(src, pos+1+i, "", "escape \\%c is not supported in a regular expression (AWS supports \\d \\D \\s \\S \\w \\W \\xhh and escaped operators)", e)
+			}
+		}
+		escaped = c == '\\' && !escaped
 	}
 	if _, err := syntax.Parse(awsRegexToRE2(body), syntax.Perl); err != nil {
 		return errAt(src, pos+1, "valid regular expression", "invalid regular expression %%%s%%: %v", body, regexReason(err))

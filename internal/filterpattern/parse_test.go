@@ -104,6 +104,7 @@ func TestParseValid(t *testing.T) {
 		{"%[hc]at$%", KindRegex, "%[hc]at$%"},
 		{"%colou?r%", KindRegex, "%colou?r%"},
 		{"%[abcx-z]%", KindRegex, "%[abcx-z]%"},
+		{`%a\\p%`, KindRegex, `%a\\p%`}, // an escaped backslash, then a plain p
 		{"%a{3,5}%", KindRegex, "%a{3,5}%"},
 		{"%a{3,}%", KindRegex, "%a{3,}%"},
 		{"%a{,5}%", KindRegex, "%a{,5}%"},
@@ -235,6 +236,10 @@ func TestParseInvalid(t *testing.T) {
 		{"%foo% bar", 7, "cannot be combined"},
 		{"%[abc%", 2, "invalid regular expression"},
 		{"%a\tb%", 3, "not supported"},
+		{`%\pC%`, 2, `escape \p is not supported`},
+		{`{ $.a = %\PL% }`, 10, `escape \P is not supported`},
+		{`%\Qx\E%`, 2, `escape \Q is not supported`},
+		{`%\(%`, 3, "parentheses are not supported"},
 
 		// JSON.
 		{`{ $.a = 1`, 10, "If a filter pattern starts with '{' it must end with '}'"},
