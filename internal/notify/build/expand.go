@@ -54,7 +54,11 @@ func expandValue(v reflect.Value, path string, getenv func(string) string) (refl
 			if name == "" {
 				name = f.Name
 			}
-			ev, err := expandValue(v.Field(i), path+"."+trimTag(name), getenv)
+			fpath := path
+			if t := trimTag(name); t != "" {
+				fpath += "." + t // an inline-embedded struct's keys sit at this level
+			}
+			ev, err := expandValue(v.Field(i), fpath, getenv)
 			if err != nil {
 				return v, err
 			}

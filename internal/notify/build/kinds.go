@@ -12,6 +12,7 @@ import (
 
 	"github.com/rootwatch/rootwatch/internal/notify/email"
 	"github.com/rootwatch/rootwatch/internal/notify/pagerduty"
+	"github.com/rootwatch/rootwatch/internal/notify/post"
 	"github.com/rootwatch/rootwatch/internal/notify/slack"
 	"github.com/rootwatch/rootwatch/internal/notify/sns"
 	"github.com/rootwatch/rootwatch/internal/notify/stdout"
@@ -101,9 +102,9 @@ func (b *builder) fromSpec(s Spec, smtp *email.Config) (*Target, error) {
 	case KindWebhook:
 		return b.webhook(webhook.Config{URL: secret.Secret(s.Value), Secret: secret.Secret(b.deps.Getenv(EnvWebhookSecret))}, "")
 	case KindSlack:
-		return b.slack(slack.Config{URL: secret.Secret(s.Value)}, "")
+		return b.slack(slack.Config{Endpoint: post.Endpoint{URL: secret.Secret(s.Value)}}, "")
 	case KindTeams:
-		return b.teams(teams.Config{URL: secret.Secret(s.Value)}, "")
+		return b.teams(teams.Config{Endpoint: post.Endpoint{URL: secret.Secret(s.Value)}}, "")
 	case KindPagerDuty:
 		return b.pagerduty(pagerduty.Config{RoutingKey: secret.Secret(s.Value)}, "")
 	case KindSNS:

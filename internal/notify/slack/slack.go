@@ -6,54 +6,23 @@ package slack
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/rootwatch/rootwatch/internal/alert"
 	"github.com/rootwatch/rootwatch/internal/notify"
 	"github.com/rootwatch/rootwatch/internal/notify/post"
-	"github.com/rootwatch/rootwatch/internal/secret"
 )
 
 // Config configures one incoming webhook.
 type Config struct {
-	URL     secret.Secret `yaml:"url"`
-	URLFile string        `yaml:"url_file"`
+	post.Endpoint `yaml:",inline"`
 	// Channel, Username and IconEmoji override the webhook's defaults;
 	// only legacy (non-app) webhooks honour them.
-	Channel   string        `yaml:"channel"`
-	Username  string        `yaml:"username"`
-	IconEmoji string        `yaml:"icon_emoji"`
-	Timeout   time.Duration `yaml:"timeout"`
-}
-
-// Defaults fills unset fields.
-func (c *Config) Defaults() {
-	if c.Timeout == 0 {
-		c.Timeout = post.DefaultTimeout
-	}
-}
-
-// ResolveSecrets reads url_file.
-func (c *Config) ResolveSecrets(read secret.ReadFileFunc) error {
-	var err error
-	c.URL, err = secret.Resolve("url", c.URL, c.URLFile, read)
-	c.URLFile = ""
-	return err
-}
-
-// Validate reports the first thing wrong with c.
-func (c Config) Validate() error {
-	if err := post.ValidateURL("url", c.URL); err != nil {
-		return err
-	}
-	if c.Timeout < 0 {
-		return errors.New("timeout must not be negative")
-	}
-	return nil
+	Channel   string `yaml:"channel"`
+	Username  string `yaml:"username"`
+	IconEmoji string `yaml:"icon_emoji"`
 }
 
 // Deps are the notifier's outside world.
@@ -75,11 +44,7 @@ func New(cfg Config, deps Deps) (*Notifier, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("slack: %w", err)
 	}
-	hc := &http.Client{Timeout: cfg.Timeout}
-	if deps.HTTP != nil {
-		hc.Transport = deps.HTTP.Transport
-	}
-	return &Notifier{cfg: cfg, client: post.New(hc)}, nil
+	return &Notifier{cfg: cfg, client: cfg.Client(deps.HTTP)}, nil
 }
 
 // Notify posts a.

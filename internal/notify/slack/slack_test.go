@@ -6,9 +6,13 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/rootwatch/rootwatch/internal/notify/notifytest"
+	"github.com/rootwatch/rootwatch/internal/notify/post"
 	"github.com/rootwatch/rootwatch/internal/secret"
 )
 
@@ -111,7 +115,7 @@ func checkSchema(t *testing.T, body []byte) map[string]any {
 
 func TestNotifyPostsBlocks(t *testing.T) {
 	rc := notifytest.NewReceiver(t)
-	n, err := New(Config{URL: secret.Secret(rc.URL + hookPath), Channel: "#security"}, Deps{})
+	n, err := New(Config{Endpoint: post.Endpoint{URL: secret.Secret(rc.URL + hookPath)}, Channel: "#security"}, Deps{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +164,7 @@ func TestFailuresClassifiedWithoutSecrets(t *testing.T) {
 		t.Run(fmt.Sprint(c.Status), func(t *testing.T) {
 			rc := notifytest.NewReceiver(t)
 			rc.SetAnswer(c.Answer(hookPath))
-			n, err := New(Config{URL: secret.Secret(rc.URL + hookPath)}, Deps{})
+			n, err := New(Config{Endpoint: post.Endpoint{URL: secret.Secret(rc.URL + hookPath)}}, Deps{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -173,7 +177,7 @@ func TestFailuresClassifiedWithoutSecrets(t *testing.T) {
 func TestUnexpectedOKBodyIsFailure(t *testing.T) {
 	rc := notifytest.NewReceiver(t)
 	rc.SetAnswer(notifytest.Status(200, hookPath+"<html>captive portal</html>"))
-	n, _ := New(Config{URL: secret.Secret(rc.URL + hookPath)}, Deps{})
+	n, _ := New(Config{Endpoint: post.Endpoint{URL: secret.Secret(rc.URL + hookPath)}}, Deps{})
 	err := n.Notify(context.Background(), notifytest.Alert())
 	notifytest.CheckFailure(t, err, false, "SLACKSECRETTOKEN")
 }
@@ -182,9 +186,20 @@ func TestValidate(t *testing.T) {
 	if err := (Config{}).Validate(); err == nil || !strings.Contains(err.Error(), "url is required") {
 		t.Errorf("empty config: %v", err)
 	}
-	err := (Config{URL: "http://hooks.slack.com/services/SLACKSECRETTOKEN"}).Validate()
+	err := (Config{Endpoint: post.Endpoint{URL: "http://hooks.slack.com/services/SLACKSECRETTOKEN"}}).Validate()
 	if err == nil {
 		t.Fatal("plain http to a public host accepted")
 	}
 	notifytest.CheckNoSecret(t, err, "SLACKSECRETTOKEN")
+}
+
+// The shared endpoint keys sit beside Slack's own in YAML.
+func TestConfigYAMLKeys(t *testing.T) {
+	var c Config
+	if err := yaml.Unmarshal([]byte("url_file: /run/secrets/slack\ntimeout: 5s\nchannel: '#sec'\n"), &c); err != nil {
+		t.Fatal(err)
+	}
+	if c.URLFile != "/run/secrets/slack" || c.Timeout != 5*time.Second || c.Channel != "#sec" {
+		t.Errorf("decoded %+v", c)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/rootwatch/rootwatch/internal/notify/notifytest"
+	"github.com/rootwatch/rootwatch/internal/notify/post"
 	"github.com/rootwatch/rootwatch/internal/secret"
 )
 
@@ -97,7 +98,7 @@ func contains(list []string, s string) bool {
 func TestNotifyPostsCard(t *testing.T) {
 	rc := notifytest.NewReceiver(t)
 	rc.SetAnswer(notifytest.Status(202, "")) // what Workflows answer
-	n, err := New(Config{URL: secret.Secret(rc.URL + hookPath)}, Deps{})
+	n, err := New(Config{Endpoint: post.Endpoint{URL: secret.Secret(rc.URL + hookPath)}}, Deps{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +128,7 @@ func TestLegacyConnectorAnswers(t *testing.T) {
 	for _, tt := range tests {
 		rc := notifytest.NewReceiver(t)
 		rc.SetAnswer(notifytest.Status(200, tt.body))
-		n, _ := New(Config{URL: secret.Secret(rc.URL + hookPath)}, Deps{})
+		n, _ := New(Config{Endpoint: post.Endpoint{URL: secret.Secret(rc.URL + hookPath)}}, Deps{})
 		err := n.Notify(context.Background(), notifytest.Alert())
 		if tt.ok {
 			if err != nil {
@@ -155,7 +156,7 @@ func TestFailuresClassifiedWithoutSecrets(t *testing.T) {
 		t.Run(fmt.Sprint(c.Status), func(t *testing.T) {
 			rc := notifytest.NewReceiver(t)
 			rc.SetAnswer(c.Answer(hookPath))
-			n, err := New(Config{URL: secret.Secret(rc.URL + hookPath)}, Deps{})
+			n, err := New(Config{Endpoint: post.Endpoint{URL: secret.Secret(rc.URL + hookPath)}}, Deps{})
 			if err != nil {
 				t.Fatal(err)
 			}
