@@ -11,7 +11,6 @@ import (
 	"github.com/rootwatch/rootwatch/internal/awsread"
 	"github.com/rootwatch/rootwatch/internal/exitcode"
 	"github.com/rootwatch/rootwatch/internal/fix"
-	"github.com/rootwatch/rootwatch/internal/store"
 )
 
 // BackoutOptions are the backout command's flags and dependencies.
@@ -134,17 +133,7 @@ func backoutRun(ctx context.Context, f *Factory, o *BackoutOptions) error {
 		return fmt.Errorf("backout: %w", err)
 	}
 	ap := &fix.Applier{Dialer: wd, Recorder: run, Reverted: j, Sleep: o.Sleep}
-	res, err := ap.Apply(ctx, plan)
-	status := store.RunDone
-	switch {
-	case err != nil:
-		status = store.RunFailed
-	case res.Failed() > 0:
-		status = store.RunPartial
-	}
-	if cerr := run.Close(context.WithoutCancel(ctx), status); cerr != nil && err == nil {
-		err = cerr
-	}
+	res, err := applyJournaled(ctx, ap, plan, run)
 	_, _ = fmt.Fprint(o.Out, "\n"+res.Summary())
 	if err != nil {
 		return fmt.Errorf("backout: journal: %w", err)

@@ -250,17 +250,7 @@ func fixRun(ctx context.Context, f *Factory, o *FixOptions) error {
 		}
 		_, _ = fmt.Fprintf(f.ErrOut, "  %s %s %s %s ... %s\n", st.Action.Symbol(), st.Kind, st.Resource, st.Account, mark)
 	}}
-	res, err := ap.Apply(ctx, plan)
-	status := store.RunDone
-	switch {
-	case err != nil:
-		status = store.RunFailed
-	case res.Failed() > 0:
-		status = store.RunPartial
-	}
-	if cerr := run.Close(context.WithoutCancel(ctx), status); cerr != nil && err == nil {
-		err = cerr
-	}
+	res, err := applyJournaled(ctx, ap, plan, run)
 	_, _ = fmt.Fprint(o.Out, "\n"+res.Summary())
 	if err != nil {
 		return fmt.Errorf("fix: journal: %w", err)

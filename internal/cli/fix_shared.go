@@ -67,6 +67,25 @@ func whoAmI(ctx context.Context, d awsread.Dialer) (account, partition string, e
 	return aws.ToString(id.Account), partition, nil
 }
 
+// applyJournaled applies p with ap, which records into run, and closes
+// run with the status the outcome deserves: done, partial (some steps
+// failed) or failed. A failure to close is reported only when applying
+// itself did not fail, so the first cause is the one the user sees.
+func applyJournaled(ctx context.Context, ap *fix.Applier, p *fix.Plan, run *store.Run) (*fix.Result, error) {
+	res, err := ap.Apply(ctx, p)
+	status := store.RunDone
+	switch {
+	case err != nil:
+		status = store.RunFailed
+	case res.Failed() > 0:
+		status = store.RunPartial
+	}
+	if cerr := run.Close(context.WithoutCancel(ctx), status); cerr != nil && err == nil {
+		err = cerr
+	}
+	return res, err
+}
+
 // openJournal opens the store (SQLite by default) and its change journal.
 func openJournal(ctx context.Context, dsn string, f *Factory) (*store.Store, *store.Journal, error) {
 	s, err := store.Open(ctx, dsn)

@@ -162,17 +162,7 @@ func (e *fixEngine) Apply(ctx context.Context, account, approved string) (string
 	if err != nil {
 		return "", err
 	}
-	res, err := (&fix.Applier{Dialer: wd, Recorder: run}).Apply(ctx, p)
-	status := store.RunDone
-	switch {
-	case err != nil:
-		status = store.RunFailed
-	case res.Failed() > 0:
-		status = store.RunPartial
-	}
-	if cerr := run.Close(context.WithoutCancel(ctx), status); cerr != nil && err == nil {
-		err = cerr
-	}
+	res, err := applyJournaled(ctx, &fix.Applier{Dialer: wd, Recorder: run}, p, run)
 	if err != nil {
 		return "", fmt.Errorf("journal: %w", err)
 	}
