@@ -91,7 +91,7 @@ func checkAlarm(al *inventory.Alarm, m *inventory.MetricTransformation) Link {
 	case "GreaterThanThreshold":
 		fires = x > al.Threshold
 	}
-	cond := fmt.Sprintf("%s %s %g", stat, operatorSymbol(al.ComparisonOperator), al.Threshold)
+	cond := fmt.Sprintf("%s %s %g", stat, inventory.ComparisonSymbol(al.ComparisonOperator), al.Threshold)
 	if !fires {
 		fails = append(fails, fmt.Sprintf("%s does not fire on a single event (which makes the metric %g)", cond, x))
 	}
@@ -135,18 +135,4 @@ func unitOrNone(u string) string {
 		return "None"
 	}
 	return u
-}
-
-func operatorSymbol(op string) string {
-	switch op {
-	case "GreaterThanOrEqualToThreshold":
-		return ">="
-	case "GreaterThanThreshold":
-		return ">"
-	case "LessThanThreshold":
-		return "<"
-	case "LessThanOrEqualToThreshold":
-		return "<="
-	}
-	return op
 }

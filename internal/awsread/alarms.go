@@ -50,7 +50,7 @@ func (r *accountReader) readAlarms(ctx context.Context) {
 				return
 			}
 			for _, m := range page.MetricAlarms {
-				al := alarmFrom(m, reg)
+				al := AlarmFrom(m, reg)
 				if names[reg][al.MetricName] || spaces[reg][al.Namespace] || al.MetricMath {
 					found[i] = append(found[i], al)
 				}
@@ -69,7 +69,9 @@ func (r *accountReader) readAlarms(ctx context.Context) {
 	}
 }
 
-func alarmFrom(m cwtypes.MetricAlarm, region string) inventory.Alarm {
+// AlarmFrom converts an SDK metric alarm of region to the snapshot's form
+// (fix reads alarms the audit did not, and must see them the same way).
+func AlarmFrom(m cwtypes.MetricAlarm, region string) inventory.Alarm {
 	al := inventory.Alarm{
 		Name: aws.ToString(m.AlarmName), ARN: aws.ToString(m.AlarmArn), Region: region,
 		MetricName: aws.ToString(m.MetricName), Namespace: aws.ToString(m.Namespace),

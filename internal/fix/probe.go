@@ -9,6 +9,7 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
+	"github.com/rootwatch/rootwatch/internal/awsread"
 	"github.com/rootwatch/rootwatch/internal/inventory"
 )
 
@@ -142,19 +143,7 @@ func readAlarms(ctx context.Context, d Dialer, h Home) ([]inventory.Alarm, *inve
 			return nil, readError("cloudwatch:DescribeAlarms", err)
 		}
 		for _, m := range page.MetricAlarms {
-			a := inventory.Alarm{
-				Name: aws.ToString(m.AlarmName), ARN: aws.ToString(m.AlarmArn), Region: h.Region,
-				MetricName: aws.ToString(m.MetricName), Namespace: aws.ToString(m.Namespace), MetricMath: len(m.Metrics) > 0,
-				Statistic: string(m.Statistic), ExtendedStatistic: aws.ToString(m.ExtendedStatistic),
-				Period: aws.ToInt32(m.Period), Unit: string(m.Unit), Threshold: aws.ToFloat64(m.Threshold),
-				ComparisonOperator: string(m.ComparisonOperator), EvaluationPeriods: aws.ToInt32(m.EvaluationPeriods),
-				DatapointsToAlarm: aws.ToInt32(m.DatapointsToAlarm), TreatMissingData: aws.ToString(m.TreatMissingData),
-				ActionsEnabled: aws.ToBool(m.ActionsEnabled), AlarmActions: m.AlarmActions, OKActions: m.OKActions,
-				StateValue: string(m.StateValue),
-			}
-			for _, dim := range m.Dimensions {
-				a.Dimensions = append(a.Dimensions, inventory.Dimension{Name: aws.ToString(dim.Name), Value: aws.ToString(dim.Value)})
-			}
+			a := awsread.AlarmFrom(m, h.Region)
 			out = append(out, a)
 		}
 		if page.NextToken == nil || *page.NextToken == "" {

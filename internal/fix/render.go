@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/rootwatch/rootwatch/internal/inventory"
 )
 
 // Render writes the plan the way terraform plan does: one block per
@@ -195,7 +197,7 @@ func attrs(v any) [][2]string {
 		if stat == "" {
 			stat = x.ExtendedStatistic
 		}
-		add("condition", fmt.Sprintf("%s %s %g over %d period(s) of %d s", stat, comparisonSymbol(x.Comparison), x.Threshold, x.EvaluationPeriods, x.Period))
+		add("condition", fmt.Sprintf("%s %s %g over %d period(s) of %d s", stat, inventory.ComparisonSymbol(x.Comparison), x.Threshold, x.EvaluationPeriods, x.Period))
 		if x.DatapointsToAlarm > 0 {
 			add("datapoints", fmt.Sprint(x.DatapointsToAlarm))
 		}
@@ -231,20 +233,6 @@ func attrs(v any) [][2]string {
 		}
 	}
 	return out
-}
-
-func comparisonSymbol(op string) string {
-	switch op {
-	case "GreaterThanOrEqualToThreshold":
-		return ">="
-	case "GreaterThanThreshold":
-		return ">"
-	case "LessThanThreshold":
-		return "<"
-	case "LessThanOrEqualToThreshold":
-		return "<="
-	}
-	return op
 }
 
 func tagList(t map[string]string) string {

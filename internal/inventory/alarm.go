@@ -36,3 +36,20 @@ type Dimension struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
 }
+
+// ComparisonSymbol writes a CloudWatch comparison operator as reports show
+// it (GreaterThanOrEqualToThreshold is ">="); other operators (the
+// anomaly-band ones) are returned as they are.
+func ComparisonSymbol(op string) string {
+	switch op {
+	case "GreaterThanOrEqualToThreshold":
+		return ">="
+	case "GreaterThanThreshold":
+		return ">"
+	case "LessThanThreshold":
+		return "<"
+	case "LessThanOrEqualToThreshold":
+		return "<="
+	}
+	return op
+}
