@@ -22,25 +22,12 @@ var alarmDDL = []string{
 // LockAlarm returns the alarm state for key, locked in tx (nil when the
 // alarm has never seen a datapoint).
 func (s *Store) LockAlarm(ctx context.Context, tx *sql.Tx, key string) (*detect.AlarmState, error) {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO watch_alarms (key, state, alarm_state) VALUES ($1, '', '')
-		ON CONFLICT (key) DO NOTHING`, key); err != nil {
-		return nil, fmt.Errorf("lock alarm %s: %w", key, err)
-	}
-	var state string
-	if err := tx.QueryRowContext(ctx, `SELECT state FROM watch_alarms WHERE key = $1`+s.forUpdate(), key).Scan(&state); err != nil {
-		return nil, fmt.Errorf("read alarm %s: %w", key, err)
-	}
-	if state == "" {
-		return nil, nil
-	}
-	var a detect.AlarmState
-	if err := json.Unmarshal([]byte(state), &a); err != nil {
-		return nil, fmt.Errorf("decode alarm %s: %w", key, err)
-	}
-	if a.Datapoints == nil {
+	a, err := lockState[detect.AlarmState](ctx, s, tx, "alarm", `INSERT INTO watch_alarms (key, state, alarm_state) VALUES ($1, '', '')
+		ON CONFLICT (key) DO NOTHING`, `SELECT state FROM watch_alarms WHERE key = $1`, key)
+	if a != nil && a.Datapoints == nil {
 		a.Datapoints = map[int64]detect.Datapoint{}
 	}
-	return &a, nil
+	return a, err
 }
 
 // SaveAlarm writes a in tx.

@@ -27,22 +27,30 @@ var groupDDL = []string{
 // even for a session that does not exist yet, so two replicas opening the
 // same session serialise instead of alerting twice.
 func (s *Store) LockGroup(ctx context.Context, tx *sql.Tx, key string) (*detect.Group, error) {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO watch_groups (key, state, flush_at, touched_at) VALUES ($1, '', 0, 0)
-		ON CONFLICT (key) DO NOTHING`, key); err != nil {
-		return nil, fmt.Errorf("lock session %s: %w", key, err)
+	return lockState[detect.Group](ctx, s, tx, "session", `INSERT INTO watch_groups (key, state, flush_at, touched_at) VALUES ($1, '', 0, 0)
+		ON CONFLICT (key) DO NOTHING`, `SELECT state FROM watch_groups WHERE key = $1`, key)
+}
+
+// lockState is the locking protocol sessions and alarms share: insert an
+// empty placeholder row for key (so PostgreSQL has a row to lock even for
+// state that does not exist yet, and two replicas serialise on it), select
+// it FOR UPDATE, and decode its JSON state; nil when the state is empty.
+func lockState[T any](ctx context.Context, s *Store, tx *sql.Tx, what, insert, query, key string) (*T, error) {
+	if _, err := tx.ExecContext(ctx, insert, key); err != nil {
+		return nil, fmt.Errorf("lock %s %s: %w", what, key, err)
 	}
 	var state string
-	if err := tx.QueryRowContext(ctx, `SELECT state FROM watch_groups WHERE key = $1`+s.forUpdate(), key).Scan(&state); err != nil {
-		return nil, fmt.Errorf("read session %s: %w", key, err)
+	if err := tx.QueryRowContext(ctx, query+s.forUpdate(), key).Scan(&state); err != nil {
+		return nil, fmt.Errorf("read %s %s: %w", what, key, err)
 	}
 	if state == "" {
 		return nil, nil
 	}
-	var g detect.Group
-	if err := json.Unmarshal([]byte(state), &g); err != nil {
-		return nil, fmt.Errorf("decode session %s: %w", key, err)
+	v := new(T)
+	if err := json.Unmarshal([]byte(state), v); err != nil {
+		return nil, fmt.Errorf("decode %s %s: %w", what, key, err)
 	}
-	return &g, nil
+	return v, nil
 }
 
 // SaveGroup writes g in tx.
