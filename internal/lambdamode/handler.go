@@ -13,7 +13,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"time"
 
@@ -172,7 +171,7 @@ func (h *Handler) object(ctx context.Context, o cloudtrail.ObjectRef, hd cloudtr
 		return 0, fmt.Errorf("get s3://%s/%s: %w", o.Bucket, o.Key, err)
 	}
 	defer func() { _ = out.Body.Close() }()
-	st, err := cloudtrail.DecodeStream(io.Reader(out.Body), "s3://"+o.Bucket+"/"+o.Key, cloudtrail.Options{}, hd)
+	st, err := cloudtrail.DecodeStream(out.Body, "s3://"+o.Bucket+"/"+o.Key, cloudtrail.Options{}, hd)
 	if err != nil {
 		return st.Records, fmt.Errorf("decode s3://%s/%s: %w", o.Bucket, o.Key, err)
 	}
