@@ -15,7 +15,7 @@ lint:
 	$(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0 run ./...
 
 fuzz:
-	bash .ci/fuzz 30s
+	bash .ci/fuzz 1000000x
 
 bench:
 	bash bench/scan.sh
