@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"io"
+
+	"github.com/rootwatch/rootwatch/internal/bytesearch"
 )
 
 // Handler receives what a decode finds. Raw slices passed to Record are
@@ -70,6 +72,32 @@ type Mapped interface {
 type Decoder struct {
 	buf []byte
 	gz  gzipState
+	// The Finder for the candidates last given, kept because a scan
+	// passes the same ones for every input.
+	finder     *bytesearch.Finder
+	finderLits [][]byte
+}
+
+// finderFor returns a Finder for the candidate literals and the \u escape
+// that could spell any of them.
+func (dec *Decoder) finderFor(cands [][]byte) *bytesearch.Finder {
+	if dec.finder == nil || !sameLiterals(dec.finderLits, cands) {
+		dec.finder = bytesearch.New(append(append([][]byte{}, cands...), []byte(`\u`)))
+		dec.finderLits = cands
+	}
+	return dec.finder
+}
+
+func sameLiterals(a, b [][]byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !bytes.Equal(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // Decode is DecodeStream reusing d's buffers.
@@ -79,8 +107,7 @@ func (dec *Decoder) Decode(r io.Reader, name string, opt Options, h Handler) (St
 		d.opt.MaxProblems = 100
 	}
 	if len(opt.Candidates) > 0 {
-		d.lits = append(append([][]byte{}, opt.Candidates...), []byte(`\u`))
-		d.hits = make([]int, len(d.lits))
+		d.lits = dec.finderFor(opt.Candidates)
 	}
 	if m, ok := r.(Mapped); ok {
 		if b := m.Bytes(); len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
@@ -122,16 +149,18 @@ func (dec *Decoder) Decode(r io.Reader, name string, opt Options, h Handler) (St
 }
 
 type decoder struct {
-	name   string
-	opt    Options
-	h      Handler
-	s      stream
-	st     Stats
-	lits   [][]byte
-	hits   []int // per literal: next occurrence at or after hitFrom, or s.n
-	values int   // top-level values seen
-	// hitGen invalidates hits when the window moves.
-	hitsValid bool
+	name string
+	opt  Options
+	h    Handler
+	s    stream
+	st   Stats
+	// lits finds the candidate literals; nil means every record is one.
+	lits *bytesearch.Finder
+	// There is no literal in buf[hitFrom:hit], and hit is one or the end
+	// of the span searched; valid until the window moves.
+	hitFrom, hit int
+	hitsValid    bool
+	values       int // top-level values seen
 }
 
 func (d *decoder) errAt(off int, msg string, err error) *DecodeError {

@@ -14,31 +14,22 @@ import "bytes"
 // pos in the window, or an offset up to which there is none (the window
 // length at most).
 func (d *decoder) nextHit(pos int) int {
-	b := d.s.buf[:d.s.n]
-	if !d.hitsValid {
-		for i := range d.hits {
-			d.hits[i] = -1
-		}
-		d.hitsValid = true
+	if d.hitsValid && pos >= d.hitFrom && pos <= d.hit {
+		return d.hit
 	}
+	b := d.s.buf[:d.s.n]
 	// Search at most searchSpan ahead, so that the record walk that
 	// follows finds the bytes still in cache (a memory-mapped input is
 	// one huge window). Reporting the span's end as a hit is safe: the
 	// record there is checked in full, and a literal cut by the span's
 	// end lies inside that record.
 	lim := min(len(b), pos+searchSpan)
-	best := len(b)
-	for i, lit := range d.lits {
-		if d.hits[i] < pos {
-			if j := bytes.Index(b[pos:lim], lit); j >= 0 {
-				d.hits[i] = pos + j
-			} else {
-				d.hits[i] = lim
-			}
-		}
-		best = min(best, d.hits[i])
+	h := lim
+	if j := d.lits.Index(b[pos:lim]); j >= 0 {
+		h = pos + j
 	}
-	return best
+	d.hitFrom, d.hit, d.hitsValid = pos, h, true
+	return h
 }
 
 const searchSpan = 256 << 10
@@ -46,15 +37,7 @@ const searchSpan = 256 << 10
 // isCandidate reports whether raw holds a candidate literal; without
 // candidates every record is one.
 func (d *decoder) isCandidate(raw []byte) bool {
-	if d.lits == nil {
-		return true
-	}
-	for _, l := range d.lits {
-		if bytes.Contains(raw, l) {
-			return true
-		}
-	}
-	return false
+	return d.lits == nil || d.lits.Index(raw) >= 0
 }
 
 // nextMarker returns the offset of the next record start {"eventVersion":"

@@ -1,0 +1,3 @@
+package bytesearch
+
+func setVector(on bool) { haveVector = on }
