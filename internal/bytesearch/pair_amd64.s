@@ -1,11 +1,11 @@
 #include "textflag.h"
 
-// func pairIndex(s *byte, n int, c0, c1 byte, d int, e0, e1 byte, f int) int
+// func pairIndex256(s *byte, n int, c0, c1 byte, d int, e0, e1 byte, f int) int
 //
 // Two 32-byte blocks (64 positions) per iteration while they fit, then
 // one. For each block: compare the bytes at p with c0 and at p+d with c1,
 // AND; the same for e0/e1 at p+f; OR both; any set bit is a hit.
-TEXT ·pairIndex(SB), NOSPLIT, $0-56
+TEXT ·pairIndex256(SB), NOSPLIT, $0-56
 	MOVQ s+0(FP), SI
 	MOVQ n+8(FP), CX
 	ANDQ $~31, CX        // positions the blocks cover
@@ -86,6 +86,85 @@ hit:
 	RET
 
 none:
+	MOVQ $-1, ret+48(FP)
+	VZEROUPPER
+	RET
+
+// func pairIndex512(s *byte, n int, c0, c1 byte, d int, e0, e1 byte, f int) int
+//
+// pairIndex with AVX-512BW: 64 positions per compare, the comparisons
+// land in mask registers, so a block costs three loads, four compares and
+// three mask operations. Two blocks per iteration while they fit.
+TEXT ·pairIndex512(SB), NOSPLIT, $0-56
+	MOVQ s+0(FP), SI
+	MOVQ n+8(FP), CX
+	ANDQ $~63, CX        // positions the blocks cover
+	MOVQ d+24(FP), R9
+	MOVQ f+40(FP), R10
+	MOVBLZX c0+16(FP), AX
+	VPBROADCASTB AX, Z0
+	MOVBLZX c1+17(FP), AX
+	VPBROADCASTB AX, Z1
+	MOVBLZX e0+32(FP), AX
+	VPBROADCASTB AX, Z2
+	MOVBLZX e1+33(FP), AX
+	VPBROADCASTB AX, Z3
+	XORQ DX, DX          // p
+
+loop128:
+	LEAQ 128(DX), AX
+	CMPQ AX, CX
+	JA   loop64
+	LEAQ (SI)(DX*1), R8
+	VMOVDQU8 (R8), Z4
+	VMOVDQU8 64(R8), Z5
+	VPCMPEQB Z0, Z4, K1
+	VPCMPEQB (R8)(R9*1), Z1, K1, K1
+	VPCMPEQB Z2, Z4, K2
+	VPCMPEQB (R8)(R10*1), Z3, K2, K2
+	KORQ K1, K2, K1
+	VPCMPEQB Z0, Z5, K3
+	VPCMPEQB 64(R8)(R9*1), Z1, K3, K3
+	VPCMPEQB Z2, Z5, K4
+	VPCMPEQB 64(R8)(R10*1), Z3, K4, K4
+	KORQ K3, K4, K3
+	KORTESTQ K1, K3
+	JNZ  found128
+	MOVQ AX, DX
+	JMP  loop128
+
+found128:
+	KMOVQ K1, BX
+	TESTQ BX, BX
+	JNZ  hit512
+	KMOVQ K3, BX
+	ADDQ $64, DX
+	JMP  hit512
+
+loop64:
+	CMPQ DX, CX
+	JAE  none512
+	LEAQ (SI)(DX*1), R8
+	VMOVDQU8 (R8), Z4
+	VPCMPEQB Z0, Z4, K1
+	VPCMPEQB (R8)(R9*1), Z1, K1, K1
+	VPCMPEQB Z2, Z4, K2
+	VPCMPEQB (R8)(R10*1), Z3, K2, K2
+	KORQ K1, K2, K1
+	KMOVQ K1, BX
+	TESTQ BX, BX
+	JNZ  hit512
+	ADDQ $64, DX
+	JMP  loop64
+
+hit512:
+	BSFQ BX, BX
+	ADDQ DX, BX
+	MOVQ BX, ret+48(FP)
+	VZEROUPPER
+	RET
+
+none512:
 	MOVQ $-1, ret+48(FP)
 	VZEROUPPER
 	RET

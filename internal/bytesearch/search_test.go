@@ -135,16 +135,15 @@ type vectorMode struct {
 	set  func() (restore func())
 }
 
-// vectorModes runs a test with the vector kernel (where the CPU has one)
-// and with the portable path.
+// vectorModes runs a test with the portable path and with each vector
+// kernel the CPU has.
 func vectorModes() []vectorMode {
-	modes := []vectorMode{{"/portable", func() func() {
-		was := haveVector
-		setVector(false)
-		return func() { setVector(was) }
-	}}}
+	modes := []vectorMode{{"/portable", func() func() { return setKernels(false, false) }}}
 	if haveVector {
-		modes = append(modes, vectorMode{"/vector", func() func() { return func() {} }})
+		modes = append(modes, vectorMode{"/avx2", func() func() { return setKernels(true, false) }})
+	}
+	if have512 {
+		modes = append(modes, vectorMode{"/avx512", func() func() { return setKernels(true, true) }})
 	}
 	return modes
 }
