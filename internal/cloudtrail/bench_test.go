@@ -110,16 +110,3 @@ func gzipBytes(b *testing.B, data []byte) []byte {
 	w.Close()
 	return buf.Bytes()
 }
-
-// BenchmarkDecodeJSONLinesMapped decodes in place, as scan does for a
-// large local file it memory-maps.
-func BenchmarkDecodeJSONLinesMapped(b *testing.B) {
-	lines, _ := benchCorpus(b)
-	b.SetBytes(int64(len(lines)))
-	for b.Loop() {
-		m := mapped{strings.NewReader(""), lines}
-		if _, err := DecodeStream(m, "bench", Options{Candidates: [][]byte{[]byte("Root")}}, Handler{Record: func([]byte, int64) error { return nil }}); err != nil {
-			b.Fatal(err)
-		}
-	}
-}

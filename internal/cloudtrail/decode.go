@@ -57,14 +57,6 @@ func DecodeStream(r io.Reader, name string, opt Options, h Handler) (Stats, erro
 	return new(Decoder).Decode(r, name, opt, h)
 }
 
-// Mapped is an input whose bytes are all in memory already (a
-// memory-mapped file): an uncompressed one is decoded in place, without
-// copying it through the read window. The decoder never writes to it.
-type Mapped interface {
-	io.Reader
-	Bytes() []byte
-}
-
 // Decoder decodes inputs one after another, keeping its window and gzip
 // state between them: a scan worker holds one so thousands of small log
 // files do not each allocate (and zero) a fresh window and inflater. A
@@ -76,6 +68,8 @@ type Decoder struct {
 	// passes the same ones for every input.
 	finder     *bytesearch.Finder
 	finderLits [][]byte
+	// whole inflates a gzip input in one call (libdeflate builds only).
+	whole *wholeInflater
 }
 
 // finderFor returns a Finder for the candidate literals and the \u escape
@@ -109,13 +103,17 @@ func (dec *Decoder) Decode(r io.Reader, name string, opt Options, h Handler) (St
 	if len(opt.Candidates) > 0 {
 		d.lits = dec.finderFor(opt.Candidates)
 	}
-	if m, ok := r.(Mapped); ok {
-		if b := m.Bytes(); len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
-			d.s = stream{buf: b, n: len(b), eof: true, fixed: true, max: len(b)}
-			err := d.run()
-			d.st.Bytes = d.s.base + int64(d.s.n)
-			return d.st, err
-		}
+	whole, r, err := dec.inflateWhole(r)
+	if err != nil {
+		return d.st, d.wrapRead(err)
+	}
+	if whole != nil {
+		// Inflated in one call: decoded in place, the window is the
+		// whole input.
+		d.s = stream{buf: whole, n: len(whole), eof: true, fixed: true, max: len(whole)}
+		err := d.run()
+		d.st.Bytes = d.s.base + int64(d.s.n)
+		return d.st, err
 	}
 	dr, err := dec.gz.open(r)
 	if err != nil {

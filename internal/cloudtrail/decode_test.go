@@ -205,26 +205,3 @@ func TestDecodeHandlerErrorStops(t *testing.T) {
 		t.Fatalf("got %v, want the handler's error", err)
 	}
 }
-
-// mapped is an in-memory Mapped input whose bytes the decoder must not
-// change.
-type mapped struct {
-	*strings.Reader
-	b []byte
-}
-
-func (m mapped) Bytes() []byte { return m.b }
-
-func TestDecodeMappedInPlace(t *testing.T) {
-	in := recUser + "\n" + recRoot + "\n" + `{"Records":[` + recRoot + `,` + recUser + "]}\n" + recUser[:40]
-	b := []byte(in)
-	var n int
-	st, err := DecodeStream(mapped{strings.NewReader(in), b}, "m", Options{Candidates: [][]byte{[]byte("Root")}}, Handler{Record: func([]byte, int64) error { n++; return nil }})
-	if string(b) != in {
-		t.Fatal("decoder wrote to the mapped input")
-	}
-	plain, _ := DecodeStream(strings.NewReader(in), "m", Options{Candidates: [][]byte{[]byte("Root")}}, Handler{Record: func([]byte, int64) error { return nil }})
-	if err != nil || st != plain || st.Records != 4 || n != 2 || st.Problems != 1 {
-		t.Fatalf("mapped %+v (candidates %d, err %v), read %+v", st, n, err, plain)
-	}
-}

@@ -21,7 +21,8 @@ type stream struct {
 	eof  bool
 	err  error // read error other than EOF
 	max  int
-	// fixed marks a window that is the whole input (Mapped).
+	// fixed marks a window that is the whole input (inflated in one
+	// call): fill slides it by reslicing and never writes it.
 	fixed bool
 }
 
@@ -40,8 +41,7 @@ func (s *stream) exhausted() bool { return s.eof || s.err != nil }
 // is exhausted; it reports whether new data arrived.
 func (s *stream) fill(keep int) bool {
 	if s.fixed {
-		// The whole input is in buf already (memory-mapped, read-only):
-		// slide by reslicing, never by writing.
+		// The whole input is in buf already: slide by reslicing.
 		s.buf = s.buf[keep:]
 		s.n -= keep
 		s.base += int64(keep)

@@ -265,13 +265,7 @@ func (s *scanner) unit(ctx context.Context, u Unit, dec *cloudtrail.Decoder) err
 			s.problem(u.Name, err)
 			break
 		}
-		var in io.Reader = &progressReader{r: rc, p: s.prog}
-		// An input already in memory is decoded in place.
-		if m, ok := rc.(cloudtrail.Mapped); ok {
-			in = m
-			s.prog.BytesDone.Add(int64(len(m.Bytes())))
-			local.Stored = int64(len(m.Bytes()))
-		}
+		in := &progressReader{r: rc, p: s.prog}
 		st, err := dec.Decode(in, u.Name, cloudtrail.Options{Candidates: s.cfg.Literals}, cloudtrail.Handler{
 			Record: func(raw []byte, off int64) error {
 				record(raw, fmt.Sprintf("%s@%d", u.Name, off))
@@ -280,9 +274,7 @@ func (s *scanner) unit(ctx context.Context, u Unit, dec *cloudtrail.Decoder) err
 			Problem: func(e *cloudtrail.DecodeError) { s.problem(u.Name, e) },
 		})
 		_ = rc.Close() // read-only: nothing to lose
-		if pr, ok := in.(*progressReader); ok {
-			local.Stored = pr.n
-		}
+		local.Stored = in.n
 		local.Records = st.Records
 		local.Insights, local.Digests, local.Objects, local.Bytes = st.Insights, st.Digests, st.Objects, st.Bytes
 		if err != nil {
