@@ -3,10 +3,15 @@ GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/rootwatch/rootwatch/internal/cli.version=$(VERSION)
 
-.PHONY: build test lint fuzz bench lambda clean
+.PHONY: build build-libdeflate test lint fuzz bench lambda clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o rootwatch ./cmd/rootwatch
+
+# Optional: .json.gz inflated by libdeflate through cgo (Debian's
+# libdeflate-dev). Dynamically linked; the default build stays pure Go.
+build-libdeflate:
+	CGO_ENABLED=1 $(GO) build -trimpath -tags libdeflate -ldflags '$(LDFLAGS)' -o rootwatch ./cmd/rootwatch
 
 test:
 	$(GO) test -race ./...

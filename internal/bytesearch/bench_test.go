@@ -43,7 +43,7 @@ func BenchmarkBytesIndex(b *testing.B) {
 	b.SetBytes(int64(len(w)))
 	for b.Loop() {
 		for _, l := range cisLiterals {
-			if bytes.Index(w, l) >= 0 {
+			if bytes.Contains(w, l) {
 				b.Fatal("found a literal that is not there")
 			}
 		}

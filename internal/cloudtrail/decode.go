@@ -69,7 +69,7 @@ type Decoder struct {
 	finder     *bytesearch.Finder
 	finderLits [][]byte
 	// whole inflates a gzip input in one call (libdeflate builds only).
-	whole *wholeInflater
+	whole wholeInflater
 }
 
 // finderFor returns a Finder for the candidate literals and the \u escape
@@ -103,10 +103,7 @@ func (dec *Decoder) Decode(r io.Reader, name string, opt Options, h Handler) (St
 	if len(opt.Candidates) > 0 {
 		d.lits = dec.finderFor(opt.Candidates)
 	}
-	whole, r, err := dec.inflateWhole(r)
-	if err != nil {
-		return d.st, d.wrapRead(err)
-	}
+	whole, r := dec.whole.inflate(r)
 	if whole != nil {
 		// Inflated in one call: decoded in place, the window is the
 		// whole input.

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"io"
 	"runtime"
+	"testing/iotest"
 	"unsafe"
 )
 
@@ -37,35 +38,34 @@ type wholeInflater struct {
 	streaming bool // never inflate whole (tests' reference)
 }
 
-func (dec *Decoder) inflateWhole(r io.Reader) ([]byte, io.Reader, error) {
-	w := dec.whole
-	if w == nil {
-		w = &wholeInflater{d: C.libdeflate_alloc_decompressor()}
-		if w.d == nil {
-			return nil, r, nil
+// inflate returns r's input inflated in one call, or a reader with the
+// same bytes for the streaming path.
+func (w *wholeInflater) inflate(r io.Reader) ([]byte, io.Reader) {
+	if w.streaming {
+		return nil, r
+	}
+	if w.d == nil {
+		if w.d = C.libdeflate_alloc_decompressor(); w.d == nil {
+			return nil, r
 		}
 		runtime.AddCleanup(w, func(d *C.struct_libdeflate_decompressor) { C.libdeflate_free_decompressor(d) }, w.d)
-		dec.whole = w
-	}
-	if w.streaming {
-		return nil, r, nil
 	}
 	var magic [2]byte
-	n, _ := io.ReadFull(r, magic[:])
+	n, err := io.ReadFull(r, magic[:])
 	if n < 2 || magic[0] != 0x1f || magic[1] != 0x8b {
-		return nil, io.MultiReader(bytes.NewReader(magic[:n]), r), nil
+		return nil, io.MultiReader(bytes.NewReader(magic[:n]), errOr(err, r))
 	}
 	in, complete, err := readUpTo(r, append(w.in[:0], magic[:]...), wholeMaxCompressed)
 	w.in = in[:0]
-	rest := io.MultiReader(bytes.NewReader(in), r)
-	if err != nil || !complete || len(in) < 18 {
-		// Too big, or a read error the streaming path will meet again
-		// and report.
-		return nil, rest, nil
+	// What was read, then the rest of r, or the read error at the same
+	// offset: the streaming path reports it as the default build does.
+	rest := io.MultiReader(bytes.NewReader(in), errOr(err, r))
+	if !complete || len(in) < 18 {
+		return nil, rest
 	}
 	size := int(binary.LittleEndian.Uint32(in[len(in)-4:]))
 	if size > wholeMax {
-		return nil, rest, nil
+		return nil, rest
 	}
 	if cap(w.out) < size+1 {
 		w.out = make([]byte, size+1)
@@ -77,10 +77,18 @@ func (dec *Decoder) inflateWhole(r io.Reader) ([]byte, io.Reader, error) {
 		unsafe.Pointer(&out[0]), C.size_t(size),
 		&gotIn, &gotOut)
 	if res != C.LIBDEFLATE_SUCCESS || int(gotIn) != len(in) || int(gotOut) != size {
-		return nil, rest, nil
+		return nil, rest
 	}
 	w.inflated++
-	return out[:size], nil, nil
+	return out[:size], nil
+}
+
+// errOr is a reader failing with err, or r when err is nil (or EOF).
+func errOr(err error, r io.Reader) io.Reader {
+	if err == nil || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return r
+	}
+	return iotest.ErrReader(err)
 }
 
 // readUpTo appends r's bytes to buf until EOF (complete) or until more

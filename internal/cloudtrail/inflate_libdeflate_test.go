@@ -45,11 +45,11 @@ func TestInflateWhole(t *testing.T) {
 				return r
 			}
 			got := run(&dec)
-			if inflated := dec.whole != nil && dec.whole.inflated == 1; inflated != tt.whole {
+			if inflated := dec.whole.inflated == 1; inflated != tt.whole {
 				t.Fatalf("inflated in one call: %v, want %v", inflated, tt.whole)
 			}
 			// The streaming path is the reference.
-			want := run(&Decoder{whole: &wholeInflater{streaming: true}})
+			want := run(&Decoder{whole: wholeInflater{streaming: true}})
 			if !reflect.DeepEqual(got.recs, want.recs) || got.err != want.err || got.st != want.st {
 				t.Fatalf("whole: %+v\nstreaming: %+v", got, want)
 			}
