@@ -2,29 +2,53 @@ package cloudtrail
 
 import (
 	"bytes"
+	"fmt"
+	"strings"
 	"testing"
 )
 
 // FuzzDecode: no input makes a decoder panic or hang, both paths agree
-// that what they yield is one complete JSON value, and the fast path never
-// yields more than it counts.
+// that what they yield is one complete JSON value, the fast path never
+// yields more than it counts, and on input both read without a problem
+// the fast path yields every record holding a candidate literal that the
+// validating path yields, and counts the same records, whatever the
+// window size.
 func FuzzDecode(f *testing.F) {
-	f.Add([]byte(`{"Records":[` + recRoot + `,` + recUser + `]}`))
-	f.Add([]byte(recUser + "\n" + recRoot + "\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, cands := range [][][]byte{nil, {[]byte("Root")}} {
-			var yielded int64
-			st, _ := DecodeStream(bytes.NewReader(data), "fuzz", Options{Candidates: cands, MaxValue: 1 << 20}, Handler{
+	f.Add([]byte(`{"Records":[`+recRoot+`,`+recUser+`]}`), uint16(0))
+	f.Add([]byte(recUser+"\n"+recRoot+"\n"), uint16(64))
+	f.Add([]byte(recUser+"\n"+recUser+"\n"+strings.Replace(recRoot, "Root", `\u0052oot`, 1)+"\n"), uint16(100))
+	f.Fuzz(func(t *testing.T, data []byte, window uint16) {
+		type run struct {
+			st   Stats
+			err  error
+			recs map[string]int
+		}
+		decode := func(cands [][]byte) (r run) {
+			r.recs = map[string]int{}
+			r.st, r.err = DecodeStream(bytes.NewReader(data), "fuzz", Options{Candidates: cands, MaxValue: 1 << 20, Window: int(window)}, Handler{
 				Record: func(raw []byte, off int64) error {
-					yielded++
 					if end, err := skipValue(raw, 0); err != nil || end != len(raw) {
 						t.Fatalf("yielded an incomplete value %q: %v", raw, err)
 					}
+					r.recs[fmt.Sprint(off, string(raw))]++
 					return nil
 				},
 			})
-			if yielded > st.Records {
-				t.Fatalf("yielded %d > counted %d", yielded, st.Records)
+			if n := int64(len(r.recs)); n > r.st.Records {
+				t.Fatalf("yielded %d > counted %d", n, r.st.Records)
+			}
+			return r
+		}
+		all, fast := decode(nil), decode([][]byte{[]byte("Root")})
+		if all.err != nil || fast.err != nil || all.st.Problems > 0 || fast.st.Problems > 0 {
+			return
+		}
+		if all.st.Records != fast.st.Records {
+			t.Fatalf("validating path counted %d records, fast path %d", all.st.Records, fast.st.Records)
+		}
+		for rec := range all.recs {
+			if (strings.Contains(rec, "Root") || strings.Contains(rec, `\u`)) && fast.recs[rec] == 0 {
+				t.Fatalf("fast path missed candidate %q", rec)
 			}
 		}
 	})
