@@ -102,10 +102,13 @@ func (f *Finder) indexPair(b []byte, x, y *literal) int {
 		if h < 0 {
 			return -1
 		}
-		if s := x.verify(b, h); s >= 0 {
-			return f.settle(b, h, s, x, y)
+		// Both may occur here, the one with the larger lo starting
+		// earlier.
+		s := x.verify(b, h)
+		if t := y.verify(b, h); t >= 0 && (s < 0 || t < s) {
+			s = t
 		}
-		if s := y.verify(b, h); s >= 0 {
+		if s >= 0 {
 			return f.settle(b, h, s, x, y)
 		}
 		q = h + 1

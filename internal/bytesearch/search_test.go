@@ -42,6 +42,10 @@ func TestIndex(t *testing.T) {
 		{"same literal twice", long + "Root", []string{"Root", "Root"}},
 		{"empty literal ignored", long + "Root", []string{"", "Root"}},
 		{"earlier start, later pair", long + "xyzAB..Q", []string{"xyzAB..Q", "B..Q"}},
+		// Both searched by the pair Q, e two bytes later, found at the
+		// same position; "eQee" starts a byte before "Qee".
+		{"same pair, second starts earlier", long + "xeQee", []string{"Qee", "eQee"}},
+		{"same pair, first starts earlier", long + "xeQee", []string{"eQee", "Qee"}},
 	}
 	for _, tt := range tests {
 		lits := make([][]byte, len(tt.lits))
@@ -67,31 +71,34 @@ func TestIndex(t *testing.T) {
 // pair bytes, so hits, false pairs and block edges all occur.
 func TestIndexRandom(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	alphabet := []byte(`Root\u"ab`)
-	for _, vec := range vectorModes() {
-		t.Run(vec.name, func(t *testing.T) {
-			defer vec.set()()
-			for range 3000 {
-				b := make([]byte, rng.IntN(300))
-				for i := range b {
-					b[i] = alphabet[rng.IntN(len(alphabet))]
-					if rng.IntN(4) > 0 {
-						b[i] = 'x'
+	// A rich alphabet for varied pairs; a poor one so that two literals
+	// often share a pair at different offsets.
+	for _, alphabet := range [][]byte{[]byte(`Root\u"ab`), []byte("Qe")} {
+		for _, vec := range vectorModes() {
+			t.Run(string(alphabet)+vec.name, func(t *testing.T) {
+				defer vec.set()()
+				for range 3000 {
+					b := make([]byte, rng.IntN(300))
+					for i := range b {
+						b[i] = alphabet[rng.IntN(len(alphabet))]
+						if rng.IntN(4) > 0 {
+							b[i] = 'x'
+						}
+					}
+					var lits [][]byte
+					for range 1 + rng.IntN(3) {
+						l := make([]byte, 1+rng.IntN(5))
+						for i := range l {
+							l[i] = alphabet[rng.IntN(len(alphabet))]
+						}
+						lits = append(lits, l)
+					}
+					if got, want := New(lits).Index(b), reference(b, lits); got != want {
+						t.Fatalf("Index(%q, %q) = %d, want %d", b, lits, got, want)
 					}
 				}
-				var lits [][]byte
-				for range 1 + rng.IntN(3) {
-					l := make([]byte, 1+rng.IntN(5))
-					for i := range l {
-						l[i] = alphabet[rng.IntN(len(alphabet))]
-					}
-					lits = append(lits, l)
-				}
-				if got, want := New(lits).Index(b), reference(b, lits); got != want {
-					t.Fatalf("Index(%q, %q) = %d, want %d", b, lits, got, want)
-				}
-			}
-		})
+			})
+		}
 	}
 }
 
