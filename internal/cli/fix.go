@@ -28,6 +28,9 @@ type FixOptions struct {
 	DryRun   bool
 	// Concurrency bounds the chains changed at once.
 	Concurrency int
+	// Accounts, when set, limits the plan to the chains in or covering
+	// them.
+	Accounts []string
 
 	Emails     []string
 	Subscribes []string
@@ -100,6 +103,7 @@ confirmation without a terminal), 3 prerequisites left to do by hand,
 	fl.StringSliceVar(&opts.Regions, "regions", nil, "look only in these regions, comma-separated (default: every enabled region)")
 	fl.BoolVar(&opts.Org, "org", false, "fix every account of the organization (from the management account or a delegated administrator)")
 	fl.StringVar(&opts.RoleName, "role-name", awsread.DefaultRoleName, "role to assume in member accounts with --org")
+	fl.StringArrayVar(&opts.Accounts, "account", nil, "only fix the chains in, or covering, this account ID (repeatable; default: every account read)")
 	fl.IntVar(&opts.Concurrency, "concurrency", 4, "chains (accounts) changed at once")
 	fl.StringVar(&opts.Store, "store", "", "journal store: a SQLite file or postgres://... (default: "+defaultStoreHint()+")")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "apply the plan without asking")
@@ -141,6 +145,11 @@ func (o *FixOptions) complete(roleNameSet bool) error {
 	if o.Concurrency < 1 {
 		return exitcode.Usagef("--concurrency must be at least 1, got %d", o.Concurrency)
 	}
+	for _, a := range o.Accounts {
+		if !isAccountID(a) {
+			return exitcode.Usagef("--account %q: an account ID is 12 digits", a)
+		}
+	}
 	o.Fix.Endpoints = nil
 	for _, e := range o.Emails {
 		ep, err := fix.ParseEmail(e)
@@ -162,6 +171,18 @@ func (o *FixOptions) complete(roleNameSet bool) error {
 		return exitcode.Usagef("%v", err)
 	}
 	return nil
+}
+
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func (o *FixOptions) args() string {
@@ -209,6 +230,11 @@ func fixRun(ctx context.Context, f *Factory, o *FixOptions) error {
 		return fmt.Errorf("fix: %w", err)
 	}
 	plan, facts := fix.PlanChanges(ctx, wd, snap, fix.Verdicts(rep), o.Fix)
+	if len(o.Accounts) > 0 {
+		if missing := plan.Only(o.Accounts); len(missing) > 0 {
+			return exitcode.Usagef("--account %s: not among the accounts this run read (member accounts need --org)", strings.Join(missing, ", "))
+		}
+	}
 
 	verb := "apply with --yes, or answer yes below"
 	if o.DryRun {

@@ -387,6 +387,12 @@ func TestFixFlags(t *testing.T) {
 		{args: []string{"--subscribe", "carrier-pigeon:coo"}, wantCode: exitcode.Usage},
 		{args: []string{"--yes", "--dry-run"}, wantCode: exitcode.Usage},
 		{args: []string{"--concurrency", "0"}, wantCode: exitcode.Usage},
+		{args: []string{"--account", "12345"}, wantCode: exitcode.Usage},
+		{args: []string{"--account", "111122223333", "--account", "444455556666"}, wantCode: -1, check: func(t *testing.T, o *FixOptions) {
+			if len(o.Accounts) != 2 {
+				t.Errorf("accounts = %v", o.Accounts)
+			}
+		}},
 		{args: []string{"--role-name", "X"}, wantCode: exitcode.Usage},
 		{args: []string{"--topic-arn", "arn:aws:sqs:us-east-1:111122223333:q"}, wantCode: exitcode.Usage},
 		{args: []string{"--alarm-name", ""}, wantCode: -1, check: func(t *testing.T, o *FixOptions) {
@@ -540,6 +546,34 @@ func TestFixOneAccountFailingDoesNotStopOthers(t *testing.T) {
 	}
 	out = e.expect(exitcode.Findings, `"pass": 1`, "audit", "--org", "--regions", fixRegion, "--format", "json")
 	_ = out
+}
+
+// TestFixOnlyAccount: --account limits the plan to the chains in, or
+// covering, that account; the other broken chain is left as it was, and
+// an account the run did not read is a usage error before any change.
+func TestFixOnlyAccount(t *testing.T) {
+	const member = "222222222222"
+	e := newFixEnv(t)
+	e.c.AddAccount(member, "workload")
+	e.c.AddCISChain(member, fixRegion, false)
+	e.c.SetOrganization("o-test", fixAccount)
+	e.breakChain()
+	e.c.Edit(func(c *awsfake.Cloud) {
+		delete(c.Accounts[member].Region(fixRegion).LogGroups[awsfake.ChainLogGroup].Filters, cis.FilterName)
+	})
+	mgmtBefore, err := e.c.StateJSON(fixAccount)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.expect(exitcode.Usage, "", "fix", "--org", "--regions", fixRegion, "--account", "999999999999", "--subscribe", fixQueue, "--yes")
+	out := e.expect(exitcode.OK, "Account 222222222222, us-east-1", "fix", "--org", "--regions", fixRegion, "--account", member, "--subscribe", fixQueue, "--yes")
+	if strings.Contains(out, "Account 111111111111") {
+		t.Errorf("fix --account %s planned other accounts:\n%s", member, out)
+	}
+	if got, _ := e.c.StateJSON(fixAccount); got != mgmtBefore {
+		t.Fatalf("fix --account %s changed the management account", member)
+	}
+	e.expect(exitcode.Findings, `"pass": 1`, "audit", "--org", "--regions", fixRegion, "--format", "json")
 }
 
 // TestFixReusesWorkingTopic: a topic nobody's alarm points at, that

@@ -183,6 +183,37 @@ func NewPlan(snap *inventory.Snapshot, verdicts []Verdict, facts *Facts, o Optio
 	return p
 }
 
+// Only keeps the chains that are in, or cover, one of accounts (fix
+// --account) and returns the accounts no chain is in or covers. A member
+// of an organization trail keeps the owner's chain: that is where its
+// chain is fixed.
+func (p *Plan) Only(accounts []string) (unmatched []string) {
+	want := map[string]bool{}
+	for _, a := range accounts {
+		want[a] = true
+	}
+	seen := map[string]bool{}
+	kept := p.Accounts[:0]
+	for _, ap := range p.Accounts {
+		hit := false
+		for _, a := range append([]string{ap.Account}, ap.Covers...) {
+			if want[a] {
+				hit, seen[a] = true, true
+			}
+		}
+		if hit {
+			kept = append(kept, ap)
+		}
+	}
+	p.Accounts = kept
+	for _, a := range accounts {
+		if !seen[a] {
+			unmatched = append(unmatched, a)
+		}
+	}
+	return unmatched
+}
+
 func appendUnique(list []string, s string) []string {
 	for _, x := range list {
 		if x == s {
