@@ -526,20 +526,28 @@ func TestFixOrganization(t *testing.T) {
 
 func awsBool(b bool) *bool { return &b }
 
+const orgMember = "222222222222"
+
+// newTwoChainOrg is an organization whose two accounts each have their
+// own trail and a broken chain.
+func newTwoChainOrg(t *testing.T) *fixEnv {
+	e := newFixEnv(t)
+	e.c.AddAccount(orgMember, "workload")
+	e.c.AddCISChain(orgMember, fixRegion, false)
+	e.c.SetOrganization("o-test", fixAccount)
+	e.breakChain()
+	e.c.Edit(func(c *awsfake.Cloud) {
+		delete(c.Accounts[orgMember].Region(fixRegion).LogGroups[awsfake.ChainLogGroup].Filters, cis.FilterName)
+	})
+	return e
+}
+
 // TestFixOneAccountFailingDoesNotStopOthers: in an organization whose
 // accounts have their own trails, a denied call in one account is that
 // account's failure only.
 func TestFixOneAccountFailingDoesNotStopOthers(t *testing.T) {
-	const member = "222222222222"
-	e := newFixEnv(t)
-	e.c.AddAccount(member, "workload")
-	e.c.AddCISChain(member, fixRegion, false)
-	e.c.SetOrganization("o-test", fixAccount)
-	e.breakChain()
-	e.c.Edit(func(c *awsfake.Cloud) {
-		delete(c.Accounts[member].Region(fixRegion).LogGroups[awsfake.ChainLogGroup].Filters, cis.FilterName)
-	})
-	e.c.Deny(member, "logs:PutMetricFilter")
+	e := newTwoChainOrg(t)
+	e.c.Deny(orgMember, "logs:PutMetricFilter")
 	out := e.expect(exitcode.Partial, "1 of 2 chain(s) failed", "fix", "--org", "--regions", fixRegion, "--subscribe", fixQueue, "--yes")
 	if !strings.Contains(out, "Account 111111111111, us-east-1: 4 change(s) made.") || !strings.Contains(out, "Account 222222222222, us-east-1: FAILED after 0 change(s): create metric-filter") {
 		t.Errorf("summary:\n%s", out)
@@ -552,15 +560,8 @@ func TestFixOneAccountFailingDoesNotStopOthers(t *testing.T) {
 // covering, that account; the other broken chain is left as it was, and
 // an account the run did not read is a usage error before any change.
 func TestFixOnlyAccount(t *testing.T) {
-	const member = "222222222222"
-	e := newFixEnv(t)
-	e.c.AddAccount(member, "workload")
-	e.c.AddCISChain(member, fixRegion, false)
-	e.c.SetOrganization("o-test", fixAccount)
-	e.breakChain()
-	e.c.Edit(func(c *awsfake.Cloud) {
-		delete(c.Accounts[member].Region(fixRegion).LogGroups[awsfake.ChainLogGroup].Filters, cis.FilterName)
-	})
+	const member = orgMember
+	e := newTwoChainOrg(t)
 	mgmtBefore, err := e.c.StateJSON(fixAccount)
 	if err != nil {
 		t.Fatal(err)
