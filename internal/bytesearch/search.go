@@ -49,20 +49,37 @@ func New(lits [][]byte) *Finder {
 
 // rarestPair returns the pair a literal is searched by, as the offset lo
 // of its first byte and the distance d to the second (0 for a one-byte
-// literal): the literal's rarest byte, and the end of the literal farther
-// from it. Far apart, because neighbouring bytes are correlated: in
-// CloudTrail "Ro" begins every "Role", while "R" three bytes before "t"
-// is rare.
+// literal): the literal's rarest byte, and the rarer of the literal's two
+// ends (the farther on a tie). An end, because neighbouring bytes are
+// correlated: in CloudTrail "Ro" begins every "Role", while "R" three
+// bytes before "t" is rare; and for a record start {"eventVersion":" the
+// '{' seven bytes before the 'V' is far rarer than the closing quote,
+// which "tlsVersion":" and "SignatureVersion":" also have.
 func rarestPair(s []byte) (lo, d int) {
+	if len(s) == 1 {
+		return 0, 0
+	}
 	a := 0
 	for i := range s {
 		if rank[s[i]] < rank[s[a]] {
 			a = i
 		}
 	}
-	b := len(s) - 1
-	if 2*a >= len(s) {
-		b = 0
+	first, last := 0, len(s)-1
+	var b int
+	switch {
+	case a == first:
+		b = last
+	case a == last:
+		b = first
+	case rank[s[first]] < rank[s[last]]:
+		b = first
+	case rank[s[last]] < rank[s[first]]:
+		b = last
+	case a-first >= last-a:
+		b = first
+	default:
+		b = last
 	}
 	if a > b {
 		a, b = b, a
