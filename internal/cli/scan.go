@@ -106,8 +106,9 @@ EventBridge events, CloudWatch Logs subscription payloads. Digest files and
 Insights events are skipped and counted.
 
 Exit status: 0 nothing found, 3 root activity found, 4 some input could not
-be read (the report lists each with its byte offset; findings are still
-reported), 1 error, 2 usage. --fail-on none exits 0 unless the scan failed.`,
+be read (the report lists each with its byte offset), 1 error, 2 usage. 4
+wins over 3: a partial scan says so even when it found root activity, which
+it still reports. --fail-on none exits 0 unless the scan failed.`,
 		Example: `  rootwatch scan --fail-on none testdata/sample
   rootwatch scan --since 30d s3://org-trail-bucket/AWSLogs/o-abc123/
   rootwatch scan --format jsonl cloudwatch://aws-cloudtrail-logs
