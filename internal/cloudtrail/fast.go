@@ -23,7 +23,7 @@ func (d *decoder) nextHit(pos int) int {
 	}
 	b := d.s.buf[:d.s.n]
 	// Search at most searchSpan ahead, so that the record walk that
-	// follows finds the bytes still in cache (a memory-mapped input is
+	// follows finds the bytes still in cache (an input inflated in one call is
 	// one huge window). Reporting the span's end as a hit is safe: the
 	// record there is checked in full, and a literal cut by the span's
 	// end lies inside that record.
