@@ -6,11 +6,12 @@
 // bytes.Index is fast only while the literal's first byte is rare. In
 // CloudTrail JSON the 'R' of "Root" occurs every 170 bytes, so one call
 // costs an IndexByte restart per false start. Here each literal is instead
-// searched by the two bytes of it that are rarest in CloudTrail JSON, at
-// their distance apart (the "packed pair" of Rust's memchr), 32 positions
-// at a time with AVX2 where the CPU has it, and two literals in the same
-// pass. Each pair hit is verified against the whole literal, so results
-// are exact; the pair only decides how often verification runs.
+// searched by a pair of its bytes at their distance apart (the "packed
+// pair" of Rust's memchr; rarestPair says which), 64 positions at a time
+// with AVX-512BW or 32 with AVX2 where the CPU has them, and two literals
+// in the same pass. Each pair hit is verified against the whole literal,
+// so results are exact; the pair only decides how often verification
+// runs.
 package bytesearch
 
 import "bytes"

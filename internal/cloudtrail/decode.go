@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"slices"
 
 	"github.com/rootwatch/rootwatch/internal/bytesearch"
 )
@@ -75,23 +76,11 @@ type Decoder struct {
 // finderFor returns a Finder for the candidate literals and the \u escape
 // that could spell any of them.
 func (dec *Decoder) finderFor(cands [][]byte) *bytesearch.Finder {
-	if dec.finder == nil || !sameLiterals(dec.finderLits, cands) {
+	if dec.finder == nil || !slices.EqualFunc(dec.finderLits, cands, bytes.Equal) {
 		dec.finder = bytesearch.New(append(append([][]byte{}, cands...), []byte(`\u`)))
 		dec.finderLits = cands
 	}
 	return dec.finder
-}
-
-func sameLiterals(a, b [][]byte) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if !bytes.Equal(a[i], b[i]) {
-			return false
-		}
-	}
-	return true
 }
 
 // Decode is DecodeStream reusing d's buffers.

@@ -23,8 +23,8 @@ func (d *decoder) nextHit(pos int) int {
 	}
 	b := d.s.buf[:d.s.n]
 	// Search at most searchSpan ahead, so that the record walk that
-	// follows finds the bytes still in cache (an input inflated in one call is
-	// one huge window). Reporting the span's end as a hit is safe: the
+	// follows finds the bytes still in cache (an input inflated in one
+	// call is one huge window). Reporting the span's end as a hit is safe: the
 	// record there is checked in full, and a literal cut by the span's
 	// end lies inside that record.
 	lim := min(len(b), pos+searchSpan)
@@ -44,9 +44,9 @@ func (d *decoder) isCandidate(raw []byte) bool {
 	return d.lits == nil || d.lits.Index(raw) >= 0
 }
 
-// markerFinder finds record starts. The pair it searches by (the 'V'
-// and the closing quote) is far rarer than any single byte of the marker:
-// one kernel call per record instead of an IndexByte per 'V'.
+// markerFinder finds record starts. The pair it searches by (the '{' and
+// the 'V' seven bytes later) is far rarer than any single byte of the
+// marker: one kernel call per record instead of an IndexByte per 'V'.
 var markerFinder = bytesearch.New([][]byte{marker})
 
 // nextMarker returns the offset of the next record start {"eventVersion":"

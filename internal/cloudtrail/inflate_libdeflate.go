@@ -59,14 +59,15 @@ func (w *wholeInflater) inflate(r io.Reader) ([]byte, io.Reader) {
 	w.in = in[:0]
 	// What was read, then the rest of r, or the read error at the same
 	// offset: the streaming path reports it as the default build does.
-	rest := io.MultiReader(bytes.NewReader(in), errOr(err, r))
+	rest := func() io.Reader { return io.MultiReader(bytes.NewReader(in), errOr(err, r)) }
 	if !complete || len(in) < 18 {
-		return nil, rest
+		return nil, rest()
 	}
 	size := int(binary.LittleEndian.Uint32(in[len(in)-4:]))
 	if size > wholeMax {
-		return nil, rest
+		return nil, rest()
 	}
+	// One spare byte, so that &out[0] exists for an empty member.
 	if cap(w.out) < size+1 {
 		w.out = make([]byte, size+1)
 	}
@@ -77,7 +78,7 @@ func (w *wholeInflater) inflate(r io.Reader) ([]byte, io.Reader) {
 		unsafe.Pointer(&out[0]), C.size_t(size),
 		&gotIn, &gotOut)
 	if res != C.LIBDEFLATE_SUCCESS || int(gotIn) != len(in) || int(gotOut) != size {
-		return nil, rest
+		return nil, rest()
 	}
 	w.inflated++
 	return out[:size], nil
