@@ -73,14 +73,25 @@ type Decoder struct {
 	whole wholeInflater
 }
 
-// finderFor returns a Finder for the candidate literals and the \u escape
-// that could spell any of them.
+// finderFor returns CandidateFinder(cands), built once for a run of
+// inputs with the same candidates.
 func (dec *Decoder) finderFor(cands [][]byte) *bytesearch.Finder {
 	if dec.finder == nil || !slices.EqualFunc(dec.finderLits, cands, bytes.Equal) {
-		dec.finder = bytesearch.New(append(append([][]byte{}, cands...), []byte(`\u`)))
+		dec.finder = CandidateFinder(cands)
 		dec.finderLits = cands
 	}
 	return dec.finder
+}
+
+// CandidateFinder finds in a record's raw JSON any of the candidate
+// literals, or the \u escape that could spell one of them: a record with
+// neither cannot match. It is nil without candidates (every record is
+// one).
+func CandidateFinder(cands [][]byte) *bytesearch.Finder {
+	if len(cands) == 0 {
+		return nil
+	}
+	return bytesearch.New(append(append([][]byte{}, cands...), []byte(`\u`)))
 }
 
 // Decode is DecodeStream reusing d's buffers.

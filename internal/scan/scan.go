@@ -5,7 +5,6 @@
 package scan
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -18,6 +17,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/rootwatch/rootwatch/internal/bytesearch"
 	"github.com/rootwatch/rootwatch/internal/cloudtrail"
 )
 
@@ -133,7 +133,7 @@ func Run(ctx context.Context, cfg Config, sources []Source) (*Result, error) {
 	if prog == nil {
 		prog = new(Progress)
 	}
-	s := &scanner{cfg: cfg, prog: prog, seen: map[string]bool{}}
+	s := &scanner{cfg: cfg, prog: prog, seen: map[string]bool{}, cands: cloudtrail.CandidateFinder(cfg.Literals)}
 	start := time.Now()
 
 	units := make(chan Unit, 4*workers)
@@ -208,6 +208,9 @@ func Run(ctx context.Context, cfg Config, sources []Source) (*Result, error) {
 type scanner struct {
 	cfg  Config
 	prog *Progress
+	// cands prefilters records that sources hand over one by one, as
+	// the decoder does for files.
+	cands *bytesearch.Finder
 
 	mu       sync.Mutex
 	findings []Finding
@@ -314,15 +317,7 @@ func (s *scanner) unit(ctx context.Context, u Unit, dec *cloudtrail.Decoder) err
 }
 
 func (s *scanner) isCandidate(raw []byte) bool {
-	if s.cfg.Literals == nil {
-		return true
-	}
-	for _, l := range s.cfg.Literals {
-		if bytes.Contains(raw, l) {
-			return true
-		}
-	}
-	return bytes.Contains(raw, []byte(`\u`))
+	return s.cands == nil || s.cands.Index(raw) >= 0
 }
 
 // evaluate matches one candidate and, when it is reported, decodes it.
