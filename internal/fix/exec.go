@@ -20,6 +20,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/rootwatch/rootwatch/internal/awsread"
 )
 
 // executor makes one step's AWS calls. It returns what later steps or
@@ -143,36 +145,36 @@ func (x *executor) alarm(ctx context.Context, s *Step) error {
 // ErrNotFound is returned by finders when the resource does not exist.
 var ErrNotFound = errors.New("not found")
 
-// describeAlarm reads one metric alarm whole (ErrNotFound when it does not
-// exist).
-func describeAlarm(ctx context.Context, cw CloudWatchAPI, name string) (*AlarmSpec, error) {
+// readAlarm reads one metric alarm (ErrNotFound when it does not exist).
+func readAlarm(ctx context.Context, cw CloudWatchAPI, name string) (cwtypes.MetricAlarm, error) {
 	out, err := cw.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: []string{name}, AlarmTypes: []cwtypes.AlarmType{cwtypes.AlarmTypeMetricAlarm}})
+	if err != nil {
+		return cwtypes.MetricAlarm{}, err
+	}
+	for _, m := range out.MetricAlarms {
+		if aws.ToString(m.AlarmName) == name {
+			return m, nil
+		}
+	}
+	return cwtypes.MetricAlarm{}, fmt.Errorf("alarm %s: %w", name, ErrNotFound)
+}
+
+// describeAlarm reads one metric alarm whole, as the journal keeps it.
+func describeAlarm(ctx context.Context, cw CloudWatchAPI, name string) (*AlarmSpec, error) {
+	m, err := readAlarm(ctx, cw, name)
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range out.MetricAlarms {
-		if aws.ToString(m.AlarmName) != name {
-			continue
-		}
-		s := &AlarmSpec{
-			Name: name, Description: aws.ToString(m.AlarmDescription),
-			Namespace: aws.ToString(m.Namespace), MetricName: aws.ToString(m.MetricName),
-			Statistic: string(m.Statistic), ExtendedStatistic: aws.ToString(m.ExtendedStatistic),
-			Period: aws.ToInt32(m.Period), Unit: string(m.Unit), Threshold: aws.ToFloat64(m.Threshold),
-			Comparison: string(m.ComparisonOperator), EvaluationPeriods: aws.ToInt32(m.EvaluationPeriods),
-			DatapointsToAlarm: aws.ToInt32(m.DatapointsToAlarm), TreatMissingData: aws.ToString(m.TreatMissingData),
-			ActionsEnabled: aws.ToBool(m.ActionsEnabled), AlarmActions: m.AlarmActions, OKActions: m.OKActions,
-			InsufficientDataActions: m.InsufficientDataActions,
-		}
-		if len(m.Dimensions) > 0 {
-			s.Dimensions = map[string]string{}
-			for _, d := range m.Dimensions {
-				s.Dimensions[aws.ToString(d.Name)] = aws.ToString(d.Value)
-			}
-		}
-		return s, nil
-	}
-	return nil, fmt.Errorf("alarm %s: %w", name, ErrNotFound)
+	return specOf(m), nil
+}
+
+// specOf is the snapshot's view of an alarm (awsread.AlarmFrom) plus the
+// settings only a restore needs.
+func specOf(m cwtypes.MetricAlarm) *AlarmSpec {
+	s := alarmSpec(awsread.AlarmFrom(m, ""))
+	s.Description = aws.ToString(m.AlarmDescription)
+	s.InsufficientDataActions = m.InsufficientDataActions
+	return s
 }
 
 func (x *executor) topic(ctx context.Context, s *Step) (string, error) {

@@ -86,7 +86,7 @@ func (v *Verifier) Verify(ctx context.Context, t VerifyTarget) (r VerifyResult) 
 		return r
 	}
 	cw := conn.CloudWatch(t.Region)
-	cur, err := describeAlarm(ctx, cw, t.Alarm)
+	alarm, err := readAlarm(ctx, cw, t.Alarm)
 	if errors.Is(err, ErrNotFound) {
 		r.Lines = append(r.Lines, "FAIL: the alarm does not exist")
 		return r
@@ -95,6 +95,7 @@ func (v *Verifier) Verify(ctx context.Context, t VerifyTarget) (r VerifyResult) 
 		r.Err = fmt.Errorf("read alarm: %s: %w", Classify(err), err)
 		return r
 	}
+	cur, prev := specOf(alarm), alarm.StateValue
 	topics := snsActions(cur.AlarmActions)
 	switch {
 	case !cur.ActionsEnabled:
@@ -107,11 +108,6 @@ func (v *Verifier) Verify(ctx context.Context, t VerifyTarget) (r VerifyResult) 
 	seen, err := v.actionHistory(ctx, cw, t.Alarm)
 	if err != nil {
 		r.Err = fmt.Errorf("read alarm history: %s: %w", Classify(err), err)
-		return r
-	}
-	prev, err := currentState(ctx, cw, t.Alarm)
-	if err != nil {
-		r.Err = fmt.Errorf("read alarm state: %s: %w", Classify(err), err)
 		return r
 	}
 	defer func() {
@@ -175,19 +171,6 @@ func (v *Verifier) interval() time.Duration {
 		return v.Interval
 	}
 	return 5 * time.Second
-}
-
-func currentState(ctx context.Context, cw CloudWatchAPI, name string) (cwtypes.StateValue, error) {
-	out, err := cw.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: []string{name}})
-	if err != nil {
-		return "", err
-	}
-	for _, m := range out.MetricAlarms {
-		if aws.ToString(m.AlarmName) == name {
-			return m.StateValue, nil
-		}
-	}
-	return "", fmt.Errorf("alarm %s: %w", name, ErrNotFound)
 }
 
 // historyKey identifies a history item across polls.
