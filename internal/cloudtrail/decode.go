@@ -248,6 +248,12 @@ var (
 	marker     = []byte(`{"eventVersion":"`)
 )
 
+// isRecordStart reports whether b starts like a CloudTrail record as the
+// fast paths know it: the marker, then an eventVersion starting with 1.
+func isRecordStart(b []byte) bool {
+	return len(b) > len(marker) && bytes.HasPrefix(b, marker) && b[len(marker)] == '1'
+}
+
 // run decodes the top level: a sequence of JSON values (one for a file,
 // many for JSON Lines or concatenated payloads).
 func (d *decoder) run() error {
@@ -289,7 +295,7 @@ func (d *decoder) run() error {
 			if d.values > 1 {
 				d.setShape(ShapeLines)
 			}
-			if d.lits != nil && d.s.n-pos > len(marker) && bytes.HasPrefix(d.s.buf[pos:], marker) && d.s.buf[pos+len(marker)] == '1' {
+			if d.lits != nil && isRecordStart(d.s.buf[pos:d.s.n]) {
 				np, err := d.lines(pos)
 				if err != nil {
 					return err
@@ -439,7 +445,7 @@ func (d *decoder) array(pos int) (int, error) {
 		first = false
 		if d.lits != nil {
 			pos = d.need(pos, len(marker)+1)
-			if bytes.HasPrefix(d.s.buf[pos:d.s.n], marker) && d.s.n > pos+len(marker) && d.s.buf[pos+len(marker)] == '1' {
+			if isRecordStart(d.s.buf[pos:d.s.n]) {
 				var err error
 				if pos, err = d.recordsFast(pos); err != nil {
 					return 0, err

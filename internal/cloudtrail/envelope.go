@@ -82,7 +82,7 @@ func (d *decoder) handleValue(v []byte, off int64, depth int) error {
 	if v[0] != '{' {
 		return d.problemAt(off, "expected a CloudTrail record or envelope (a JSON object), found "+quoteByte(v[0]))
 	}
-	if len(v) > len(marker) && bytes.HasPrefix(v, marker) && v[len(marker)] == '1' {
+	if isRecordStart(v) {
 		return d.record(v, off)
 	}
 	var e envelope

@@ -118,7 +118,7 @@ func (d *decoder) lines(pos int) (int, error) {
 			for len(line) > 0 && isSpace(line[len(line)-1]) {
 				line = line[:len(line)-1]
 			}
-			if len(line) <= len(marker) || line[len(line)-1] != '}' || string(line[:len(marker)]) != string(marker) || line[len(marker)] != '1' {
+			if !isRecordStart(line) || line[len(line)-1] != '}' {
 				return pos, nil
 			}
 			d.st.Records++

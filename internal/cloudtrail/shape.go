@@ -56,18 +56,3 @@ type Stats struct {
 	Bytes    int64 // decompressed bytes read
 	Problems int64 // non-fatal decode errors reported to Handler.Problem
 }
-
-// Add accumulates o into s (Shape is kept from s when set).
-func (s *Stats) Add(o Stats) {
-	if s.Shape == ShapeUnknown {
-		s.Shape = o.Shape
-	}
-	s.Records += o.Records
-	s.Yielded += o.Yielded
-	s.Insights += o.Insights
-	s.Digests += o.Digests
-	s.Skipped += o.Skipped
-	s.Objects += o.Objects
-	s.Bytes += o.Bytes
-	s.Problems += o.Problems
-}
