@@ -185,7 +185,7 @@ func (w *CloudWatch) poll(ctx context.Context, sink Sink, cp cwCheckpoint) (cwCh
 				for _, e := range events {
 					msg := []byte(aws.ToString(e.Message))
 					// Each message is one record as CloudTrail wrote it.
-					if err := records(bytesReader(msg), w.c.LogGroup+"/"+aws.ToString(e.LogStreamName)+"#"+aws.ToString(e.EventId), w.c.Log)(fn); err != nil {
+					if err := recordsOf(msg, w.c.LogGroup+"/"+aws.ToString(e.LogStreamName)+"#"+aws.ToString(e.EventId), w.c.Log)(fn); err != nil {
 						var bad *cloudtrail.DecodeError
 						if !errors.As(err, &bad) {
 							return err

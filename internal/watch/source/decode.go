@@ -55,5 +55,3 @@ func recordsOf(b []byte, name string, log *slog.Logger) func(fn func(raw []byte)
 		return decodeFunc(bytes.NewReader(b), len(b)+512, name, log, nil)(fn)
 	}
 }
-
-func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
