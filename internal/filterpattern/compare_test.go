@@ -725,3 +725,28 @@ func TestEscapeFirstLetters(t *testing.T) {
 		t.Errorf("escaping changed the event's meaning: %v vs %v", a, b)
 	}
 }
+
+// TestCompareBlankPhraseWithLineBreaks: a quoted phrase of only blanks
+// (space, tab, CR, LF) matches every event, so requiring or excluding it
+// changes nothing. The normal form once counted only space and tab as blank
+// and disagreed with the matcher on these.
+func TestCompareBlankPhraseWithLineBreaks(t *testing.T) {
+	for _, tc := range []struct{ a, b string }{
+		{"ERROR -\"\n\"", "ERROR"},
+		{"ERROR -\"\r\n\t \"", "ERROR"},
+		{"?\"\n\" ?foo", "\" \""},
+		{"?\"\r\"", "\" \""},
+		{"\"\r\"", "\" \""},
+	} {
+		where := fmt.Sprintf("%q vs %q", tc.a, tc.b)
+		got, err := Compare(tc.a, tc.b)
+		if err != nil {
+			t.Errorf("%s: %v", where, err)
+			continue
+		}
+		if got.Relation != Equivalent || !got.Proven {
+			t.Errorf("%s: got %v (proven=%v, OnlyA=%s, OnlyB=%s), want proven equivalent", where, got.Relation, got.Proven, got.OnlyA, got.OnlyB)
+		}
+		checkComparison(t, where, tc.a, tc.b, got)
+	}
+}

@@ -1,7 +1,5 @@
 package filterpattern
 
-import "strings"
-
 // termMatcher evaluates an unstructured pattern (spec §2.2). Terms are
 // case-sensitive substrings of the raw message, word boundaries ignored.
 type termMatcher struct {
@@ -25,7 +23,7 @@ func compileTerms(terms []Term) *termMatcher {
 		// A quoted blank phrase (" ") is the documented "match everything"
 		// pattern: it matches even events without a space, so it is a term
 		// every event satisfies, and excluding it excludes nothing.
-		blank := strings.Trim(t.Text, " \t\r\n") == ""
+		blank := isBlankText(t.Text)
 		switch t.Prefix {
 		case PrefixNone:
 			if blank {

@@ -382,17 +382,16 @@ func termsNormalForm(terms []Term) termsNF {
 
 func newTermClause(req, exc []string) termClause {
 	// A blank phrase (" ") is AWS's "match everything": every event has it,
-	// so requiring it adds nothing and excluding it excludes nothing. This is
-	// the matcher's reading too.
-	blank := func(s string) bool { return strings.Trim(s, " \t") == "" }
+	// so requiring it adds nothing and excluding it excludes nothing. Blank is
+	// isBlankText, the reading the parser and the matcher use too.
 	var c termClause
 	for _, r := range req {
-		if !blank(r) {
+		if !isBlankText(r) {
 			c.req = append(c.req, r)
 		}
 	}
 	for _, e := range exc {
-		if !blank(e) {
+		if !isBlankText(e) {
 			c.exc = append(c.exc, e)
 		}
 	}

@@ -75,7 +75,8 @@ func isTermByte(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
 }
 
-// isBlank reports whether s is empty or only blanks.
+// isBlankText reports whether s is empty or only blanks (space, tab, CR,
+// LF). The parser, the term matcher and the normal form all use it.
 func isBlankText(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if !isPatternSpace(s[i]) {
