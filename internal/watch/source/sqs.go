@@ -121,10 +121,8 @@ func (q *SQS) Run(ctx context.Context, sink Sink) error {
 				return nil
 			}
 			q.c.Log.Error("receive from queue", "queue", q.c.QueueURL, "error", err, "retry_in", backoff.String())
-			select {
-			case <-ctx.Done():
+			if !sleep(ctx, backoff) {
 				return nil
-			case <-time.After(backoff):
 			}
 			backoff = min(backoff*2, time.Minute)
 			continue
