@@ -251,7 +251,7 @@ func scramble(e Expr) string {
 		sel := canonicalPath(x.Selector.Steps)
 		switch x.Op {
 		case OpIsNull, OpIsTrue, OpIsFalse, OpNotExists:
-			return sel + " " + opText(x.Op)
+			return sel + " " + operatorText(x.Op)
 		}
 		var val string
 		switch x.Value.Kind {
@@ -266,7 +266,7 @@ func scramble(e Expr) string {
 		case ValueRegex:
 			val = "%" + x.Value.Regex.Source + "%"
 		}
-		return sel + opText(x.Op) + val
+		return sel + operatorText(x.Op) + val
 	}
 	return ""
 }

@@ -102,32 +102,6 @@ func hasWildcardStep(steps []Step) bool {
 	return false
 }
 
-func opText(op CompareOp) string {
-	switch op {
-	case OpEq:
-		return "="
-	case OpNe:
-		return "!="
-	case OpLt:
-		return "<"
-	case OpLe:
-		return "<="
-	case OpGt:
-		return ">"
-	case OpGe:
-		return ">="
-	case OpIsNull:
-		return "IS NULL"
-	case OpIsTrue:
-		return "IS TRUE"
-	case OpIsFalse:
-		return "IS FALSE"
-	case OpNotExists:
-		return "NOT EXISTS"
-	}
-	return fmt.Sprintf("op(%d)", int(op))
-}
-
 // canonicalValue prints a value by meaning: quotes are optional for strings
 // and 1e3 is 1000.
 func canonicalValue(v Value) string {
@@ -156,7 +130,7 @@ func atomOf(c *Condition) (nfAtom, error) {
 func newAtom(steps []Step, op CompareOp, v Value) nfAtom {
 	a := nfAtom{steps: steps, op: op, val: v}
 	a.path = canonicalPath(a.steps)
-	a.key = a.path + " " + opText(a.op)
+	a.key = a.path + " " + operatorText(a.op)
 	if cv := canonicalValue(a.val); cv != "" {
 		a.key += " " + cv
 	}

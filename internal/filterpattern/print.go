@@ -125,17 +125,9 @@ func writeExpr(b *strings.Builder, e Expr, parent LogicalOp) {
 // space-delimited entries.
 func writeCondTail(b *strings.Builder, c *Condition, json bool) {
 	switch c.Op {
-	case OpIsNull:
-		b.WriteString(" IS NULL")
-		return
-	case OpIsTrue:
-		b.WriteString(" IS TRUE")
-		return
-	case OpIsFalse:
-		b.WriteString(" IS FALSE")
-		return
-	case OpNotExists:
-		b.WriteString(" NOT EXISTS")
+	case OpIsNull, OpIsTrue, OpIsFalse, OpNotExists:
+		b.WriteByte(' ')
+		b.WriteString(operatorText(c.Op))
 		return
 	}
 	if json {
