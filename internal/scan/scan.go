@@ -232,11 +232,11 @@ func (s *scanner) unit(ctx context.Context, u Unit, dec *cloudtrail.Decoder) err
 	var local Stats
 	local.Units = 1
 	var out []Finding
-	record := func(raw []byte, where string) {
+	record := func(raw []byte, at place) {
 		local.Candidates++
-		f, ok, err := s.evaluate(raw, where)
+		f, ok, err := s.evaluate(raw, at)
 		if err != nil {
-			s.problem(where, err)
+			s.problem(at.String(), err)
 			return
 		}
 		if ok {
@@ -249,7 +249,7 @@ func (s *scanner) unit(ctx context.Context, u Unit, dec *cloudtrail.Decoder) err
 			local.Records++
 			local.Bytes += int64(len(raw))
 			if s.isCandidate(raw) {
-				record(raw, u.Name)
+				record(raw, place{u.Name, -1})
 			}
 			return ctx.Err()
 		})
@@ -271,7 +271,7 @@ func (s *scanner) unit(ctx context.Context, u Unit, dec *cloudtrail.Decoder) err
 		in := &progressReader{r: rc, p: s.prog}
 		st, err := dec.Decode(in, u.Name, cloudtrail.Options{Candidates: s.cfg.Literals}, cloudtrail.Handler{
 			Record: func(raw []byte, off int64) error {
-				record(raw, fmt.Sprintf("%s@%d", u.Name, off))
+				record(raw, place{u.Name, off})
 				return ctx.Err()
 			},
 			Problem: func(e *cloudtrail.DecodeError) { s.problem(u.Name, e) },
@@ -320,8 +320,23 @@ func (s *scanner) isCandidate(raw []byte) bool {
 	return s.cands == nil || s.cands.Index(raw) >= 0
 }
 
+// place is where a record was read: an input, and the byte offset in it
+// when there is one (-1). It is formatted only for the few records that
+// are reported.
+type place struct {
+	name string
+	off  int64
+}
+
+func (p place) String() string {
+	if p.off < 0 {
+		return p.name
+	}
+	return fmt.Sprintf("%s@%d", p.name, p.off)
+}
+
 // evaluate matches one candidate and, when it is reported, decodes it.
-func (s *scanner) evaluate(raw []byte, where string) (Finding, bool, error) {
+func (s *scanner) evaluate(raw []byte, at place) (Finding, bool, error) {
 	matched := s.cfg.Matcher.Match(raw)
 	if !matched && !s.cfg.AllRoot {
 		return Finding{}, false, nil
@@ -342,7 +357,7 @@ func (s *scanner) evaluate(raw []byte, where string) (Finding, bool, error) {
 	if !s.cfg.Window.Contains(rec.EventTime) {
 		return Finding{}, false, nil
 	}
-	f := newFinding(&rec, v, matched, where)
+	f := newFinding(&rec, v, matched, at.String())
 	f.AccountAlias = s.cfg.Aliases[f.Account]
 	return f, true, nil
 }
