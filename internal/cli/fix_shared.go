@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -32,9 +33,21 @@ type awsAccess struct {
 	Write func(ctx context.Context, caller, partition, roleName string) (fix.Dialer, error)
 }
 
+// sdkAccess loads the SDK configuration once, on first use (after the
+// flags are parsed), and gives Read and Write the same aws.Config (or the
+// same error): one credential chain, so one AssumeRole or MFA prompt
+// serves both.
 func sdkAccess(f *Factory, profile, region *string) awsAccess {
+	var (
+		once   sync.Once
+		cfg    aws.Config
+		cfgErr error
+	)
 	load := func(ctx context.Context) (aws.Config, error) {
-		return f.AWSConfig(ctx, awsconfig.Options{Profile: *profile, Region: *region})
+		once.Do(func() {
+			cfg, cfgErr = f.AWSConfig(ctx, awsconfig.Options{Profile: *profile, Region: *region})
+		})
+		return cfg, cfgErr
 	}
 	return awsAccess{
 		Read: func(ctx context.Context) (awsread.Dialer, error) {
