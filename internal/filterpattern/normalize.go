@@ -62,7 +62,7 @@ func canonicalPath(steps []Step) string {
 	for _, s := range steps {
 		switch s.Kind {
 		case StepField:
-			if isPlainName(s.Name) {
+			if isSelectorName(s.Name) {
 				b.WriteByte('.')
 				b.WriteString(s.Name)
 			} else {
@@ -79,18 +79,6 @@ func canonicalPath(steps []Step) string {
 		}
 	}
 	return b.String()
-}
-
-func isPlainName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, r := range s {
-		if !(r == '_' || r == '-' || '0' <= r && r <= '9' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z') {
-			return false
-		}
-	}
-	return true
 }
 
 func hasWildcardStep(steps []Step) bool {
