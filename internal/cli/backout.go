@@ -98,15 +98,7 @@ func backoutRun(ctx context.Context, f *Factory, o *BackoutOptions) error {
 		return fmt.Errorf("backout: %w", err)
 	}
 	defer func() { _ = s.Close() }()
-	rd, err := o.AWS.Read(ctx)
-	if err != nil {
-		return fmt.Errorf("backout: %w", err)
-	}
-	caller, partition, err := whoAmI(ctx, rd)
-	if err != nil {
-		return fmt.Errorf("backout: %w", err)
-	}
-	wd, err := o.AWS.Write(ctx, caller, partition, o.RoleName)
+	wd, _, err := openWriter(ctx, o.AWS, o.RoleName)
 	if err != nil {
 		return fmt.Errorf("backout: %w", err)
 	}

@@ -67,6 +67,26 @@ func sdkAccess(f *Factory, profile, region *string) awsAccess {
 	}
 }
 
+// openWriter opens the read clients, asks who the caller is, and opens
+// the write clients for that caller's account and partition, assuming
+// roleName in the others. backout and verify start this way; each wraps
+// the error with its own name.
+func openWriter(ctx context.Context, a awsAccess, roleName string) (wd fix.Dialer, caller string, err error) {
+	rd, err := a.Read(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	caller, partition, err := whoAmI(ctx, rd)
+	if err != nil {
+		return nil, "", err
+	}
+	wd, err = a.Write(ctx, caller, partition, roleName)
+	if err != nil {
+		return nil, "", err
+	}
+	return wd, caller, nil
+}
+
 // whoAmI returns the caller's account and partition.
 func whoAmI(ctx context.Context, d awsread.Dialer) (account, partition string, err error) {
 	id, err := d.STS().GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})

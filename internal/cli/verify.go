@@ -87,15 +87,7 @@ Exit status: 0 every alarm notified, 3 some did not, 1 error, 2 usage.`,
 }
 
 func verifyRun(ctx context.Context, f *Factory, o *VerifyOptions) error {
-	rd, err := o.AWS.Read(ctx)
-	if err != nil {
-		return fmt.Errorf("verify: %w", err)
-	}
-	caller, partition, err := whoAmI(ctx, rd)
-	if err != nil {
-		return fmt.Errorf("verify: %w", err)
-	}
-	wd, err := o.AWS.Write(ctx, caller, partition, o.RoleName)
+	wd, caller, err := openWriter(ctx, o.AWS, o.RoleName)
 	if err != nil {
 		return fmt.Errorf("verify: %w", err)
 	}
