@@ -23,7 +23,7 @@ func PlanChanges(ctx context.Context, d Dialer, snap *inventory.Snapshot, verdic
 	facts := &Facts{}
 	p := NewPlan(snap, verdicts, nil, o)
 	for range 3 {
-		if !Probe(ctx, d, p, o, facts) {
+		if !Probe(ctx, d, snap, p, o, facts) {
 			break
 		}
 		p = NewPlan(snap, verdicts, facts, o)
@@ -36,7 +36,7 @@ func PlanChanges(ctx context.Context, d Dialer, snap *inventory.Snapshot, verdic
 // names, and the region's topics for reuse where p creates one. A failed
 // read is recorded (the plan then reports it) rather than returned. It
 // reports whether it read anything.
-func Probe(ctx context.Context, d Dialer, p *Plan, o Options, f *Facts) bool {
+func Probe(ctx context.Context, d Dialer, snap *inventory.Snapshot, p *Plan, o Options, f *Facts) bool {
 	o = o.WithDefaults()
 	added := false
 	look := func(account, region, arn string) {
@@ -45,6 +45,14 @@ func Probe(ctx context.Context, d Dialer, p *Plan, o Options, f *Facts) bool {
 		}
 		added = true
 		f.Topics = append(f.Topics, readTopic(ctx, d, account, region, arn))
+	}
+	// A chain's own topics that the audit read are planned from the
+	// snapshot, which the planner prefers: reading them again is waste.
+	lookChain := func(account, region, arn string) {
+		if a := snap.Account(account); a != nil && a.Topic(arn) != nil {
+			return
+		}
+		look(account, region, arn)
 	}
 	if f.Alarms == nil {
 		f.Alarms, f.AlarmErrors, f.Reusable = map[Home][]inventory.Alarm{}, map[Home]*inventory.ReadError{}, map[Home][]inventory.Topic{}
@@ -67,7 +75,7 @@ func Probe(ctx context.Context, d Dialer, p *Plan, o Options, f *Facts) bool {
 			for _, a := range f.Alarms[h] {
 				if a.Name == o.AlarmName || (a.Namespace == o.MetricNamespace && a.MetricName == o.MetricName) {
 					for _, t := range snsActions(a.AlarmActions) {
-						look(ap.Account, ap.Region, t)
+						lookChain(ap.Account, ap.Region, t)
 					}
 				}
 			}
@@ -76,7 +84,7 @@ func Probe(ctx context.Context, d Dialer, p *Plan, o Options, f *Facts) bool {
 			if s.Kind != KindTopic || s.Action != Create {
 				continue
 			}
-			look(s.Account, s.Region, s.Resource)
+			lookChain(s.Account, s.Region, s.Resource)
 			h := Home{s.Account, s.Region}
 			if _, done := f.Reusable[h]; !done {
 				added = true
