@@ -46,7 +46,7 @@ func expandWildcards(trees []*nfTree) (out []*nfTree, ok bool, why string) {
 	for _, t := range trees {
 		t.eachAtom(func(a nfAtom) {
 			for i, s := range a.steps {
-				if s.Kind == StepAnyIndex || s.Kind == StepAnyField {
+				if isWildcardStep(s) {
 					g := wildGroup{prefix: a.steps[:i], kind: s.Kind}
 					k := canonicalPath(a.steps[:i+1])
 					if !seen[k] {

@@ -195,7 +195,7 @@ func explainCondWith(c *Condition, subj string) string {
 func selectorText(s *Selector) string {
 	path := strings.TrimPrefix(s.String(), "$")
 	path = strings.TrimPrefix(path, ".")
-	if selectorHasWildcard(s) {
+	if hasWildcardStep(s.Steps) {
 		return "some value at " + path
 	}
 	return path

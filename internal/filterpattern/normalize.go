@@ -81,13 +81,14 @@ func canonicalPath(steps []Step) string {
 	return b.String()
 }
 
+// hasWildcardStep reports whether a selector has a [*] or .* step.
 func hasWildcardStep(steps []Step) bool {
-	for _, s := range steps {
-		if s.Kind == StepAnyIndex || s.Kind == StepAnyField {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(steps, isWildcardStep)
+}
+
+// isWildcardStep reports whether s is a [*] or .* step.
+func isWildcardStep(s Step) bool {
+	return s.Kind == StepAnyIndex || s.Kind == StepAnyField
 }
 
 // canonicalValue prints a value by meaning: quotes are optional for strings

@@ -100,7 +100,7 @@ func (p *parser) jsonCondition() (Expr, error) {
 		return nil, p.unexpected("selector such as $.eventName or \"(\"", "")
 	}
 	sel := t.sel
-	if selectorHasWildcard(sel) {
+	if hasWildcardStep(sel.Steps) {
 		p.wildSels++
 		if p.wildSels > MaxWildcardSelectors {
 			return nil, errAt(p.src(), t.pos, "", "a pattern may hold at most %d selectors with a wildcard ([*] or .*)", MaxWildcardSelectors)
@@ -163,15 +163,6 @@ func isUpperKeyword(w string) bool {
 	switch w {
 	case "is", "Is", "not", "Not", "exists", "Exists", "null", "Null", "true", "True", "false", "False":
 		return true
-	}
-	return false
-}
-
-func selectorHasWildcard(s *Selector) bool {
-	for _, st := range s.Steps {
-		if st.Kind == StepAnyIndex || st.Kind == StepAnyField {
-			return true
-		}
 	}
 	return false
 }
