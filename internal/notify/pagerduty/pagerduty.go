@@ -100,11 +100,10 @@ func New(cfg Config, deps Deps) (*Notifier, error) {
 	}
 	u, _ := url.Parse(cfg.URL) // checked by Validate
 	u = u.JoinPath("v2", "enqueue")
-	hc := &http.Client{Timeout: cfg.Timeout}
-	if deps.HTTP != nil {
-		hc.Transport = deps.HTTP.Transport
-	}
-	return &Notifier{cfg: cfg, endpoint: secret.Secret(u.String()), client: post.New(hc)}, nil
+	// The same client a URL-webhook endpoint gets: cfg's timeout over
+	// deps.HTTP's transport.
+	client := post.Endpoint{Timeout: cfg.Timeout}.Client(deps.HTTP)
+	return &Notifier{cfg: cfg, endpoint: secret.Secret(u.String()), client: client}, nil
 }
 
 // Notify sends a as a trigger (or resolve) event.
