@@ -1,9 +1,9 @@
 package fix
 
 import (
+	"maps"
 	"reflect"
 	"slices"
-	"sort"
 	"testing"
 
 	"github.com/rootwatch/rootwatch/internal/awsread"
@@ -28,40 +28,16 @@ var impliedActions = map[string]string{
 	"iam:PassRole":           "UpdateTrail with CloudWatchLogsRoleArn",
 }
 
-// methodsOf adds prefix:Method for every interface a root hands out.
-func methodsOf(t *testing.T, seen map[string]bool, roots ...reflect.Type) {
-	t.Helper()
-	for _, root := range roots {
-		for m := range root.Methods() {
-			out := m.Type.Out(0)
-			if out.Kind() != reflect.Interface || out.Name() == "Conn" || out.Name() == "error" {
-				continue
-			}
-			prefix, ok := iamPrefix[out.Name()]
-			if !ok {
-				t.Fatalf("interface %s has no IAM prefix", out.Name())
-			}
-			for api := range out.Methods() {
-				seen[prefix+":"+api.Name] = true
-			}
-		}
-	}
-}
-
 // TestFixPolicyMatchesCalls: docs/iam/fix-policy.json allows exactly what
 // fix, backout and verify call: the audit's reads (fix audits first), the
 // write interfaces of this package, and the permissions AWS implies.
 func TestFixPolicyMatchesCalls(t *testing.T) {
-	seen := map[string]bool{"sts:AssumeRole": true} // the write dialer assumes --role-name in other accounts
-	methodsOf(t, seen, reflect.TypeFor[awsread.Conn](), reflect.TypeFor[awsread.Dialer](), reflect.TypeFor[Conn]())
-	for a := range impliedActions {
-		seen[a] = true
+	called, err := iampolicy.Reached(iamPrefix, reflect.TypeFor[awsread.Conn](), reflect.TypeFor[awsread.Dialer](), reflect.TypeFor[Conn]())
+	if err != nil {
+		t.Fatal(err)
 	}
-	var want []string
-	for a := range seen {
-		want = append(want, a)
-	}
-	sort.Strings(want)
+	// The write dialer assumes --role-name in other accounts.
+	want := iampolicy.Set(called, []string{"sts:AssumeRole"}, slices.Collect(maps.Keys(impliedActions)))
 
 	got, err := iampolicy.ReadActions("../../docs/iam/fix-policy.json")
 	if err != nil {

@@ -32,6 +32,30 @@ func Actions(prefix string, iface reflect.Type) []string {
 	return out
 }
 
+// Reached returns, sorted, the actions of every interface the roots hand
+// out: each root is an interface whose methods return the narrow client
+// interfaces (a Conn, a Dialer), and prefixes names each client
+// interface's IAM service prefix. Results that are roots themselves, and
+// error, are not clients. A client without a prefix is an error, so a new
+// interface cannot slip past a policy test.
+func Reached(prefixes map[string]string, roots ...reflect.Type) ([]string, error) {
+	var lists [][]string
+	for _, root := range roots {
+		for m := range root.Methods() {
+			out := m.Type.Out(0)
+			if out.Kind() != reflect.Interface || out == reflect.TypeFor[error]() || slices.Contains(roots, out) {
+				continue
+			}
+			prefix, ok := prefixes[out.Name()]
+			if !ok {
+				return nil, fmt.Errorf("interface %s has no IAM prefix", out.Name())
+			}
+			lists = append(lists, Actions(prefix, out))
+		}
+	}
+	return Set(lists...), nil
+}
+
 // Set sorts and deduplicates actions.
 func Set(actions ...[]string) []string {
 	var all []string

@@ -22,6 +22,26 @@ func TestActions(t *testing.T) {
 	}
 }
 
+type fakeConn interface {
+	S3(region string) fakeS3API
+	Self() fakeConn
+	Close() error
+}
+
+type fakeDialer interface {
+	Conn(ctx context.Context, account string) fakeConn
+}
+
+func TestReached(t *testing.T) {
+	got, err := Reached(map[string]string{"fakeS3API": "s3"}, reflect.TypeFor[fakeConn](), reflect.TypeFor[fakeDialer]())
+	if want := []string{"s3:GetObject", "s3:ListBucket"}; err != nil || !slices.Equal(got, want) {
+		t.Fatalf("Reached = %v, %v; want %v", got, err, want)
+	}
+	if _, err := Reached(nil, reflect.TypeFor[fakeConn]()); err == nil || !strings.Contains(err.Error(), "fakeS3API has no IAM prefix") {
+		t.Fatalf("Reached without a prefix: err = %v", err)
+	}
+}
+
 func TestReadActions(t *testing.T) {
 	for _, tc := range []struct {
 		name, doc string
