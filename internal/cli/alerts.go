@@ -101,9 +101,6 @@ type alertRow struct {
 }
 
 func alertsListRun(ctx context.Context, f *Factory, opts *alertsListOptions) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	st, err := openWatchStore(ctx, opts.Store)
 	if err != nil {
 		return err
@@ -193,9 +190,6 @@ func newCmdAlertsRetry(f *Factory, runF func(context.Context, *alertsRetryOption
 }
 
 func alertsRetryRun(ctx context.Context, f *Factory, opts *alertsRetryOptions) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	st, err := openWatchStore(ctx, opts.Store)
 	if err != nil {
 		return err

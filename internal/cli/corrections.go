@@ -72,9 +72,6 @@ type correctionRow struct {
 }
 
 func correctionsListRun(ctx context.Context, f *Factory, opts *correctionsListOptions) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	st, err := openWatchStore(ctx, opts.Store)
 	if err != nil {
 		return err
@@ -138,9 +135,6 @@ func newCmdCorrectionsDecide(f *Factory, approve bool, runF func(context.Context
 }
 
 func correctionsDecideRun(ctx context.Context, f *Factory, opts *correctionsDecideOptions) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	st, err := openWatchStore(ctx, opts.Store)
 	if err != nil {
 		return err

@@ -81,9 +81,6 @@ any notifier failed.`,
 }
 
 func notifyTestRun(ctx context.Context, f *Factory, opts *notifyTestOptions) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	var cfg build.Config
 	if opts.ConfigFile != "" {
 		file, err := os.Open(opts.ConfigFile)

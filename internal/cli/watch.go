@@ -272,9 +272,6 @@ func newWatchLogger(f *Factory, level string) (*slog.Logger, error) {
 }
 
 func watchRun(ctx context.Context, f *Factory, opts *watchOptions) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	// SIGTERM (systemd, Kubernetes) and SIGINT stop gracefully.
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, os.Interrupt)
 	defer stop()
