@@ -169,7 +169,10 @@ func asciiDigit(c byte) bool { return c >= '0' && c <= '9' }
 // glob is a string value with '*' wildcards: any run of characters,
 // including none.
 type glob struct {
-	segs []string // literal pieces between wildcards; one piece when wild is false
+	// segs are the literal pieces between wildcards, one piece when wild is
+	// false. They are kept as bytes so that matching converts nothing: a
+	// []byte(string) of more than 32 bytes is a heap copy on every call.
+	segs [][]byte
 	wild bool
 	lead bool // starts with a wildcard: no prefix constraint
 	tail bool // ends with a wildcard: no suffix constraint
@@ -177,7 +180,7 @@ type glob struct {
 
 func compileGlob(s string, literalInner bool) glob {
 	if !strings.Contains(s, "*") {
-		return glob{segs: []string{s}}
+		return glob{segs: [][]byte{[]byte(s)}}
 	}
 	if literalInner {
 		g := glob{wild: true}
@@ -190,24 +193,27 @@ func compileGlob(s string, literalInner bool) glob {
 			s = s[:len(s)-1]
 		}
 		if !g.lead && !g.tail {
-			return glob{segs: []string{s}}
+			return glob{segs: [][]byte{[]byte(s)}}
 		}
-		g.segs = []string{s}
+		g.segs = [][]byte{[]byte(s)}
 		return g
 	}
-	g := glob{wild: true, segs: strings.Split(s, "*")}
-	g.lead = g.segs[0] == ""
-	g.tail = g.segs[len(g.segs)-1] == ""
+	g := glob{wild: true}
+	for _, seg := range strings.Split(s, "*") {
+		g.segs = append(g.segs, []byte(seg))
+	}
+	g.lead = len(g.segs[0]) == 0
+	g.tail = len(g.segs[len(g.segs)-1]) == 0
 	return g
 }
 
 func (g *glob) match(s []byte) bool {
 	if !g.wild {
-		return string(s) == g.segs[0]
+		return bytes.Equal(s, g.segs[0])
 	}
 	segs := g.segs
 	if !g.lead {
-		if !bytes.HasPrefix(s, []byte(segs[0])) {
+		if !bytes.HasPrefix(s, segs[0]) {
 			return false
 		}
 		s = s[len(segs[0]):]
@@ -215,7 +221,7 @@ func (g *glob) match(s []byte) bool {
 	}
 	if !g.tail {
 		last := segs[len(segs)-1]
-		if !bytes.HasSuffix(s, []byte(last)) {
+		if !bytes.HasSuffix(s, last) {
 			return false
 		}
 		s = s[:len(s)-len(last)]
@@ -224,10 +230,10 @@ func (g *glob) match(s []byte) bool {
 	// The leftmost occurrence of each middle piece leaves the most room for
 	// the rest, so a greedy scan is exact.
 	for _, seg := range segs {
-		if seg == "" {
+		if len(seg) == 0 {
 			continue
 		}
-		i := bytes.Index(s, []byte(seg))
+		i := bytes.Index(s, seg)
 		if i < 0 {
 			return false
 		}
@@ -237,4 +243,10 @@ func (g *glob) match(s []byte) bool {
 }
 
 // literals returns the pieces of text any matching string must contain.
-func (g *glob) literals() []string { return g.segs }
+func (g *glob) literals() []string {
+	out := make([]string, len(g.segs))
+	for i, seg := range g.segs {
+		out[i] = string(seg)
+	}
+	return out
+}

@@ -261,6 +261,10 @@ func TestMustCompilePanics(t *testing.T) {
 func TestMatchAllocs(t *testing.T) {
 	root := `{"eventVersion":"1.08","userIdentity":{"type":"Root","principalId":"1","invokedBy":"support.amazonaws.com"},"eventTime":"2024-06-02T14:03:38Z","eventType":"AwsApiCall","requestParameters":{"a":[1,2,{"b":"c\"d"}]},"responseElements":null,"readOnly":true}`
 	iam := strings.Replace(root, `"Root"`, `"IAMUser"`, 1)
+	// long holds wildcard pieces longer than 32 bytes (the size up to which a
+	// non-escaping []byte(string) needs no heap copy) in another field, so
+	// the prefilter passes and the glob on eventType runs and fails.
+	long := strings.Replace(root, `"readOnly":true`, `"readOnly":true,"note":"AwsApiCall-prefix-piece-longer-than-thirty-two-bytes a-middle-piece-longer-than-thirty-two-bytes suffix-piece-longer-than-thirty-two-bytes"`, 1)
 	cases := []struct {
 		pattern, event string
 		pooled         bool // uses regexp, whose pooled machines allocate under -race
@@ -273,6 +277,10 @@ func TestMatchAllocs(t *testing.T) {
 		{`{ $.* = %zzz% }`, root, true},
 		{`ERROR -ARGUMENTS`, root, false},
 		{`[a, b=x*, ..., c>10]`, `one two three 4`, false},
+		{`{ $.eventType = "*a-middle-piece-longer-than-thirty-two-bytes*" }`, long, false},
+		{`{ $.eventType = "Aws*a-middle-piece-longer-than-thirty-two-bytes*Call" }`, long, false},
+		{`{ $.eventType = "AwsApiCall-prefix-piece-longer-than-thirty-two-bytes*" }`, long, false},
+		{`{ $.eventType = "*suffix-piece-longer-than-thirty-two-bytes" }`, long, false},
 	}
 	for _, c := range cases {
 		if c.pooled && raceEnabled {
