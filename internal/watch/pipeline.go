@@ -240,11 +240,11 @@ func (p *pipeline) tick(ctx context.Context) error {
 	for _, key := range keys {
 		err := p.store.Tx(ctx, func(tx *sql.Tx) error {
 			g, err := p.store.LockGroup(ctx, tx, key)
-			if err != nil || g == nil {
-				if g == nil && err == nil {
-					return p.store.DeleteGroup(ctx, tx, key)
-				}
+			if err != nil {
 				return err
+			}
+			if g == nil {
+				return p.store.DeleteGroup(ctx, tx, key)
 			}
 			g, a := p.group.Flush(g, now)
 			if a != nil {
