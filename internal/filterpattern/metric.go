@@ -232,7 +232,10 @@ func (f *MetricFilter) Evaluate(event []byte) (MetricResult, bool) {
 	var lookup func(r metricRef) (string, bool)
 	switch f.m.pat.Kind {
 	case KindJSON:
-		root, _ := validObject(event) // Match succeeded: valid
+		// Match succeeded, and for a JSON pattern that means validObject
+		// accepted the whole event; the object it found starts after the
+		// leading blanks.
+		root := skipWS(event, 0)
 		res.Extracted = map[string]string{}
 		lookup = func(r metricRef) (string, bool) {
 			v, ok := jsonScalarText(event, root, r.steps)

@@ -38,6 +38,12 @@ func TestMetricFilterEvaluate(t *testing.T) {
 			extracted: map[string]string{"$.latency": "50"},
 		},
 		{
+			name: "JSON value after leading blanks", pattern: `{ $.latency = * }`,
+			tr:    MetricTransformation{MetricName: "Latency", MetricNamespace: "App", MetricValue: "$.latency"},
+			event: " \n\t {\"latency\": 7}\n", matched: true, hasValue: true, value: 7,
+			extracted: map[string]string{"$.latency": "7"},
+		},
+		{
 			name: "JSON value field missing", pattern: `{ $.requestType = "GET" }`,
 			tr:    MetricTransformation{MetricName: "Latency", MetricNamespace: "App", MetricValue: "$.latency"},
 			event: `{"requestType": "GET"}`, matched: true,
