@@ -18,14 +18,9 @@ func (c *comparer) compareJSON() (Comparison, error) {
 	}
 	// The DNF is optional: a pattern too large to expand is still searched,
 	// it only loses the shortcut and the per-clause confirmation events.
-	da, errA := jsonNormalForm(c.a.JSON)
-	db, errB := jsonNormalForm(c.b.JSON)
-	if errA != nil {
-		da = nil
-	}
-	if errB != nil {
-		db = nil
-	}
+	// treeNormalForm returns a nil DNF with its error.
+	da, errA := treeNormalForm(ta)
+	db, errB := treeNormalForm(tb)
 	if errA == nil && errB == nil && da.String() == db.String() {
 		return Comparison{Relation: Equivalent, Proven: true}, nil
 	}
@@ -36,12 +31,8 @@ func (c *comparer) compareJSON() (Comparison, error) {
 	expanded, ok, why := expandWildcards(search)
 	if ok {
 		search = expanded
-		if da, err = treeNormalForm(search[0]); err != nil {
-			da = nil
-		}
-		if db, err = treeNormalForm(search[1]); err != nil {
-			db = nil
-		}
+		da, _ = treeNormalForm(search[0])
+		db, _ = treeNormalForm(search[1])
 	}
 	sp, err := newSpace(search...)
 	if err != nil {
