@@ -139,13 +139,11 @@ func New(ctx context.Context, o Options) (*Service, error) {
 		}
 		o.Detector = d
 	}
-	names := map[string]bool{}
 	notifiers := map[string]notify.Notifier{}
 	for _, t := range o.Targets {
-		if t.Name == "" || names[t.Name] {
+		if _, dup := notifiers[t.Name]; t.Name == "" || dup {
 			return nil, fmt.Errorf("watch: notifier names must be unique and not empty (%q)", t.Name)
 		}
-		names[t.Name] = true
 		notifiers[t.Name] = t.Notifier
 	}
 	srcNames := map[string]bool{}

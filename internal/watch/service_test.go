@@ -123,3 +123,20 @@ func TestReceiverDownThenBack(t *testing.T) {
 		t.Errorf("%d duplicate deliveries", d)
 	}
 }
+
+// Notifier names key the outbox's deliveries: an empty or repeated name is
+// refused, even when the repeated target has no notifier.
+func TestNewRefusesBadNotifierNames(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.SQLite(t)
+	for name, targets := range map[string][]watch.Target{
+		"empty":         {{Name: "", Notifier: nopNotifier{}}},
+		"repeated":      {{Name: "a", Notifier: nopNotifier{}}, {Name: "b", Notifier: nopNotifier{}}, {Name: "a", Notifier: nopNotifier{}}},
+		"repeated, nil": {{Name: "a"}, {Name: "a"}},
+	} {
+		_, err := watch.New(ctx, watch.Options{Store: st, Targets: targets, Logger: testLogger(t)})
+		if err == nil || !strings.Contains(err.Error(), "notifier names must be unique and not empty") {
+			t.Errorf("%s: New: %v, want the unique-names error", name, err)
+		}
+	}
+}
