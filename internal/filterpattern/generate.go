@@ -63,6 +63,9 @@ func (v wval) String() string {
 // as 4* that the matcher applies to a number's text is covered too.
 const jsonNumberRE2 = `-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?`
 
+// jsonNumberText matches a whole string that is a JSON number.
+var jsonNumberText = regexp.MustCompile(`^` + jsonNumberRE2 + `$`)
+
 // fieldInfo gathers everything both patterns say about one selector.
 type fieldInfo struct {
 	path     string
@@ -137,7 +140,6 @@ func (f *fieldInfo) buildWitnesses() error {
 			numTexts = append(numTexts, t)
 		}
 	}
-	isNum := regexp.MustCompile(`^` + jsonNumberRE2 + `$`)
 	switch {
 	case len(predSrc) > 0 && allLiteral:
 		// Plain values only: the cells are each value and "none of them",
@@ -159,7 +161,7 @@ func (f *fieldInfo) buildWitnesses() error {
 			if !seenCell["="+lit] {
 				addStr(lit)
 			}
-			if isNum.MatchString(lit) {
+			if jsonNumberText.MatchString(lit) {
 				addNum(lit)
 			}
 		}
@@ -209,7 +211,7 @@ func (f *fieldInfo) buildWitnesses() error {
 		addNum("1")
 	}
 	for _, t := range numTexts {
-		if isNum.MatchString(t) {
+		if jsonNumberText.MatchString(t) {
 			f.wit = append(f.wit, wval{kind: wNumber, text: t})
 		}
 	}
