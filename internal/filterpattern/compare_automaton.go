@@ -22,7 +22,6 @@ import (
 // predicate holds when the program matches the whole subject; searches and
 // globs are expressed as whole-subject matches by construction.
 type strPred struct {
-	src  string // regexp source, for error messages and debugging
 	prog *syntax.Prog
 }
 
@@ -65,7 +64,7 @@ func newStrPred(re string) (strPred, error) {
 	if err != nil {
 		return strPred{}, fmt.Errorf("compile predicate %q: %w", re, err)
 	}
-	return strPred{src: re, prog: prog}, nil
+	return strPred{prog: prog}, nil
 }
 
 // supported reports whether the simulation below understands every

@@ -73,8 +73,9 @@ func NewMatcher(p *Pattern, opts ...Option) (*Matcher, error) {
 	var err error
 	switch p.Kind {
 	case KindTerms:
+		// No prefilter: the terms themselves are byte searches, so a
+		// separate pass would only repeat the work.
 		m.terms = compileTerms(p.Terms)
-		m.pre = m.terms.prefilter()
 	case KindRegex:
 		if p.Regex == nil {
 			return nil, errors.New("filterpattern: regex pattern without a regex")

@@ -79,7 +79,3 @@ func (tm *termMatcher) match(ev []byte) bool {
 	}
 	return false
 }
-
-// prefilter is empty for term patterns: the terms themselves are byte
-// searches, so a separate pass would only repeat the work.
-func (tm *termMatcher) prefilter() prefilter { return prefilter{} }

@@ -100,12 +100,11 @@ func (p *parser) advance() error {
 }
 
 // expect consumes a token of kind k or fails with what was wanted.
-func (p *parser) expect(k tokKind, context string) (token, error) {
-	t := p.tok
-	if t.kind != k {
-		return t, p.unexpected(k.String(), context)
+func (p *parser) expect(k tokKind, context string) error {
+	if p.tok.kind != k {
+		return p.unexpected(k.String(), context)
 	}
-	return t, p.advance()
+	return p.advance()
 }
 
 // unexpected is the error for the current token when want was expected.

@@ -14,7 +14,7 @@ func parseDelimited(src string, lead int) (*Pattern, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := p.expect(tokLBracket, "at the start of a space-delimited pattern"); err != nil {
+	if err := p.expect(tokLBracket, "at the start of a space-delimited pattern"); err != nil {
 		return nil, err
 	}
 	var fields []Field

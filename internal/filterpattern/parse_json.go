@@ -15,7 +15,7 @@ func parseJSON(src string, lead int) (*Pattern, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := p.expect(tokLBrace, "at the start of a JSON pattern"); err != nil {
+	if err := p.expect(tokLBrace, "at the start of a JSON pattern"); err != nil {
 		return nil, err
 	}
 	if p.tok.kind == tokRBrace {
