@@ -129,6 +129,9 @@ func TestBuildFromSpecs(t *testing.T) {
 	if !strings.Contains(joined, "sec@example.com, oncall@example.com via smtp.example.com:2525") {
 		t.Errorf("email where = %s", joined)
 	}
+	if !strings.Contains(joined, "https://events.pagerduty.com (Events API v2)") {
+		t.Errorf("pagerduty where (default URL) = %s", joined)
+	}
 	if strings.Join(*regions, ",") != "ap-south-1" {
 		t.Errorf("SNS regions = %v", *regions)
 	}

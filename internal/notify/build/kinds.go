@@ -187,11 +187,8 @@ func (b *builder) pagerduty(c pagerduty.Config, path string) (*Target, error) {
 	if err != nil {
 		return nil, wrap(path, err)
 	}
-	base := c.URL
-	if base == "" {
-		base = pagerduty.DefaultURL
-	}
-	return &Target{Kind: KindPagerDuty, Where: secret.RedactURL(base) + " (Events API v2)", Notifier: n}, nil
+	c.Defaults()
+	return &Target{Kind: KindPagerDuty, Where: secret.RedactURL(c.URL) + " (Events API v2)", Notifier: n}, nil
 }
 
 func (b *builder) email(c email.Config, path string) (*Target, error) {
