@@ -124,7 +124,7 @@ func verifyRun(ctx context.Context, f *Factory, o *VerifyOptions) error {
 	}
 	v := &fix.Verifier{Dialer: wd, Now: o.Now, Sleep: o.Sleep, Timeout: o.Timeout, Recorder: run}
 	if v.Sleep == nil {
-		v.Sleep = sleepCtx
+		v.Sleep = fix.SleepCtx
 	}
 	failed := 0
 	for _, t := range targets {
@@ -151,15 +151,4 @@ func verifyRun(ctx context.Context, f *Factory, o *VerifyOptions) error {
 		return exitcode.New(exitcode.Findings, fmt.Errorf("verify: %d of %d alarm(s) did not prove a notification went out", failed, len(targets)))
 	}
 	return nil
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

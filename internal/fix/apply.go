@@ -192,6 +192,12 @@ func (a *Applier) sleep(ctx context.Context, d time.Duration) error {
 	if a.Sleep != nil {
 		return a.Sleep(ctx, d)
 	}
+	return SleepCtx(ctx, d)
+}
+
+// SleepCtx waits d, or until ctx is done (its error). It is the default
+// wait of Applier and Verifier; tests inject one that does not wait.
+func SleepCtx(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
