@@ -123,10 +123,13 @@ func parseNumber(raw []byte) (float64, bool) {
 	return f, true
 }
 
-// isNumberText reports whether s is a decimal number in JSON syntax,
-// optionally with a leading '+'. strconv alone would also take "Inf", "NaN",
-// hex floats and underscores, none of which a log field means as a number.
-func isNumberText(s []byte) bool {
+// isNumberText reports whether s is a decimal number as AWS documents them:
+// an optional sign, digits with an optional fraction (or a fraction alone),
+// and an optional exponent: 400, +1000, -1, 55.5, .5, 1e-3, 10E3. strconv
+// alone would also take "Inf", "NaN", hex floats and underscores, none of
+// which a log field means as a number. It is the syntax of numeric literals
+// in patterns (parseNumberLiteral) and of numeric fields in events.
+func isNumberText[T string | []byte](s T) bool {
 	i := 0
 	if i < len(s) && (s[i] == '-' || s[i] == '+') {
 		i++

@@ -177,7 +177,7 @@ func (f *MetricFilter) parseRef(what, s string, literalOK bool) (metricRef, erro
 			return r, fmt.Errorf("%s %q must reference a field of the pattern ($.path or $name)", what, s)
 		}
 		n, err := strconv.ParseFloat(s, 64)
-		if err != nil || !isNumberText([]byte(s)) || math.IsInf(n, 0) {
+		if err != nil || !isNumberText(s) || math.IsInf(n, 0) {
 			return r, fmt.Errorf("%s %q is neither a number nor a field reference ($.path or $name)", what, s)
 		}
 		r.literal, r.num = true, n
@@ -254,7 +254,7 @@ func (f *MetricFilter) Evaluate(event []byte) (MetricResult, bool) {
 	ok := true
 	if f.value.literal {
 		res.Value = f.value.num
-	} else if v, found := lookup(f.value); !found || !isNumberText([]byte(v)) {
+	} else if v, found := lookup(f.value); !found || !isNumberText(v) {
 		ok = false
 	} else {
 		res.Value, _ = parseNumber([]byte(v))
