@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rootwatch/rootwatch/internal/cis"
 	"github.com/rootwatch/rootwatch/internal/inventory"
@@ -14,14 +15,17 @@ type alarmOption struct {
 	alarm *inventory.Alarm
 }
 
-// maxPeriod is the longest alarm period accepted: CIS prescribes 300 s;
-// longer periods delay the notification by up to the period.
+// maxPeriod is the longest alarm period without a warning: the CIS
+// remediation uses 300 s. A longer period still fires on one event (the
+// Sum of the period is 1), but the notification can come up to a period
+// late; neither CIS's audit procedure nor Security Hub CloudWatch.1 checks
+// the period, so it is a warning, not a FAIL.
 const maxPeriod = 300
 
 // alarmOptions finds the alarms in the filter's account and region on the
 // filter's metric (name and namespace, no dimensions) and checks each
 // fires on a single event with its actions enabled.
-func alarmOptions(owner *inventory.Account, region string, m *inventory.MetricTransformation) []alarmOption {
+func alarmOptions(owner *inventory.Account, region string, m *inventory.MetricTransformation, now time.Time) []alarmOption {
 	metric := m.MetricNamespace + "/" + m.MetricName
 	create := fmt.Sprintf("rootwatch fix (or: aws cloudwatch put-metric-alarm --alarm-name %s --metric-name %s --namespace %s --statistic Sum --period %d --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 --alarm-actions TOPIC_ARN --region %s)",
 		cis.AlarmName, m.MetricName, m.MetricNamespace, cis.AlarmPeriod, region)
@@ -47,7 +51,7 @@ func alarmOptions(owner *inventory.Account, region string, m *inventory.MetricTr
 			near = append(near, fmt.Sprintf("alarm %s watches %s in namespace %s, but the filter publishes to %s", al.Name, al.MetricName, al.Namespace, m.MetricNamespace))
 			continue
 		}
-		out = append(out, alarmOption{link: checkAlarm(al, m), alarm: al})
+		out = append(out, alarmOption{link: checkAlarm(al, m, now), alarm: al})
 	}
 	if len(out) == 0 {
 		l := Link{Name: LinkAlarm, Resource: metric, Status: Fail, Fix: create,
@@ -60,7 +64,12 @@ func alarmOptions(owner *inventory.Account, region string, m *inventory.MetricTr
 	return out
 }
 
-func checkAlarm(al *inventory.Alarm, m *inventory.MetricTransformation) Link {
+// checkAlarm FAILs what stops one root event from notifying (dimensions,
+// unit, a condition one event cannot meet, M-of-N with M > 1, disabled
+// actions) and warns about what only delays or weakens the notification.
+// now is the snapshot's collection time, for how long the alarm has been
+// in its state.
+func checkAlarm(al *inventory.Alarm, m *inventory.MetricTransformation, now time.Time) Link {
 	l := Link{Name: LinkAlarm, Resource: al.ARN}
 	if l.Resource == "" {
 		l.Resource = al.Name
@@ -102,15 +111,13 @@ func checkAlarm(al *inventory.Alarm, m *inventory.MetricTransformation) Link {
 	if need > 1 {
 		fails = append(fails, fmt.Sprintf("it needs %d breaching datapoints out of %d, so a single event does not fire it", need, al.EvaluationPeriods))
 	}
-	if al.Period > maxPeriod {
-		fails = append(fails, fmt.Sprintf("its period is %d s, so a notification can come %d s late (CIS uses %d s)", al.Period, al.Period, cis.AlarmPeriod))
-	}
 	if al.Unit != "" && al.Unit != unitOrNone(m.Unit) {
 		fails = append(fails, fmt.Sprintf("it watches unit %s but the filter publishes %s, so it never receives data", al.Unit, unitOrNone(m.Unit)))
 	}
+	put := fmt.Sprintf("rootwatch fix (or: aws cloudwatch put-metric-alarm --alarm-name %s --metric-name %s --namespace %s --statistic Sum --period %d --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 --alarm-actions ... --region %s)",
+		al.Name, m.MetricName, m.MetricNamespace, cis.AlarmPeriod, al.Region)
 	if len(fails) > 0 {
-		fixes = append(fixes, fmt.Sprintf("rootwatch fix (or: aws cloudwatch put-metric-alarm --alarm-name %s --metric-name %s --namespace %s --statistic Sum --period %d --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 --alarm-actions ... --region %s)",
-			al.Name, m.MetricName, m.MetricNamespace, cis.AlarmPeriod, al.Region))
+		fixes = append(fixes, put)
 	}
 	if !al.ActionsEnabled {
 		fails = append(fails, "its actions are disabled, so it changes state but notifies nobody")
@@ -127,7 +134,52 @@ func checkAlarm(al *inventory.Alarm, m *inventory.MetricTransformation) Link {
 	if al.StateValue != "" {
 		l.Detail += ", state " + al.StateValue
 	}
+	l.Warnings = alarmWarnings(al, put, now)
 	return l
+}
+
+// alarmWarnings is the advice on an alarm that does fire on one root
+// event. put is the command that recreates the alarm as CIS does.
+func alarmWarnings(al *inventory.Alarm, put string, now time.Time) []Warning {
+	var ws []Warning
+	if al.Period > maxPeriod {
+		ws = append(ws, Warning{Code: WarnAlarmPeriod, Fix: put,
+			Message: fmt.Sprintf("its period is %d s: one root event still fires it, but the notification can come up to %d s late (the CIS remediation uses %d s)", al.Period, al.Period, cis.AlarmPeriod)})
+	}
+	if al.StateValue == "ALARM" {
+		since := ""
+		if !al.StateUpdated.IsZero() {
+			since = " since " + al.StateUpdated.UTC().Format(time.RFC3339)
+			if d := now.Sub(al.StateUpdated); !now.IsZero() && d > 0 {
+				since += " (" + humanDuration(d) + ")"
+			}
+		}
+		ws = append(ws, Warning{Code: WarnAlarmInAlarm,
+			Message: "it has been in ALARM" + since + ": CloudWatch notifies on a state change, so a new root use causes no new notification until the alarm returns to OK",
+			Fix:     "find out why it is in ALARM (a root use nobody closed, or a filter counting too much), then let it return to OK: aws cloudwatch set-alarm-state --alarm-name " + al.Name + " --state-value OK --state-reason reviewed --region " + al.Region})
+	}
+	switch al.TreatMissingData {
+	case "breaching", "ignore":
+		what := map[string]string{
+			"breaching": "periods without a root event count as breaching",
+			"ignore":    "periods without data leave the state as it is",
+		}[al.TreatMissingData]
+		ws = append(ws, Warning{Code: WarnAlarmMissingData, Fix: strings.Replace(put, "--alarm-actions", "--treat-missing-data notBreaching --alarm-actions", 1),
+			Message: "treatMissingData is " + al.TreatMissingData + ": " + what + ", so the alarm stays in ALARM after a root use and the next root use does not notify; use notBreaching (or missing)"})
+	}
+	return ws
+}
+
+// humanDuration says how long in the largest whole unit that is useful
+// to a reader: days, else hours, else minutes.
+func humanDuration(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%d days", int(d/(24*time.Hour)))
+	case d >= 2*time.Hour:
+		return fmt.Sprintf("%d hours", int(d/time.Hour))
+	}
+	return fmt.Sprintf("%d minutes", int(d/time.Minute))
 }
 
 func unitOrNone(u string) string {

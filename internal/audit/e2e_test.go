@@ -1,6 +1,7 @@
 package audit_test
 
 import (
+	"fmt"
 	"context"
 	"strings"
 	"testing"
@@ -48,7 +49,7 @@ func TestCollectThenEvaluate(t *testing.T) {
 		}, want: map[string]audit.Status{mgmt: audit.Fail}, link: audit.LinkTrail, detail: "write-only"},
 		{name: "semantic variant", edit: func(c *awsfake.Cloud) {
 			region(c).LogGroups[awsfake.ChainLogGroup].Filters["RootAccountUsage"].FilterPattern = aws.String(`{($.eventType!="AwsServiceEvent")&&($.userIdentity.invokedBy NOT EXISTS)&&($.userIdentity.type="Root")}`)
-		}, want: map[string]audit.Status{mgmt: audit.Pass}, link: audit.LinkMetricFilter, detail: "not CIS-literal"},
+		}, want: map[string]audit.Status{mgmt: audit.Pass}, link: audit.LinkMetricFilter, detail: "filter-not-cis-literal"},
 		{name: "filter deleted", edit: func(c *awsfake.Cloud) {
 			region(c).LogGroups[awsfake.ChainLogGroup].Filters = map[string]*logtypes.MetricFilter{}
 		}, want: map[string]audit.Status{mgmt: audit.Fail}, link: audit.LinkMetricFilter, detail: "no metric filter"},
@@ -114,8 +115,8 @@ func TestCollectThenEvaluate(t *testing.T) {
 			}
 			last := rep.Accounts[len(rep.Accounts)-1]
 			for _, l := range last.Links {
-				if l.Name == tt.link && !strings.Contains(l.Detail, tt.detail) {
-					t.Errorf("%s detail = %q, want %q", l.Name, l.Detail, tt.detail)
+				if text := l.Detail + fmt.Sprint(l.Warnings); l.Name == tt.link && !strings.Contains(text, tt.detail) {
+					t.Errorf("%s detail and warnings = %q, want %q", l.Name, text, tt.detail)
 				}
 			}
 			if tt.org && last.CoveredBy != "trail "+awsfake.ChainTrail+" in account "+mgmt {

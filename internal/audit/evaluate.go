@@ -2,6 +2,7 @@ package audit
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/rootwatch/rootwatch/internal/cis"
@@ -17,6 +18,9 @@ type Comparer func(user, cisPattern string) (filterpattern.Comparison, error)
 type Evaluator struct {
 	// Compare defaults to filterpattern.Compare.
 	Compare Comparer
+	// Strict makes every warning a FAIL of the link it is on (--strict):
+	// for teams whose policy is rootwatch's advice, not only the control.
+	Strict bool
 }
 
 // Evaluate audits s with the default evaluator.
@@ -27,15 +31,19 @@ func (e Evaluator) Evaluate(s *inventory.Snapshot) Report {
 	if e.Compare == nil {
 		e.Compare = filterpattern.Compare
 	}
-	ev := &evaluation{snap: s, compare: e.Compare, cache: map[string]patternVerdict{}}
+	ev := &evaluation{snap: s, compare: e.Compare, strict: e.Strict, cache: map[string]patternVerdict{}}
 	r := Report{
 		GeneratedAt: s.CollectedAt, Benchmark: cis.Benchmark, Control: cis.ControlID, ControlTitle: cis.ControlTitle,
-		Caller: s.Caller, Organization: s.Organization,
+		Caller: s.Caller, Organization: s.Organization, Strict: e.Strict,
 	}
 	for i := range s.Accounts {
 		res := ev.account(&s.Accounts[i])
 		r.Accounts = append(r.Accounts, res)
 		r.Summary.Accounts++
+		if n := len(res.Warnings()); n > 0 {
+			r.Summary.Warnings += n
+			r.Summary.Warned++
+		}
 		switch res.Status {
 		case Pass:
 			r.Summary.Pass++
@@ -53,6 +61,7 @@ func (e Evaluator) Evaluate(s *inventory.Snapshot) Report {
 type evaluation struct {
 	snap    *inventory.Snapshot
 	compare Comparer
+	strict  bool
 	// cache holds pattern verdicts: an organization repeats the same
 	// few patterns across hundreds of accounts.
 	cache map[string]patternVerdict
@@ -67,6 +76,40 @@ type chain struct {
 	own     bool
 }
 
+func (c chain) warnings() int {
+	n := 0
+	for _, l := range c.links {
+		n += len(l.Warnings)
+	}
+	return n
+}
+
+// strictly FAILs every link that carries a warning. A link already FAILed
+// or UNKNOWN keeps its own reason.
+func (c chain) strictly() chain {
+	c.links = slices.Clone(c.links)
+	for i, l := range c.links {
+		if l.Status != Pass || len(l.Warnings) == 0 {
+			continue
+		}
+		var msgs, fixes []string
+		for _, w := range l.Warnings {
+			msgs = append(msgs, w.Message)
+			if w.Fix != "" && !slices.Contains(fixes, w.Fix) {
+				fixes = append(fixes, w.Fix)
+			}
+		}
+		l.Status = Fail
+		l.Detail += "; --strict: " + strings.Join(msgs, "; ")
+		l.Fix = strings.Join(fixes, " && ")
+		if l.Fix == "" {
+			l.Fix = "address the warnings above, or audit without --strict"
+		}
+		c.links[i] = l
+	}
+	return c
+}
+
 func (c chain) count(s Status) int {
 	n := 0
 	for _, l := range c.links {
@@ -78,13 +121,16 @@ func (c chain) count(s Status) int {
 }
 
 // better reports whether c beats d: fewer FAILs, then fewer UNKNOWNs, then
-// the account's own trail.
+// fewer warnings, then the account's own trail.
 func (c chain) better(d chain) bool {
 	if cf, df := c.count(Fail), d.count(Fail); cf != df {
 		return cf < df
 	}
 	if cu, du := c.count(Unknown), d.count(Unknown); cu != du {
 		return cu < du
+	}
+	if cw, dw := c.warnings(), d.warnings(); cw != dw {
+		return cw < dw
 	}
 	return c.own && !d.own
 }
@@ -98,6 +144,9 @@ func (ev *evaluation) account(a *inventory.Account) AccountResult {
 	var best *chain
 	for _, t := range ev.candidates(a) {
 		for _, c := range ev.chains(a, t) {
+			if ev.strict {
+				c = c.strictly()
+			}
 			if best == nil || c.better(*best) {
 				cc := c
 				best = &cc
@@ -234,7 +283,7 @@ func (ev *evaluation) chains(a *inventory.Account, t inventory.Trail) []chain {
 			continue
 		}
 		c.ref.FilterName, c.ref.MetricName, c.ref.MetricNamespace = fo.filter, fo.metric.MetricName, fo.metric.MetricNamespace
-		for _, ao := range alarmOptions(owner, lg.Region, fo.metric) {
+		for _, ao := range alarmOptions(owner, lg.Region, fo.metric, ev.snap.CollectedAt) {
 			c2 := c.extend(ao.link)
 			if ao.alarm == nil {
 				c2.links = append(c2.links, notReached(LinkAlarm, ao.link.Status)...)

@@ -56,7 +56,7 @@ func goodAccount() inventory.Account {
 }
 
 func snap(accts ...inventory.Account) *inventory.Snapshot {
-	return &inventory.Snapshot{Caller: acct, Accounts: accts}
+	return &inventory.Snapshot{Caller: acct, Accounts: accts, CollectedAt: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
 }
 
 func linkOf(t *testing.T, r AccountResult, name string) Link {
@@ -81,7 +81,7 @@ func TestEvaluateLinks(t *testing.T) {
 		mutate func(a *inventory.Account)
 		link   string
 		status Status
-		detail string // substring of the link's detail
+		detail string // substring of the link's detail or of its warnings (code and message)
 	}{
 		{"compliant", func(*inventory.Account) {}, LinkSubscription, Pass, "1 confirmed"},
 		// trail
@@ -131,19 +131,38 @@ func TestEvaluateLinks(t *testing.T) {
 		}, LinkMetricFilter, Unknown, "missing permission logs:DescribeMetricFilters"},
 		{"reordered pattern", func(a *inventory.Account) {
 			a.LogGroups[0].MetricFilters[0].Pattern = `{($.eventType != "AwsServiceEvent") && ($.userIdentity.invokedBy NOT EXISTS) && ($.userIdentity.type = "Root")}`
-		}, LinkMetricFilter, Pass, "not CIS-literal"},
+		}, LinkMetricFilter, Pass, "filter-not-cis-literal"},
 		{"respaced literal", func(a *inventory.Account) {
 			a.LogGroups[0].MetricFilters[0].Pattern = `{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}`
 		}, LinkMetricFilter, Pass, "CIS-literal"},
-		{"broader pattern", func(a *inventory.Account) {
+		// CIS ⊆ P ⊆ {type = Root}: broader but root-only passes with a
+		// warning that names a root event CIS leaves out.
+		{"broader root-only pattern", func(a *inventory.Account) {
 			a.LogGroups[0].MetricFilters[0].Pattern = `{ $.userIdentity.type = "Root" }`
-		}, LinkMetricFilter, Pass, "noisier"},
+		}, LinkMetricFilter, Pass, `filter-broader-root-only pattern counts every CIS event and also root events CIS leaves out (made on root's behalf by an AWS service: invokedBy set, or AwsServiceEvent), e.g. {"userIdentity":{"type":"Root","invokedBy":`},
+		{"broader root-only pattern without eventType", func(a *inventory.Account) {
+			a.LogGroups[0].MetricFilters[0].Pattern = `{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS }`
+		}, LinkMetricFilter, Pass, `"eventType":"AwsServiceEvent"`},
+		// The issue's pattern: broader than CIS and counts every API call.
+		{"broad pattern admitting non-root events", func(a *inventory.Account) {
+			a.LogGroups[0].MetricFilters[0].Pattern = `{ ($.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS) || $.eventType != "AwsServiceEvent" }`
+		}, LinkMetricFilter, Fail, `pattern counts events that are not root's, so ordinary activity raises the alarm and a root use then causes no new notification; it counts e.g. {"userIdentity":{"type":"IAMUser"`},
+		{"match-everything pattern", func(a *inventory.Account) {
+			a.LogGroups[0].MetricFilters[0].Pattern = `{ $.eventVersion = * }`
+		}, LinkMetricFilter, Fail, "counts events that are not root's"},
+		{"unparseable pattern is unknown", func(a *inventory.Account) {
+			a.LogGroups[0].MetricFilters[0].Pattern = `{ $.userIdentity.type = `
+		}, LinkMetricFilter, Unknown, "cannot be judged"},
+		{"filter default value counts other events", func(a *inventory.Account) {
+			one := 1.0
+			a.LogGroups[0].MetricFilters[0].Transformations[0].DefaultValue = &one
+		}, LinkMetricFilter, Fail, "default value 1 is published for every log event the pattern does not match"},
 		{"narrower pattern", func(a *inventory.Account) {
 			a.LogGroups[0].MetricFilters[0].Pattern = `{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" && $.eventName = "ConsoleLogin" }`
 		}, LinkMetricFilter, Fail, "narrower"},
 		{"or pattern", func(a *inventory.Account) {
 			a.LogGroups[0].MetricFilters[0].Pattern = `{ $.userIdentity.type = "Root" || $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }`
-		}, LinkMetricFilter, Pass, "noisier"},
+		}, LinkMetricFilter, Fail, "counts events that are not root's"},
 		{"wrong field", func(a *inventory.Account) {
 			a.LogGroups[0].MetricFilters[0].Pattern = `{ $.userIdentity.type = "IAMUser" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }`
 		}, LinkMetricFilter, Fail, "misses e.g."},
@@ -174,7 +193,17 @@ func TestEvaluateLinks(t *testing.T) {
 		{"one of three datapoints", func(a *inventory.Account) {
 			a.Alarms[0].EvaluationPeriods, a.Alarms[0].DatapointsToAlarm = 3, 1
 		}, LinkAlarm, Pass, "1 of 3"},
-		{"long period", func(a *inventory.Account) { a.Alarms[0].Period = 3600 }, LinkAlarm, Fail, "period is 3600 s"},
+		// CIS and Security Hub CloudWatch.1 do not check the period; one
+		// event still makes the hourly Sum 1.
+		{"long period", func(a *inventory.Account) { a.Alarms[0].Period = 3600 }, LinkAlarm, Pass, "alarm-period-over-300s its period is 3600 s: one root event still fires it"},
+		{"in alarm for days", func(a *inventory.Account) {
+			a.Alarms[0].StateValue, a.Alarms[0].StateUpdated = "ALARM", time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+		}, LinkAlarm, Pass, "alarm-in-alarm-state it has been in ALARM since 2026-11-20T09:00:00Z (11 days): CloudWatch notifies on a state change"},
+		{"in alarm, time unknown", func(a *inventory.Account) { a.Alarms[0].StateValue = "ALARM" }, LinkAlarm, Pass, "it has been in ALARM: CloudWatch"},
+		{"treat missing data ignore", func(a *inventory.Account) { a.Alarms[0].TreatMissingData = "ignore" }, LinkAlarm, Pass, "alarm-treat-missing-data treatMissingData is ignore"},
+		{"treat missing data breaching", func(a *inventory.Account) { a.Alarms[0].TreatMissingData = "breaching" }, LinkAlarm, Pass, "treatMissingData is breaching"},
+		{"unencrypted topic", func(*inventory.Account) {}, LinkTopic, Pass, "topic-not-encrypted"},
+		{"email only", func(*inventory.Account) {}, LinkSubscription, Pass, "subscriptions-email-only"},
 		{"maximum statistic", func(a *inventory.Account) { a.Alarms[0].Statistic = "Maximum" }, LinkAlarm, Pass, "Maximum >= 1"},
 		{"wrong unit", func(a *inventory.Account) { a.Alarms[0].Unit = "Seconds" }, LinkAlarm, Fail, "unit Seconds"},
 		// topic
@@ -234,7 +263,7 @@ func TestEvaluateLinks(t *testing.T) {
 			r := Evaluate(snap(a))
 			res := r.Accounts[0]
 			l := linkOf(t, res, tt.link)
-			if l.Status != tt.status || !strings.Contains(l.Detail, tt.detail) {
+			if text := l.Detail + " " + warningText(l); l.Status != tt.status || !strings.Contains(text, tt.detail) {
 				t.Fatalf("%s = %s %q, want %s containing %q\nall links: %+v", tt.link, l.Status, l.Detail, tt.status, tt.detail, res.Links)
 			}
 			if strings.Contains(l.Detail, "secret-token") {
@@ -255,6 +284,14 @@ func TestEvaluateLinks(t *testing.T) {
 			}
 		})
 	}
+}
+
+func warningText(l Link) string {
+	var b strings.Builder
+	for _, w := range l.Warnings {
+		b.WriteString(w.Code + " " + w.Message + " ")
+	}
+	return b.String()
 }
 
 func TestEvaluateOrganizationTrail(t *testing.T) {
@@ -316,15 +353,48 @@ func TestEvaluateOrganizationTrail(t *testing.T) {
 }
 
 func TestEvaluateAlternative(t *testing.T) {
-	a := goodAccount()
-	a.LogGroups[0].MetricFilters = nil
-	a.Rules = []inventory.Rule{
-		{Name: "root-activity", Region: "us-east-1", State: "ENABLED", EventPattern: `{"detail-type":["AWS Console Sign In via CloudTrail"],"detail":{"userIdentity":{"type":["Root"]}}}`, Targets: []inventory.Target{{ID: "1", ARN: "arn:aws:sns:us-east-1:111122223333:x"}}},
-		{Name: "old", Region: "us-east-1", State: "DISABLED", EventPattern: `{"detail":{"userIdentity":{"type":["Root"]}}}`},
+	target := []inventory.Target{{ID: "1", ARN: "arn:aws:sns:us-east-1:111122223333:x"}}
+	tests := []struct {
+		name, pattern, state string
+		want                 string // substring of Alternative; "" means not mentioned at all
+	}{
+		{"root, every CloudTrail event", `{"detail":{"userIdentity":{"type":["Root"]}}}`, "ENABLED",
+			"monitored, not the CIS chain: EventBridge rule r in us-east-1 → 1 target(s)"},
+		{"root, both detail types, aws sources", `{"source":[{"prefix":"aws."}],"detail-type":["AWS API Call via CloudTrail","AWS Console Sign In via CloudTrail"],"detail":{"userIdentity":{"type":["Root"]}}}`, "ENABLED",
+			"monitored, not the CIS chain"},
+		{"root via equals-ignore-case", `{"detail":{"userIdentity":{"type":[{"equals-ignore-case":"root"}]}}}`, "ENABLED", "monitored, not the CIS chain"},
+		{"root in every $or branch", `{"$or":[{"detail-type":["AWS API Call via CloudTrail"],"detail":{"userIdentity":{"type":["Root"]}}},{"detail-type":["AWS Console Sign In via CloudTrail"],"detail":{"userIdentity":{"type":["Root"]}}}]}`, "ENABLED",
+			"partly monitored: EventBridge rule r in us-east-1 it also requires one of several alternatives"},
+		{"sign-ins only", `{"detail-type":["AWS Console Sign In via CloudTrail"],"detail":{"userIdentity":{"type":["Root"]}}}`, "ENABLED",
+			`partly monitored: EventBridge rule r in us-east-1 it does not match "AWS API Call via CloudTrail" events`},
+		{"root and one event name", `{"detail":{"eventName":["ConsoleLogin"],"userIdentity":{"type":["Root"]}}}`, "ENABLED",
+			"it also requires detail.eventName"},
+		{"root or IAM user", `{"detail":{"userIdentity":{"type":["Root","IAMUser"]}}}`, "ENABLED",
+			"not monitoring: EventBridge rule r in us-east-1 matches events that are not root's"},
+		{"anything-but", `{"detail":{"userIdentity":{"type":[{"anything-but":["IAMUser"]}]}}}`, "ENABLED", "matches events that are not root's"},
+		{"exists", `{"detail":{"userIdentity":{"type":[{"exists":true}]}}}`, "ENABLED", "matches events that are not root's"},
+		{"one $or branch without root", `{"$or":[{"detail":{"userIdentity":{"type":["Root"]}}},{"detail":{"eventName":["CreateUser"]}}]}`, "ENABLED", "matches events that are not root's"},
+		{"root ORed with service events", `{"detail":{"$or":[{"userIdentity":{"type":["Root"]}},{"eventType":["AwsServiceEvent"]}]}}`, "ENABLED", "matches events that are not root's"},
+		{"no identity filter", `{"source":["aws.signin"]}`, "ENABLED", ""},
+		{"not json", `{`, "ENABLED", ""},
+		{"disabled", `{"detail":{"userIdentity":{"type":["Root"]}}}`, "DISABLED", "not monitoring: EventBridge rule r in us-east-1 is disabled"},
 	}
-	res := Evaluate(snap(a)).Accounts[0]
-	if res.Status != Fail || !strings.Contains(res.Alternative, "monitored, not the CIS chain: EventBridge rule root-activity in us-east-1 → 1 target(s)") || !strings.Contains(res.Alternative, "old in us-east-1 is disabled") {
-		t.Fatalf("result = %s %q", res.Status, res.Alternative)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := goodAccount()
+			a.LogGroups[0].MetricFilters = nil
+			a.Rules = []inventory.Rule{{Name: "r", Region: "us-east-1", State: tt.state, EventPattern: tt.pattern, Targets: target}}
+			res := Evaluate(snap(a)).Accounts[0]
+			if res.Status != Fail {
+				t.Errorf("status = %s: an EventBridge rule never passes the CIS chain", res.Status)
+			}
+			if tt.want == "" && res.Alternative != "" || !strings.Contains(res.Alternative, tt.want) {
+				t.Errorf("alternative = %q, want it to contain %q", res.Alternative, tt.want)
+			}
+			if strings.Contains(tt.want, "not root's") && strings.Contains(res.Alternative, "monitored, not the CIS chain") {
+				t.Errorf("a pattern matching non-root events is called monitored: %q", res.Alternative)
+			}
+		})
 	}
 }
 
@@ -380,5 +450,45 @@ func TestPolicyReader(t *testing.T) {
 		if got, why := CloudWatchMayPublish(tt.policy, topicARN, alarmARN, acct); got != tt.want {
 			t.Errorf("%s: CloudWatchMayPublish = %v (%s), want %v", tt.name, got, why, tt.want)
 		}
+	}
+}
+
+// TestStrict: warnings are counted and never change the verdict, unless
+// the evaluation is strict, where the link they are on FAILs.
+func TestStrict(t *testing.T) {
+	a := goodAccount()
+	a.Alarms[0].Period = 3600
+	a.Topics[0].KMSMasterKeyID = "alias/alerts"
+	a.Keys = []inventory.Key{{Ref: "alias/alerts", Region: region, Found: true, Manager: "CUSTOMER", State: "Enabled", Policy: cmkPolicy}}
+	a.Topics[0].Subscriptions = append(a.Topics[0].Subscriptions, inventory.Subscription{ARN: topicARN + ":q", Protocol: "sqs", Endpoint: "arn:aws:sqs:eu-west-1:111122223333:q"})
+	loose := Evaluator{}.Evaluate(snap(a))
+	if loose.Accounts[0].Status != Pass || loose.Summary.Warnings != 1 || loose.Summary.Warned != 1 || loose.ExitCode() != 0 {
+		t.Fatalf("not strict: %s summary %+v exit %d", loose.Accounts[0].Status, loose.Summary, loose.ExitCode())
+	}
+	if ws := loose.Accounts[0].Warnings(); len(ws) != 1 || ws[0].Code != WarnAlarmPeriod {
+		t.Errorf("warnings = %+v", ws)
+	}
+
+	strict := Evaluator{Strict: true}.Evaluate(snap(a))
+	res := strict.Accounts[0]
+	al := linkOf(t, res, LinkAlarm)
+	if !strict.Strict || res.Status != Fail || res.BrokenLink != LinkAlarm || al.Status != Fail || !strings.Contains(al.Detail, "--strict: its period is 3600 s") || !strings.Contains(al.Fix, "--period 300") {
+		t.Fatalf("strict: %s at %s, alarm %+v", res.Status, res.BrokenLink, al)
+	}
+	if strict.Summary.Pass != 0 || strict.Summary.Fail != 1 || strict.Summary.Warnings != 1 || strict.ExitCode() != 3 {
+		t.Errorf("strict summary %+v, exit %d", strict.Summary, strict.ExitCode())
+	}
+}
+
+// TestChainWithFewerWarningsWins: of two passing alarms, the one without
+// warnings is the chain reported.
+func TestChainWithFewerWarningsWins(t *testing.T) {
+	a := goodAccount()
+	slow := a.Alarms[0]
+	slow.Name, slow.Period = "AAA-hourly", 3600
+	a.Alarms = append([]inventory.Alarm{slow}, a.Alarms...)
+	res := Evaluate(snap(a)).Accounts[0]
+	if res.Chain.AlarmName != "RootAccountUsage" || len(linkOf(t, res, LinkAlarm).Warnings) != 0 {
+		t.Errorf("chain alarm = %s, warnings %+v", res.Chain.AlarmName, linkOf(t, res, LinkAlarm).Warnings)
 	}
 }

@@ -17,19 +17,72 @@ type filterOption struct {
 	literal *bool
 }
 
-// patternVerdict is the semantic comparison of one pattern with CIS.
+// patternVerdict is the judgement of one pattern against the rule
+// CIS ⊆ P ⊆ RootIdentity: status, why (for FAIL and UNKNOWN) and the
+// warnings of a passing pattern.
 type patternVerdict struct {
-	cmp filterpattern.Comparison
-	err error
+	status   Status
+	problem  string
+	warnings []Warning
 }
 
 func (ev *evaluation) comparePattern(p string) patternVerdict {
 	if v, ok := ev.cache[p]; ok {
 		return v
 	}
-	cmp, err := ev.compare(p, cis.RootUsagePattern)
-	v := patternVerdict{cmp: cmp, err: err}
+	v := judgePattern(ev.compare, p)
 	ev.cache[p] = v
+	return v
+}
+
+// judgePattern applies the rule a root-usage filter must meet: it counts
+// every event the CIS pattern counts (CIS ⊆ P), and only root's events
+// (P ⊆ RootIdentityPattern), both decided by meaning. A filter that also
+// counts one non-root event puts the alarm in ALARM on ordinary activity,
+// after which a root sign-in causes no new notification: that is a FAIL,
+// shown with such an event. Compare's examples are real events (replayed
+// through the matcher) even when a relation is not proven, so an example
+// decides FAIL; a containment that is neither shown false nor proven is
+// UNKNOWN, never PASS.
+func judgePattern(compare Comparer, p string) patternVerdict {
+	lower, err := compare(p, cis.RootUsagePattern)
+	if err != nil {
+		return patternVerdict{status: Unknown, problem: "its pattern cannot be judged: " + err.Error()}
+	}
+	upper, err := compare(p, cis.RootIdentityPattern)
+	if err != nil {
+		return patternVerdict{status: Unknown, problem: "its pattern cannot be judged: " + err.Error()}
+	}
+	var fails, unknowns []string
+	switch {
+	case lower.OnlyB != nil:
+		fails = append(fails, fmt.Sprintf("pattern is %s than the CIS pattern; it misses e.g. %s", relationWord(lower.Relation), compact(lower.OnlyB)))
+	case !lower.Proven:
+		unknowns = append(unknowns, "rootwatch cannot prove it catches every event the CIS pattern catches ("+lower.Note+")")
+	}
+	switch {
+	case upper.OnlyA != nil:
+		fails = append(fails, "pattern counts events that are not root's, so ordinary activity raises the alarm and a root use then causes no new notification; it counts e.g. "+compact(upper.OnlyA))
+	case !upper.Proven:
+		unknowns = append(unknowns, `rootwatch cannot prove it counts only events with userIdentity.type "Root" (`+upper.Note+")")
+	}
+	switch {
+	case len(fails) > 0:
+		return patternVerdict{status: Fail, problem: strings.Join(fails, "; ")}
+	case len(unknowns) > 0:
+		return patternVerdict{status: Unknown, problem: strings.Join(unknowns, "; ")}
+	}
+	v := patternVerdict{status: Pass}
+	if lower.Relation == filterpattern.Broader {
+		v.warnings = append(v.warnings, Warning{Code: WarnFilterBroader,
+			Message: "pattern counts every CIS event and also root events CIS leaves out (made on root's behalf by an AWS service: invokedBy set, or AwsServiceEvent), e.g. " + compact(lower.OnlyA) + "; each raises the alarm, and while it is in ALARM a new root use does not notify",
+			Fix:     "use the CIS pattern: " + cis.RootUsagePattern})
+	}
+	if !CISLiteral(p) {
+		v.warnings = append(v.warnings, Warning{Code: WarnFilterNotLiteral,
+			Message: "pattern text is not the CIS text; it catches the same root use, but AWS Security Hub " + cis.SecurityHubControl + " compares the text and will flag it",
+			Fix:     "use the CIS text: " + cis.RootUsagePattern})
+	}
 	return v
 }
 
@@ -56,36 +109,17 @@ func (ev *evaluation) filterOptions(lg *inventory.LogGroup) []filterOption {
 		lit := CISLiteral(f.Pattern)
 		l := Link{Name: LinkMetricFilter, Resource: lg.Name + " / " + f.Name}
 		v := ev.comparePattern(f.Pattern)
-		var problem, note string
-		switch {
-		case v.err != nil:
-			problem = "its pattern cannot be evaluated: " + v.err.Error()
-		case v.cmp.Relation == filterpattern.Equivalent:
-			note = "pattern is equivalent to the CIS pattern"
-		case v.cmp.Relation == filterpattern.Broader:
-			note = "pattern catches every CIS event and more (noisier)"
-			if v.cmp.OnlyA != nil {
-				note += ", e.g. also " + compact(v.cmp.OnlyA)
-			}
-		default:
-			problem = fmt.Sprintf("pattern is %s than the CIS pattern", relationWord(v.cmp.Relation))
-			if v.cmp.OnlyB != nil {
-				problem += "; it misses e.g. " + compact(v.cmp.OnlyB)
-			}
-			if !v.cmp.Proven && v.cmp.Note != "" {
-				problem += " (" + v.cmp.Note + ")"
-			}
-		}
-		if lit {
-			note = strings.TrimPrefix(note+"; ", "; ") + "text is CIS-literal (Security Hub " + cis.SecurityHubControl + " accepts it)"
-		} else if problem == "" {
-			note += "; text is not CIS-literal, so Security Hub " + cis.SecurityHubControl + " will still flag it"
-		}
+		problem := v.problem
+		status := v.status
 		if len(f.Transformations) == 0 {
 			problem = strings.TrimPrefix(problem+"; ", "; ") + "it publishes no metric"
+			status = Fail
 		}
-		if problem != "" {
-			l.Status, l.Fix = Fail, fix
+		if status != Pass {
+			l.Status = status
+			if status == Fail {
+				l.Fix = fix
+			}
 			l.Detail = fmt.Sprintf("filter %s: %s", f.Name, problem)
 			opt := filterOption{link: l, filter: f.Name, literal: &lit}
 			if len(f.Transformations) > 0 {
@@ -95,6 +129,10 @@ func (ev *evaluation) filterOptions(lg *inventory.LogGroup) []filterOption {
 			out = append(out, opt)
 			continue
 		}
+		note := "catches every event the CIS pattern catches, and only root's"
+		if lit {
+			note += "; text is CIS-literal (Security Hub " + cis.SecurityHubControl + " accepts it)"
+		}
 		for _, m := range f.Transformations {
 			ml := l
 			if bad := metricProblem(m); bad != "" {
@@ -103,6 +141,7 @@ func (ev *evaluation) filterOptions(lg *inventory.LogGroup) []filterOption {
 			} else {
 				ml.Status = Pass
 				ml.Detail = fmt.Sprintf("filter %s publishes %s/%s = %s: %s", f.Name, m.MetricNamespace, m.MetricName, m.MetricValue, note)
+				ml.Warnings = append([]Warning(nil), v.warnings...)
 			}
 			mm := m
 			out = append(out, filterOption{link: ml, filter: f.Name, metric: &mm, literal: &lit})
@@ -121,6 +160,8 @@ func metricProblem(m inventory.MetricTransformation) string {
 		return "metric value " + m.MetricValue + " is taken from the event, so a root event may publish nothing useful; publish 1"
 	case err != nil || v <= 0:
 		return "metric value " + strconv.Quote(m.MetricValue) + " is not a positive number, so a root event does not raise the metric; publish 1"
+	case m.DefaultValue != nil && *m.DefaultValue != 0:
+		return fmt.Sprintf("default value %g is published for every log event the pattern does not match, so the metric counts events that are not root's; remove the default value or set it to 0", *m.DefaultValue)
 	case len(m.Dimensions) > 0:
 		return fmt.Sprintf("metric %s/%s is published with dimensions %v, so an alarm on the metric without dimensions never receives data", m.MetricNamespace, m.MetricName, m.Dimensions)
 	}

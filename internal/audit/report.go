@@ -38,7 +38,49 @@ type Link struct {
 	Detail   string `json:"detail"`
 	// Fix is the command that repairs a FAILed link.
 	Fix string `json:"fix,omitempty"`
+	// Warnings are rootwatch's stricter advice about this link: things the
+	// control (CIS 4.3's audit procedure, Security Hub CloudWatch.1) does
+	// not demand and that do not stop a root use from being notified. They
+	// never change Status unless the evaluation is strict, where a link
+	// with warnings FAILs. See docs/audit.md, "Verdicts and warnings".
+	Warnings []Warning `json:"warnings,omitempty"`
 }
+
+// Warning is one piece of advice on a link. Code is stable (tools key on
+// it; the Warn* constants list every code); Message is for people and may
+// change; Fix, when set, is what would clear the warning.
+type Warning struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Fix     string `json:"fix,omitempty"`
+}
+
+// Warning codes. They are part of the report format: add, never rename.
+const (
+	// WarnFilterNotLiteral: the metric filter catches the CIS events but its
+	// text is not the CIS text, which Security Hub CloudWatch.1 compares.
+	WarnFilterNotLiteral = "filter-not-cis-literal"
+	// WarnFilterBroader: the filter also counts root events CIS leaves out
+	// (invokedBy set, AwsServiceEvent); still root and only root.
+	WarnFilterBroader = "filter-broader-root-only"
+	// WarnAlarmPeriod: the alarm period is over 300 s, so a notification
+	// can come up to a period late.
+	WarnAlarmPeriod = "alarm-period-over-300s"
+	// WarnAlarmInAlarm: the alarm is already in ALARM, so a new root use
+	// causes no new notification until it returns to OK.
+	WarnAlarmInAlarm = "alarm-in-alarm-state"
+	// WarnAlarmMissingData: treatMissingData keeps the alarm in ALARM after
+	// the first root use (ignore, breaching), so the next one does not
+	// notify.
+	WarnAlarmMissingData = "alarm-treat-missing-data"
+	// WarnTopicUnencrypted: the topic has no server-side encryption.
+	WarnTopicUnencrypted = "topic-not-encrypted"
+	// WarnEmailOnly: every confirmed subscription is email.
+	WarnEmailOnly = "subscriptions-email-only"
+)
+
+// WarningCodes lists every warning code, for documentation and tests.
+var WarningCodes = []string{WarnFilterNotLiteral, WarnFilterBroader, WarnAlarmPeriod, WarnAlarmInAlarm, WarnAlarmMissingData, WarnTopicUnencrypted, WarnEmailOnly}
 
 // Chain names the resources of the evaluated chain, for fix and backout.
 // A field is empty when the chain stops before it.
@@ -80,29 +122,45 @@ type AccountResult struct {
 	Chain  Chain  `json:"chain"`
 }
 
-// Summary counts accounts per verdict.
+// Warnings returns every warning on the account's links, in chain order.
+func (a AccountResult) Warnings() []Warning {
+	var out []Warning
+	for _, l := range a.Links {
+		out = append(out, l.Warnings...)
+	}
+	return out
+}
+
+// Summary counts accounts per verdict, and the warnings on their chains.
 type Summary struct {
 	Accounts int `json:"accounts"`
 	Pass     int `json:"pass"`
 	Fail     int `json:"fail"`
 	Unknown  int `json:"unknown"`
 	Skipped  int `json:"skipped"`
+	// Warnings counts every warning on the reported chains; Warned counts
+	// the accounts with at least one.
+	Warnings int `json:"warnings"`
+	Warned   int `json:"warned"`
 }
 
 // Report is the audit of a snapshot.
 type Report struct {
-	GeneratedAt  time.Time       `json:"generated_at"`
-	Benchmark    string          `json:"benchmark"`
-	Control      string          `json:"control"`
-	ControlTitle string          `json:"control_title"`
-	Caller       string          `json:"caller"`
-	Organization bool            `json:"organization,omitempty"`
-	Summary      Summary         `json:"summary"`
-	Accounts     []AccountResult `json:"accounts"`
+	GeneratedAt  time.Time `json:"generated_at"`
+	Benchmark    string    `json:"benchmark"`
+	Control      string    `json:"control"`
+	ControlTitle string    `json:"control_title"`
+	Caller       string    `json:"caller"`
+	Organization bool      `json:"organization,omitempty"`
+	// Strict is set when warnings FAIL the links they are on (--strict).
+	Strict   bool            `json:"strict,omitempty"`
+	Summary  Summary         `json:"summary"`
+	Accounts []AccountResult `json:"accounts"`
 }
 
 // ExitCode is 0 when every audited account passes, 3 when any fails, 4
-// when none fails but some are UNKNOWN.
+// when none fails but some are UNKNOWN. Warnings alone never change it;
+// in a strict report they have already turned their links into FAILs.
 func (r *Report) ExitCode() int {
 	switch {
 	case r.Summary.Fail > 0:

@@ -102,6 +102,14 @@ func checkTopic(owner *inventory.Account, al *inventory.Alarm, arn string, p inv
 	if len(notes) > 0 {
 		l.Detail += "; " + strings.Join(notes, "; ")
 	}
+	if t.KMSMasterKeyID == "" {
+		// Not a delivery problem: CloudWatch publishes to an unencrypted
+		// topic. It is advice (SNS.1 in Security Hub's foundational
+		// standard), not part of CIS 4.3.
+		l.Warnings = append(l.Warnings, Warning{Code: WarnTopicUnencrypted,
+			Message: "topic has no server-side encryption; alerts about root use rest unencrypted in SNS",
+			Fix:     "encrypt it with a customer managed KMS key whose policy lets cloudwatch.amazonaws.com use it (kms:Decrypt, kms:GenerateDataKey*): aws sns set-topic-attributes --topic-arn " + arn + " --attribute-name KmsMasterKeyId --attribute-value alias/YOUR-KEY (not alias/aws/sns, which CloudWatch cannot use)"})
+	}
 	return topicOption{link: l, topic: t}
 }
 
@@ -118,12 +126,14 @@ func subscriptionLink(t *inventory.Topic) Link {
 		return l
 	}
 	var confirmed, pending []string
+	emailOnly := true
 	for _, s := range t.Subscriptions {
 		d := s.Protocol + ":" + redactEndpoint(s.Protocol, s.Endpoint)
 		if s.Pending() {
 			pending = append(pending, d)
 		} else {
 			confirmed = append(confirmed, d)
+			emailOnly = emailOnly && (s.Protocol == "email" || s.Protocol == "email-json")
 		}
 	}
 	pend := ""
@@ -141,6 +151,11 @@ func subscriptionLink(t *inventory.Topic) Link {
 	}
 	l.Status = Pass
 	l.Detail = fmt.Sprintf("%d confirmed: %s%s", len(confirmed), strings.Join(confirmed, ", "), pend)
+	if emailOnly {
+		l.Warnings = append(l.Warnings, Warning{Code: WarnEmailOnly,
+			Message: "every confirmed subscription is email: a root-use alert waits in a mailbox, may be filtered as bulk mail, and pages nobody",
+			Fix:     "add a subscription that reaches people promptly (chat, paging, a queue a responder watches): rootwatch fix --subscribe PROTOCOL:ENDPOINT (e.g. sqs:arn:aws:sqs:REGION:ACCOUNT:QUEUE), or aws sns subscribe --topic-arn " + t.ARN + " --protocol https --notification-endpoint URL"})
+	}
 	return l
 }
 

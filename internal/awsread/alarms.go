@@ -81,7 +81,7 @@ func AlarmFrom(m cwtypes.MetricAlarm, region string) inventory.Alarm {
 		ComparisonOperator: string(m.ComparisonOperator), EvaluationPeriods: aws.ToInt32(m.EvaluationPeriods),
 		DatapointsToAlarm: aws.ToInt32(m.DatapointsToAlarm), TreatMissingData: aws.ToString(m.TreatMissingData),
 		ActionsEnabled: aws.ToBool(m.ActionsEnabled), AlarmActions: m.AlarmActions, OKActions: m.OKActions,
-		StateValue: string(m.StateValue),
+		StateValue: string(m.StateValue), StateUpdated: aws.ToTime(m.StateUpdatedTimestamp),
 	}
 	for _, d := range m.Dimensions {
 		al.Dimensions = append(al.Dimensions, inventory.Dimension{Name: aws.ToString(d.Name), Value: aws.ToString(d.Value)})

@@ -33,3 +33,9 @@ const (
 	EvaluationPeriods = 1
 	TopicName         = "rootwatch-root-usage"
 )
+
+// RootIdentityPattern is the widest pattern a root-usage metric filter may
+// have: every event it counts must be the root user's. A filter passes
+// 4.3 when it catches every event RootUsagePattern catches and nothing
+// outside this one (docs/audit.md).
+const RootIdentityPattern = `{ $.userIdentity.type = "Root" }`

@@ -1,5 +1,7 @@
 package inventory
 
+import "time"
+
 // Alarm is a CloudWatch metric alarm.
 type Alarm struct {
 	Name   string `json:"name"`
@@ -29,6 +31,9 @@ type Alarm struct {
 	AlarmActions   []string `json:"alarm_actions,omitempty"`
 	OKActions      []string `json:"ok_actions,omitempty"`
 	StateValue     string   `json:"state_value,omitempty"`
+	// StateUpdated is when the alarm last changed state (zero if unknown):
+	// an alarm in ALARM for days will not notify on a new root use.
+	StateUpdated time.Time `json:"state_updated,omitzero"`
 }
 
 // Dimension is a metric dimension.
