@@ -23,6 +23,7 @@ type filterOption struct {
 type patternVerdict struct {
 	status   Status
 	problem  string
+	note     string // what a passing pattern is, for the link's detail
 	warnings []Warning
 }
 
@@ -72,8 +73,9 @@ func judgePattern(compare Comparer, p string) patternVerdict {
 	case len(unknowns) > 0:
 		return patternVerdict{status: Unknown, problem: strings.Join(unknowns, "; ")}
 	}
-	v := patternVerdict{status: Pass}
+	v := patternVerdict{status: Pass, note: "pattern is equivalent to the CIS pattern"}
 	if lower.Relation == filterpattern.Broader {
+		v.note = "pattern catches every CIS event and more root events, and only root's"
 		v.warnings = append(v.warnings, Warning{Code: WarnFilterBroader,
 			Message: "pattern counts every CIS event and also root events CIS leaves out (made on root's behalf by an AWS service: invokedBy set, or AwsServiceEvent), e.g. " + compact(lower.OnlyA) + "; each raises the alarm, and while it is in ALARM a new root use does not notify",
 			Fix:     "use the CIS pattern: " + cis.RootUsagePattern})
@@ -129,9 +131,11 @@ func (ev *evaluation) filterOptions(lg *inventory.LogGroup) []filterOption {
 			out = append(out, opt)
 			continue
 		}
-		note := "catches every event the CIS pattern catches, and only root's"
+		note := v.note
 		if lit {
 			note += "; text is CIS-literal (Security Hub " + cis.SecurityHubControl + " accepts it)"
+		} else {
+			note += "; text is not CIS-literal, so Security Hub " + cis.SecurityHubControl + " will still flag it"
 		}
 		for _, m := range f.Transformations {
 			ml := l

@@ -136,3 +136,44 @@ func TestHTMLSelfContained(t *testing.T) {
 		}
 	}
 }
+
+// hostileReport names resources with text an attacker chose: a formula
+// and terminal escape sequences.
+func hostileReport() *audit.Report {
+	return &audit.Report{Accounts: []audit.AccountResult{{
+		Account: "111122223333", Name: "=HYPERLINK(\"https://evil\")", Status: audit.Fail, BrokenLink: audit.LinkAlarm,
+		Links: []audit.Link{{Name: audit.LinkAlarm, Status: audit.Fail, Resource: "alarm\x1b]8;;https://evil\x07click\x1b]8;;\x07",
+			Detail: "-1+1 \x1b[2J cleared", Fix: "@SUM(A1)",
+			Warnings: []audit.Warning{{Code: audit.WarnAlarmPeriod, Message: "+period\x1b[31m"}}}},
+	}}}
+}
+
+func TestCSVNeutralisesFormulas(t *testing.T) {
+	for _, tt := range []struct {
+		raw  bool
+		want []string
+	}{
+		{false, []string{`'=HYPERLINK`, `'-1+1`, `'@SUM(A1)`}},
+		{true, []string{`"=HYPERLINK`, `,-1+1`, `,@SUM(A1)`}},
+	} {
+		var buf bytes.Buffer
+		if err := (CSV{Raw: tt.raw}).Format(&buf, hostileReport()); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(buf.String(), w) {
+				t.Errorf("raw=%v: CSV lacks %q:\n%s", tt.raw, w, buf.String())
+			}
+		}
+	}
+}
+
+func TestTableStripsTerminalEscapes(t *testing.T) {
+	var buf bytes.Buffer
+	if err := (Table{}).Format(&buf, hostileReport()); err != nil {
+		t.Fatal(err)
+	}
+	if s := buf.String(); strings.ContainsAny(s, "\x1b\x07") || !strings.Contains(s, "[alarm-period-over-300s] +period") {
+		t.Errorf("table output keeps escapes or drops the warning:\n%q", s)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/rootwatch/rootwatch/internal/audit"
+	"github.com/rootwatch/rootwatch/internal/safetext"
 )
 
 // Table is the terminal view: one line per account with each link's
@@ -31,7 +32,7 @@ func (Table) Format(w io.Writer, r *audit.Report) error {
 				}
 			}
 		}
-		t.f("%s\t%s\t%s\t%s\t%s\n", a.Account, dash(a.Name), a.Status, strings.Join(cells, "\t"), dash(a.CoveredBy))
+		t.f("%s\t%s\t%s\t%s\t%s\n", term(a.Account), dash(term(a.Name)), a.Status, strings.Join(cells, "\t"), dash(term(a.CoveredBy)))
 	}
 	if t.err != nil {
 		return t.err
@@ -41,39 +42,48 @@ func (Table) Format(w io.Writer, r *audit.Report) error {
 	}
 	p := &printer{w: bw}
 	for _, a := range r.Accounts {
-		nonLiteral := a.CISLiteral != nil && !*a.CISLiteral
-		if a.Status == audit.Pass && a.Alternative == "" && a.Detail == "" && !nonLiteral {
+		warnings := a.Warnings()
+		if a.Status == audit.Pass && a.Alternative == "" && a.Detail == "" && len(warnings) == 0 {
 			continue
 		}
 		line := summaryLine(a)
 		if a.Status == audit.Skipped {
 			line = a.Detail // the status column already says SKIPPED
 		}
-		p.f("\n%s %s: %s\n", a.Account, a.Status, line)
+		p.f("\n%s %s: %s\n", term(a.Account), a.Status, term(line))
 		for _, l := range a.Links {
-			if l.Status == audit.Pass || strings.HasPrefix(l.Detail, "not reached") {
+			if strings.HasPrefix(l.Detail, "not reached") || l.Status == audit.Pass && len(l.Warnings) == 0 {
 				continue
 			}
-			p.f("  %-13s %-7s %s\n", l.Name, l.Status, l.Detail)
-			if l.Resource != "" {
-				p.f("  %-13s %-7s resource: %s\n", "", "", l.Resource)
+			if l.Status != audit.Pass {
+				p.f("  %-13s %-7s %s\n", l.Name, l.Status, term(l.Detail))
+				if l.Resource != "" {
+					p.f("  %-13s %-7s resource: %s\n", "", "", term(l.Resource))
+				}
+				if l.Fix != "" {
+					p.f("  %-13s %-7s fix: %s\n", "", "", term(l.Fix))
+				}
 			}
-			if l.Fix != "" {
-				p.f("  %-13s %-7s fix: %s\n", "", "", l.Fix)
+			if l.Status == audit.Fail && r.Strict {
+				continue // the detail already carries the warnings
+			}
+			for _, w := range l.Warnings {
+				p.f("  %-13s %-7s [%s] %s\n", l.Name, "WARN", w.Code, term(w.Message))
 			}
 		}
 		if a.Detail != "" && a.Status != audit.Skipped {
-			p.f("  note: %s\n", a.Detail)
+			p.f("  note: %s\n", term(a.Detail))
 		}
 		if a.Alternative != "" {
-			p.f("  note: %s\n", a.Alternative)
-		}
-		if nonLiteral {
-			p.f("  note: the metric filter is not the CIS text literally; AWS Security Hub %s compares text and will flag it\n", "CloudWatch.1")
+			p.f("  note: %s\n", term(a.Alternative))
 		}
 	}
 	s := r.Summary
-	p.f("\n%d account(s): %d PASS, %d FAIL, %d UNKNOWN, %d skipped (%s %s)\n", s.Accounts, s.Pass, s.Fail, s.Unknown, s.Skipped, r.Benchmark, r.Control)
+	mode := ""
+	if r.Strict {
+		mode = ", strict: warnings fail"
+	}
+	p.f("\n%d account(s): %d PASS, %d FAIL, %d UNKNOWN, %d skipped; %d warning(s) in %d account(s)%s (%s %s)\n", s.Accounts, s.Pass, s.Fail, s.Unknown, s.Skipped, s.Warnings, s.Warned, mode, r.Benchmark, r.Control)
 	if p.err != nil {
 		return p.err
 	}
@@ -91,6 +101,10 @@ func (p *printer) f(format string, args ...any) {
 		_, p.err = fmt.Fprintf(p.w, format, args...)
 	}
 }
+
+// term keeps text that others control (resource names, tags, policy
+// excerpts, example events) from driving the terminal.
+func term(s string) string { return safetext.Terminal(s) }
 
 func dash(s string) string {
 	if s == "" {
