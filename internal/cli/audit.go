@@ -17,6 +17,7 @@ import (
 	"github.com/rootwatch/rootwatch/internal/awsconfig"
 	"github.com/rootwatch/rootwatch/internal/awsread"
 	"github.com/rootwatch/rootwatch/internal/exitcode"
+	"github.com/rootwatch/rootwatch/internal/safetext"
 )
 
 // AuditOptions are the audit command's flags and dependencies.
@@ -29,6 +30,10 @@ type AuditOptions struct {
 	Concurrency int
 	Format      string
 	Output      string
+	// Strict FAILs every link that carries a warning.
+	Strict bool
+	// CSVRaw writes CSV cells as they are, without formula neutralising.
+	CSVRaw bool
 
 	Out, ErrOut io.Writer
 	// Progress is true when ErrOut is a terminal.
@@ -61,12 +66,19 @@ checks the CIS AWS Foundations Benchmark 4.3 chain end to end:
   trail → log-group → metric-filter → alarm → topic → subscription
 
 Each link is PASS, FAIL or UNKNOWN (not allowed to look: the missing IAM
-permission is named). With --org every account of the organization is
+permission is named). The verdict answers one question: does this chain
+notify on every root use the CIS pattern catches? rootwatch's stricter
+advice (alarm period over 300 s, email-only subscribers, a filter that is
+not CIS-literal or also counts root events CIS leaves out, an alarm already
+in ALARM, treatMissingData, an unencrypted topic) is listed as warnings,
+counted in the summary, and changes no verdict unless --strict, where a
+link with warnings FAILs. With --org every account of the organization is
 audited through --role-name, and organization trails are credited to the
 accounts they cover.
 
-Exit status: 0 all PASS, 3 any FAIL, 4 no FAIL but some UNKNOWN, 1 error,
-2 usage.`,
+Exit status: 0 all PASS (warnings allowed, unless --strict), 3 any FAIL
+(with --strict: or any warning), 4 no FAIL but some UNKNOWN, 1 error,
+2 usage (an unknown region name in --regions, for instance).`,
 		Example: `  rootwatch audit
   rootwatch audit --profile prod --regions eu-west-1,us-east-1 --format json
   rootwatch audit --org --role-name AWSControlTowerExecution --format html --output cis-4.3.html`,
@@ -92,6 +104,8 @@ Exit status: 0 all PASS, 3 any FAIL, 4 no FAIL but some UNKNOWN, 1 error,
 	fl.IntVar(&opts.Concurrency, "concurrency", 16, "accounts audited at once with --org")
 	fl.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(report.Names, "|"))
 	fl.StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of standard output")
+	fl.BoolVar(&opts.Strict, "strict", false, "treat every warning as a FAIL of its link (exit 3 if any)")
+	fl.BoolVar(&opts.CSVRaw, "csv-raw", false, "with --format csv, write cells as they are, without neutralising spreadsheet formulas (for machine consumers)")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Names, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -104,9 +118,12 @@ func (o *AuditOptions) validate(roleNameSet bool) error {
 		return exitcode.Usagef("--region and --regions are exclusive: use --regions %s,...", o.Region)
 	}
 	for _, r := range o.Regions {
-		if strings.TrimSpace(r) == "" || strings.ContainsAny(r, " /") {
-			return exitcode.Usagef("--regions: %q is not a region name", r)
+		if !awsconfig.KnownRegion(r) {
+			return exitcode.Usagef("--regions: %q is not an AWS region; known regions: %s", safetext.Terminal(r), strings.Join(awsconfig.KnownRegions(), ", "))
 		}
+	}
+	if o.CSVRaw && o.Format != "csv" {
+		return exitcode.Usagef("--csv-raw only applies with --format csv")
 	}
 	if o.Concurrency < 1 {
 		return exitcode.Usagef("--concurrency must be at least 1, got %d", o.Concurrency)
@@ -154,10 +171,13 @@ func auditRun(ctx context.Context, o *AuditOptions) error {
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
-	rep := audit.Evaluate(snap)
+	rep := audit.Evaluator{Strict: o.Strict}.Evaluate(snap)
 	f, err := report.New(o.Format)
 	if err != nil {
 		return exitcode.Usagef("%v", err)
+	}
+	if o.Format == "csv" {
+		f = report.CSV{Raw: o.CSVRaw}
 	}
 	if o.Output == "" {
 		if err := f.Format(o.Out, &rep); err != nil {
@@ -168,7 +188,7 @@ func auditRun(ctx context.Context, o *AuditOptions) error {
 			return fmt.Errorf("audit: %w", err)
 		}
 		s := rep.Summary
-		_, _ = fmt.Fprintf(o.ErrOut, "wrote %s: %d account(s), %d PASS, %d FAIL, %d UNKNOWN, %d skipped\n", o.Output, s.Accounts, s.Pass, s.Fail, s.Unknown, s.Skipped)
+		_, _ = fmt.Fprintf(o.ErrOut, "wrote %s: %d account(s), %d PASS, %d FAIL, %d UNKNOWN, %d skipped, %d warning(s)\n", o.Output, s.Accounts, s.Pass, s.Fail, s.Unknown, s.Skipped, s.Warnings)
 	}
 	if code := rep.ExitCode(); code != exitcode.OK {
 		return exitcode.New(code, nil)

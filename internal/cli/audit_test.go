@@ -43,6 +43,19 @@ func TestAuditFlags(t *testing.T) {
 			}
 		}},
 		{args: []string{"--format", "yaml"}, wantCode: exitcode.Usage},
+		{args: []string{"--regions", "eu-west-1,eu-west-9"}, wantCode: exitcode.Usage},
+		{args: []string{"--regions", "eu-west-1,us-east"}, wantCode: exitcode.Usage},
+		{args: []string{"--regions", "af-south-1,cn-north-1"}, wantCode: -1, check: func(t *testing.T, o *AuditOptions) {
+			if len(o.Regions) != 2 {
+				t.Errorf("opt-in and China regions refused: %+v", o.Regions)
+			}
+		}},
+		{args: []string{"--strict", "--format", "csv", "--csv-raw"}, wantCode: -1, check: func(t *testing.T, o *AuditOptions) {
+			if !o.Strict || !o.CSVRaw {
+				t.Errorf("opts = %+v", o)
+			}
+		}},
+		{args: []string{"--csv-raw"}, wantCode: exitcode.Usage},
 		{args: []string{"--region", "eu-west-1", "--regions", "us-east-1"}, wantCode: exitcode.Usage},
 		{args: []string{"--concurrency", "0", "--org"}, wantCode: exitcode.Usage},
 		{args: []string{"--role-name", "X"}, wantCode: exitcode.Usage},
@@ -122,6 +135,17 @@ func TestAuditRun(t *testing.T) {
 		}, wantCode: exitcode.Findings, want: "actions are disabled"},
 		{name: "denied", setup: func(c *awsfake.Cloud) { c.Deny(cliMgmt, "sns:ListSubscriptionsByTopic") }, wantCode: exitcode.Partial, want: "missing permission sns:ListSubscriptionsByTopic"},
 		{name: "table", setup: func(c *awsfake.Cloud) {}, o: AuditOptions{Format: "table"}, wantCode: exitcode.OK, want: "1 account(s): 1 PASS"},
+		// CIS and Security Hub do not check the period: PASS with a
+		// warning, exit 0; --strict turns the warning into a FAIL, exit 3.
+		{name: "hourly period", setup: hourly, o: AuditOptions{Format: "table"}, wantCode: exitcode.OK, want: "[alarm-period-over-300s] its period is 3600 s"},
+		{name: "hourly period, strict", setup: hourly, o: AuditOptions{Format: "table", Strict: true}, wantCode: exitcode.Findings, want: "alarm         FAIL    alarm RootAccountUsage: Sum >= 1 over 3600 s"},
+		{name: "filter counting every API call", setup: func(c *awsfake.Cloud) {
+			c.Edit(func(c *awsfake.Cloud) {
+				for _, f := range c.Accounts[cliMgmt].Region(cliRegion).LogGroups[awsfake.ChainLogGroup].Filters {
+					f.FilterPattern = aws.String(`{ ($.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS) || $.eventType != "AwsServiceEvent" }`)
+				}
+			})
+		}, o: AuditOptions{Format: "table"}, wantCode: exitcode.Findings, want: `counts events that are not root's`},
 		{name: "cannot identify", setup: func(c *awsfake.Cloud) { c.Deny(cliMgmt, "sts:GetCallerIdentity") }, wantCode: exitcode.Error, want: "identify the caller"},
 	}
 	for _, tt := range tests {
@@ -136,6 +160,12 @@ func TestAuditRun(t *testing.T) {
 			}
 		})
 	}
+}
+
+func hourly(c *awsfake.Cloud) {
+	c.Edit(func(c *awsfake.Cloud) {
+		c.Accounts[cliMgmt].Region(cliRegion).Alarms["RootAccountUsage"].Period = aws.Int32(3600)
+	})
 }
 
 func TestAuditOrgToFile(t *testing.T) {
