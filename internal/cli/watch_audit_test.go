@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/rootwatch/rootwatch/internal/awsfake"
 	"github.com/rootwatch/rootwatch/internal/awsread"
 	"github.com/rootwatch/rootwatch/internal/cis"
 	"github.com/rootwatch/rootwatch/internal/fix"
@@ -69,5 +72,35 @@ func TestFixEngine(t *testing.T) {
 	changes, err := j.Changes(ctx, store.ChangeQuery{})
 	if err != nil || len(changes) == 0 {
 		t.Errorf("nothing journaled: %v", err)
+	}
+}
+
+// TestFixEngineJudgesPatternsAsAudit: watch --audit-every runs the same
+// evaluation as audit, so a filter that also counts non-root events is a
+// broken chain there too, with the example event, and a broader but
+// root-only filter is not.
+func TestFixEngineJudgesPatternsAsAudit(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		pattern, status, want string
+	}{
+		{`{ ($.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS) || $.eventType != "AwsServiceEvent" }`, watch.ChainFail, `counts events that are not root's, so ordinary activity raises the alarm and a root use then causes no new notification; it counts e.g. {"userIdentity":{"type":"IAMUser"`},
+		{`{ $.userIdentity.type = "Root" }`, watch.ChainPass, ""},
+	} {
+		e := newFixEnv(t)
+		e.c.Edit(func(c *awsfake.Cloud) {
+			c.Accounts[fixAccount].Region(fixRegion).LogGroups[awsfake.ChainLogGroup].Filters[cis.FilterName].FilterPattern = aws.String(tt.pattern)
+		})
+		eng := &fixEngine{
+			read:    func(context.Context) (awsread.Dialer, error) { return e.c.Dialer(fixAccount), nil },
+			collect: awsread.Options{Regions: []string{fixRegion}, Retry: fastRetry},
+		}
+		results, err := eng.Audit(ctx)
+		if err != nil || len(results) != 1 || results[0].Status != tt.status || !strings.Contains(results[0].Detail, tt.want) {
+			t.Errorf("%s: %+v, %v", tt.pattern, results, err)
+		}
+		if tt.status == watch.ChainFail && results[0].Broken != "metric-filter" {
+			t.Errorf("broken link = %q, want metric-filter", results[0].Broken)
+		}
 	}
 }
