@@ -9,6 +9,7 @@ package awsconfig
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"time"
 
@@ -50,12 +51,22 @@ const ResponseTimeout = 25 * time.Second
 // the SDK's buildable default) keeps its own timeouts.
 func WithResponseTimeout(cfg aws.Config, d time.Duration) aws.Config {
 	cfg = withNoAnswerBound(cfg.Copy(), d)
-	switch c := cfg.HTTPClient.(type) {
-	case nil:
-		cfg.HTTPClient = awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) { tr.ResponseHeaderTimeout = d })
-	case *awshttp.BuildableClient:
-		cfg.HTTPClient = c.WithTransportOptions(func(tr *http.Transport) { tr.ResponseHeaderTimeout = d })
+	c, ok := cfg.HTTPClient.(*awshttp.BuildableClient)
+	switch {
+	case cfg.HTTPClient == nil:
+		c = awshttp.NewBuildableClient()
+	case !ok:
+		return cfg
 	}
+	// The SDK dials for up to 30 s: a black-holed endpoint gets the same
+	// bound as a silent one.
+	cfg.HTTPClient = c.
+		WithTransportOptions(func(tr *http.Transport) { tr.ResponseHeaderTimeout = d }).
+		WithDialerOptions(func(dl *net.Dialer) {
+			if dl.Timeout == 0 || dl.Timeout > d {
+				dl.Timeout = d
+			}
+		})
 	return cfg
 }
 
