@@ -10,6 +10,11 @@ const (
 	consoleRule      = "rootwatch-root-console-sign-in"
 	kmsAlias         = "alias/rootwatch-root-usage"
 	stackSetName     = "rootwatch-root-activity-members"
+	mgmtStackSetName = "rootwatch-root-activity-management"
+	// The roles AWS documents for self-managed StackSets; the management
+	// account's StackSet uses them unless told otherwise.
+	stackSetAdminRole = "AWSCloudFormationStackSetAdministrationRole"
+	stackSetExecRole  = "AWSCloudFormationStackSetExecutionRole"
 	cisStackSetName  = "rootwatch-cis-4-3"
 	functionTimeout  = 30
 	functionMemory   = 128

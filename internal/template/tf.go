@@ -277,6 +277,7 @@ func tfEventBridge(o Options) ([]*block, error) {
 		bs = append(bs, tfStackSet("members", stackSetName,
 			"rootwatch: forward root activity from every member account and region to the central bus",
 			map[string]any{"CentralEventBusArn": hclExpr("aws_cloudwatch_event_bus.central.arn")}, body, true)...)
+		bs = append(bs, tfManagementStackSet(body)...)
 		bs = append(bs, newBlock("output", "central_event_bus_arn").set("value", hclExpr("aws_cloudwatch_event_bus.central.arn")))
 	}
 	return bs, nil
@@ -305,6 +306,35 @@ func tfStackSet(label, name, description string, params map[string]any, body str
 		set("stack_set_instance_region", hclExpr("each.value")).
 		child(newBlock("deployment_targets").set("organizational_unit_ids", []any{hclExpr("var.organization_root_id")}))
 	return []*block{ss, inst}
+}
+
+// tfManagementStackSet mirrors addManagementStackSet: a self-managed
+// StackSet that puts the forwarding rules in the management account itself
+// (service-managed StackSets never deploy there) in every region of
+// var.regions.
+func tfManagementStackSet(body string) []*block {
+	ss := newBlock("resource", "aws_cloudformation_stack_set", "management").
+		set("name", mgmtStackSetName).
+		set("description", "rootwatch: forward root activity from the management account, in every region, to the central bus").
+		set("permission_model", "SELF_MANAGED").
+		set("administration_role_arn", tfJoin("arn:", hclExpr("data.aws_partition.current.partition"), ":iam::", hclExpr("data.aws_caller_identity.current.account_id"), ":role/", hclExpr("var.stackset_administration_role_name"))).
+		set("execution_role_name", hclExpr("var.stackset_execution_role_name")).
+		set("capabilities", []any{"CAPABILITY_IAM"}).
+		set("parameters", map[string]any{"CentralEventBusArn": hclExpr("aws_cloudwatch_event_bus.central.arn")}).
+		set("template_body", body).
+		set("tags", tfTags)
+	inst := newBlock("resource", "aws_cloudformation_stack_set_instance", "management").
+		set("for_each", hclExpr("toset(var.regions)")).
+		set("stack_set_name", hclExpr("aws_cloudformation_stack_set.management.name")).
+		set("account_id", hclExpr("data.aws_caller_identity.current.account_id")).
+		set("stack_set_instance_region", hclExpr("each.value"))
+	return []*block{
+		newBlock("variable", "stackset_administration_role_name").set("type", hclExpr("string")).
+			set("description", "Self-managed StackSet administration role in this (management) account.").set("default", stackSetAdminRole),
+		newBlock("variable", "stackset_execution_role_name").set("type", hclExpr("string")).
+			set("description", "Self-managed StackSet execution role in this (management) account, trusting the administration role.").set("default", stackSetExecRole),
+		ss, inst,
+	}
 }
 
 func tfCISOrg(o Options) ([]*block, error) {
