@@ -45,6 +45,12 @@ var variants = []variant{
 	{
 		name:     "cis-alarm-org",
 		opts:     Options{Design: DesignCISAlarm, Org: true},
+		cfnTypes: []string{"AWS::Logs::MetricFilter", "AWS::CloudWatch::Alarm", "AWS::SNS::Topic", "AWS::SNS::TopicPolicy"},
+		tfTypes:  []string{"aws_cloudwatch_log_metric_filter", "aws_cloudwatch_metric_alarm", "aws_sns_topic", "aws_sns_topic_policy"},
+	},
+	{
+		name:     "cis-alarm-org-member-trails",
+		opts:     Options{Design: DesignCISAlarm, Org: true, MemberTrails: true},
 		cfnTypes: []string{"AWS::CloudFormation::StackSet"},
 		tfTypes:  []string{"aws_cloudformation_stack_set", "aws_cloudformation_stack_set_instance"},
 	},
@@ -149,7 +155,7 @@ func checkCFNContent(t *testing.T, v variant, out []byte) {
 	}
 	switch v.opts.Design {
 	case DesignCISAlarm:
-		if v.opts.Org {
+		if v.opts.MemberTrails {
 			return
 		}
 		mf := byType["AWS::Logs::MetricFilter"][0]
@@ -214,7 +220,7 @@ func TestTerraformVariants(t *testing.T) {
 					t.Errorf("missing resource %s (have %v)", want, types)
 				}
 			}
-			if v.opts.Design == DesignCISAlarm && !v.opts.Org {
+			if v.opts.Design == DesignCISAlarm && !v.opts.MemberTrails {
 				for _, b := range body.Blocks {
 					if b.Type == "resource" && b.Labels[0] == "aws_cloudwatch_log_metric_filter" {
 						val, diags := b.Body.Attributes["pattern"].Expr.Value(nil)
@@ -351,4 +357,68 @@ func reflectEqualJSON(a, b any) bool {
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)
 	return bytes.Equal(x, y)
+}
+
+// With an organization trail (AWS Control Tower's by default), cis-alarm
+// --org is one chain on that trail's log group, not a StackSet expecting a
+// log group in every member.
+func TestOrgCISAlarmIsOneChainOnTheOrganizationTrail(t *testing.T) {
+	for _, tc := range []struct {
+		opts Options
+		want string
+	}{
+		{Options{Design: DesignCISAlarm, Org: true}, DefaultOrgTrailLogGroup},
+		{Options{Design: DesignCISAlarm, Org: true, OrgTrailLogGroup: "org/trail-logs"}, "org/trail-logs"},
+	} {
+		o := tc.opts
+		o.Format = FormatCloudFormation
+		out, err := Render(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Parameters map[string]struct{ Default any }
+			Resources  map[string]struct{ Type string }
+		}
+		if err := json.Unmarshal(out, &doc); err != nil {
+			t.Fatal(err)
+		}
+		n := map[string]int{}
+		for _, r := range doc.Resources {
+			n[r.Type]++
+		}
+		if n["AWS::Logs::MetricFilter"] != 1 || n["AWS::CloudWatch::Alarm"] != 1 || n["AWS::CloudFormation::StackSet"] != 0 {
+			t.Errorf("%s: resources %v, want one filter and alarm and no StackSet", tc.want, n)
+		}
+		if got := doc.Parameters["LogGroupName"].Default; got != tc.want {
+			t.Errorf("LogGroupName default = %v, want %s", got, tc.want)
+		}
+		o.Format = FormatTerraform
+		tf, err := Render(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{`default     = "` + tc.want + `"`, "allowed_account_ids = [var.org_trail_account_id]", "region              = var.org_trail_region"} {
+			if !bytes.Contains(tf, []byte(want)) {
+				t.Errorf("Terraform lacks %s", want)
+			}
+		}
+		if bytes.Contains(tf, []byte("aws_cloudformation_stack_set")) {
+			t.Error("Terraform still has a member StackSet")
+		}
+	}
+}
+
+func TestValidateOrgTrailOptions(t *testing.T) {
+	for _, o := range []Options{
+		{Design: DesignEventBridge, Format: FormatTerraform, Org: true, MemberTrails: true},
+		{Design: DesignCISAlarm, Format: FormatTerraform, MemberTrails: true},
+		{Design: DesignCISAlarm, Format: FormatTerraform, Org: true, MemberTrails: true, OrgTrailLogGroup: "x"},
+		{Design: DesignCISAlarm, Format: FormatTerraform, Org: true, OrgTrailLogGroup: "bad name with spaces"},
+		{Design: DesignEventBridge, Format: FormatTerraform, Org: true, OrgTrailLogGroup: "x"},
+	} {
+		if _, err := Render(o); err == nil {
+			t.Errorf("%+v rendered", o)
+		}
+	}
 }

@@ -37,6 +37,8 @@ func renderTerraform(o Options) ([]byte, error) {
 	var blocks []*block
 	var err error
 	switch {
+	case o.orgTrail():
+		blocks = tfCISOrgTrail(o)
 	case o.Design == DesignCISAlarm && o.Org:
 		blocks, err = tfCISOrg(o)
 	case o.Design == DesignCISAlarm:
@@ -108,10 +110,34 @@ func tfTopic(o Options, name string) []*block {
 }
 
 func tfCIS(o Options) []*block {
-	bs := tfPreamble()
-	bs = append(bs, newBlock("variable", "log_group_name").
+	return tfCISOn(o, tfPreamble(), newBlock("variable", "log_group_name").
 		set("type", hclExpr("string")).
 		set("description", "CloudWatch Logs group that the multi-region CloudTrail trail delivers to."))
+}
+
+// tfCISOrgTrail mirrors cfnCISOrgTrail. The provider is pinned to the
+// account and region that own the organization trail's log group:
+// allowed_account_ids makes Terraform refuse any other account.
+func tfCISOrgTrail(o Options) []*block {
+	pre := tfPreamble() // terraform block first, then the data sources
+	bs := append([]*block{pre[0],
+		newBlock("variable", "org_trail_account_id").set("type", hclExpr("string")).
+			set("description", "Account that owns the organization trail's log group (AWS Control Tower: the management account)."),
+		newBlock("variable", "org_trail_region").set("type", hclExpr("string")).
+			set("description", "Region of the organization trail's log group (AWS Control Tower: the home region)."),
+		newBlock("provider", "aws").
+			set("region", hclExpr("var.org_trail_region")).
+			set("allowed_account_ids", []any{hclExpr("var.org_trail_account_id")}),
+	}, pre[1:]...)
+	return tfCISOn(o, bs, newBlock("variable", "log_group_name").
+		set("type", hclExpr("string")).
+		set("description", "CloudWatch Logs group the organization trail delivers to (AWS Control Tower: "+DefaultOrgTrailLogGroup+").").
+		set("default", o.orgTrailLogGroup()))
+}
+
+// tfCISOn is the chain on the log group that logGroupVar declares.
+func tfCISOn(o Options, bs []*block, logGroupVar *block) []*block {
+	bs = append(bs, logGroupVar)
 	bs = append(bs, tfEmails(o)...)
 	bs = append(bs, tfTopic(o, cis.TopicName)...)
 	bs = append(bs,
