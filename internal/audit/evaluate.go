@@ -269,6 +269,9 @@ func (ev *evaluation) chains(a *inventory.Account, t inventory.Trail) []chain {
 	base.links = append(base.links, lgLink)
 	if lg == nil {
 		base.links = append(base.links, notReached(LinkLogGroup, lgLink.Status)...)
+		if !base.own {
+			base.links = fixWhere(base.links, t.OwnerAccount, t.HomeRegion)
+		}
 		return []chain{base}
 	}
 	base.ref.LogGroupName, base.ref.LogGroupAccount, base.ref.LogGroupRegion = lg.Name, owner.ID, lg.Region
@@ -302,6 +305,11 @@ func (ev *evaluation) chains(a *inventory.Account, t inventory.Trail) []chain {
 				c3.links = append(c3.links, subscriptionLink(to.topic))
 				out = append(out, c3)
 			}
+		}
+	}
+	if !base.own {
+		for i := range out {
+			out[i].links = fixWhere(out[i].links, owner.ID, lg.Region)
 		}
 	}
 	return out

@@ -9,6 +9,7 @@ package awsconfig
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"time"
 
@@ -25,6 +26,9 @@ type Options struct {
 	// MaxAttempts bounds retries of throttled and transient failures;
 	// 0 means DefaultMaxAttempts.
 	MaxAttempts int
+	// ResponseTimeout bounds one attempt's wait for an answer; 0 means
+	// ResponseTimeout. Tests set it small.
+	ResponseTimeout time.Duration
 }
 
 // DefaultMaxAttempts is higher than the SDK's 3 because organization-wide
@@ -36,20 +40,33 @@ const DefaultMaxAttempts = 8
 // that accepts the connection and never replies (a stuck proxy, a wrong
 // AWS_ENDPOINT_URL) would hang a command forever; every call rootwatch
 // makes answers in well under a second. Long polls set their own wait
-// (SQS ReceiveMessage waits at most 20 s), so the bound leaves room for it.
-const ResponseTimeout = 30 * time.Second
+// (SQS ReceiveMessage waits at most 20 s), so the bound leaves room for it,
+// and NoAnswerBound(ResponseTimeout) stays under a minute.
+const ResponseTimeout = 25 * time.Second
 
 // WithResponseTimeout returns cfg whose HTTP client gives up on an attempt
-// that has not started answering after d. A client the caller chose
-// (anything but the SDK's buildable default) is left as it is.
+// that has not started answering after d, whose retryer gives such an
+// endpoint NoAnswerAttempts attempts in all, and whose errors then name
+// the endpoint (*NoAnswerError). A client the caller chose (anything but
+// the SDK's buildable default) keeps its own timeouts.
 func WithResponseTimeout(cfg aws.Config, d time.Duration) aws.Config {
-	cfg = cfg.Copy()
-	switch c := cfg.HTTPClient.(type) {
-	case nil:
-		cfg.HTTPClient = awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) { tr.ResponseHeaderTimeout = d })
-	case *awshttp.BuildableClient:
-		cfg.HTTPClient = c.WithTransportOptions(func(tr *http.Transport) { tr.ResponseHeaderTimeout = d })
+	cfg = withNoAnswerBound(cfg.Copy(), d)
+	c, ok := cfg.HTTPClient.(*awshttp.BuildableClient)
+	switch {
+	case cfg.HTTPClient == nil:
+		c = awshttp.NewBuildableClient()
+	case !ok:
+		return cfg
 	}
+	// The SDK dials for up to 30 s: a black-holed endpoint gets the same
+	// bound as a silent one.
+	cfg.HTTPClient = c.
+		WithTransportOptions(func(tr *http.Transport) { tr.ResponseHeaderTimeout = d }).
+		WithDialerOptions(func(dl *net.Dialer) {
+			if dl.Timeout == 0 || dl.Timeout > d {
+				dl.Timeout = d
+			}
+		})
 	return cfg
 }
 
@@ -79,5 +96,9 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 		// is where AWS homes them.
 		cfg.Region = "us-east-1"
 	}
-	return WithResponseTimeout(cfg, ResponseTimeout), nil
+	timeout := o.ResponseTimeout
+	if timeout <= 0 {
+		timeout = ResponseTimeout
+	}
+	return WithResponseTimeout(cfg, timeout), nil
 }

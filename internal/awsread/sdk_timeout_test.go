@@ -2,6 +2,7 @@ package awsread_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/rootwatch/rootwatch/internal/awsconfig"
 	"github.com/rootwatch/rootwatch/internal/awsread"
 )
 
@@ -41,5 +43,9 @@ func TestSDKDialerGivesUpOnSilentEndpoint(t *testing.T) {
 	}
 	if ctx.Err() != nil {
 		t.Fatalf("the call hung until the test's guard: %v", err)
+	}
+	var na *awsconfig.NoAnswerError
+	if !errors.As(err, &na) || na.Endpoint != srv.URL {
+		t.Fatalf("err = %v, want a NoAnswerError naming %s", err, srv.URL)
 	}
 }

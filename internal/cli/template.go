@@ -12,7 +12,8 @@ import (
 
 type templateOptions struct {
 	design, format, output, arch string
-	org, kms                     bool
+	orgTrailLogGroup             string
+	org, kms, memberTrails       bool
 	emails, regions              []string
 }
 
@@ -31,8 +32,12 @@ func NewCmdTemplate(f *Factory) *cobra.Command {
                          invoke rootwatch's Lambda mode, SNS topic, dead-letter queue and
                          alarms on function errors and dead letters
 
---org wraps the design in a service-managed StackSet for every account (and, for
-eventbridge, every region, forwarding to a central event bus in the security account).`,
+--org makes it organization-wide. eventbridge: a service-managed StackSet forwards every
+member account's and region's root activity to a central event bus, and a self-managed
+StackSet does the same for the management account, where service-managed StackSets never
+deploy. cis-alarm: one chain on the organization trail's log group (AWS Control Tower's
+aws-controltower/CloudTrailLogs unless --org-trail-log-group), deployed in the account and
+region that own it; --member-trails instead puts a chain in every member on its own trail.`,
 		Example: `  rootwatch template --design cis-alarm --format cloudformation > cis.json
   rootwatch template --design eventbridge --format terraform --org --kms -o rootwatch.tf`,
 		Args: usageArgs(cobra.NoArgs),
@@ -44,6 +49,8 @@ eventbridge, every region, forwarding to a central event bus in the security acc
 	fl.StringVar(&opts.design, "design", string(template.DesignCISAlarm), "cis-alarm or eventbridge")
 	fl.StringVar(&opts.format, "format", string(template.FormatCloudFormation), "cloudformation or terraform")
 	fl.BoolVar(&opts.org, "org", false, "organization-wide: a service-managed StackSet over every account")
+	fl.StringVar(&opts.orgTrailLogGroup, "org-trail-log-group", "", "cis-alarm --org: the organization trail's log group (default "+template.DefaultOrgTrailLogGroup+", AWS Control Tower's)")
+	fl.BoolVar(&opts.memberTrails, "member-trails", false, "cis-alarm --org without an organization trail: a StackSet puts the chain in every member on its own trail's log group")
 	fl.BoolVar(&opts.kms, "kms", false, "encrypt the topic with a customer-managed KMS key that CloudWatch may use")
 	fl.StringArrayVar(&opts.emails, "email", nil, "email address to subscribe to alerts (repeatable)")
 	fl.StringSliceVar(&opts.regions, "regions", nil, "regions for --org deployments (default: every default-enabled region for eventbridge, us-east-1 for cis-alarm)")
@@ -56,13 +63,15 @@ eventbridge, every region, forwarding to a central event bus in the security acc
 
 func templateRun(f *Factory, opts *templateOptions) error {
 	o := template.Options{
-		Design:       template.Design(opts.design),
-		Format:       template.Format(opts.format),
-		Org:          opts.org,
-		KMS:          opts.kms,
-		Emails:       opts.emails,
-		Regions:      opts.regions,
-		Architecture: opts.arch,
+		Design:           template.Design(opts.design),
+		Format:           template.Format(opts.format),
+		Org:              opts.org,
+		MemberTrails:     opts.memberTrails,
+		OrgTrailLogGroup: opts.orgTrailLogGroup,
+		KMS:              opts.kms,
+		Emails:           opts.emails,
+		Regions:          opts.regions,
+		Architecture:     opts.arch,
 	}
 	if err := o.Validate(); err != nil {
 		return exitcode.Usagef("%v", err)

@@ -212,8 +212,45 @@ func cfnEventBridgeOrg(o Options) (*cloudformation.Template, error) {
 		TemplateBody: cloudformation.String(body),
 		Tags:         managedTags(),
 	}
+	addManagementStackSet(t, o, body)
 	t.Outputs["CentralEventBusArn"] = cloudformation.Output{Value: cloudformation.GetAtt("CentralEventBus", "Arn")}
 	return t, nil
+}
+
+// addManagementStackSet covers the management account, where root use is
+// the most dangerous and where service-managed StackSets never deploy
+// ("StackSets doesn't deploy stack instances to the organization
+// management account", CloudFormation API reference, DeploymentTargets).
+// A self-managed StackSet puts the same forwarding rules in this account
+// (the stack must be deployed in the management account, as the
+// service-managed StackSet already requires) in every listed region; in the
+// stack's own region they forward to the central bus in the same account
+// and region, which EventBridge supports with the same role.
+func addManagementStackSet(t *cloudformation.Template, o Options, body string) {
+	t.Parameters["StackSetAdministrationRoleName"] = cloudformation.Parameter{Type: "String", Default: stackSetAdminRole,
+		Description: cloudformation.String("Self-managed StackSet administration role in this (management) account; AWS documents how to create it.")}
+	t.Parameters["StackSetExecutionRoleName"] = cloudformation.Parameter{Type: "String", Default: stackSetExecRole,
+		Description: cloudformation.String("Self-managed StackSet execution role in this (management) account, trusting the administration role.")}
+	t.Resources["ManagementStackSet"] = &cfnstack.StackSet{
+		StackSetName:          mgmtStackSetName,
+		Description:           cloudformation.String("rootwatch: forward root activity from the management account, in every region, to the central bus"),
+		PermissionModel:       "SELF_MANAGED",
+		AdministrationRoleARN: cloudformation.JoinPtr("", []any{"arn:", cloudformation.Ref("AWS::Partition"), ":iam::", cloudformation.Ref("AWS::AccountId"), ":role/", cloudformation.Ref("StackSetAdministrationRoleName")}),
+		ExecutionRoleName:     cloudformation.RefPtr("StackSetExecutionRoleName"),
+		Capabilities:          []string{"CAPABILITY_IAM"},
+		OperationPreferences: &cfnstack.StackSet_OperationPreferences{
+			RegionConcurrencyType:      cloudformation.String("PARALLEL"),
+			FailureTolerancePercentage: intPtr(0),
+			MaxConcurrentPercentage:    intPtr(100),
+		},
+		Parameters: []cfnstack.StackSet_Parameter{{ParameterKey: "CentralEventBusArn", ParameterValue: cloudformation.GetAtt("CentralEventBus", "Arn")}},
+		StackInstancesGroup: []cfnstack.StackSet_StackInstances{{
+			DeploymentTargets: &cfnstack.StackSet_DeploymentTargets{Accounts: []string{cloudformation.Ref("AWS::AccountId")}},
+			Regions:           o.regions(),
+		}},
+		TemplateBody: cloudformation.String(body),
+		Tags:         managedTags(),
+	}
 }
 
 // cfnCISOrg deploys the CIS chain into every member account with a

@@ -10,15 +10,20 @@ const (
 	consoleRule      = "rootwatch-root-console-sign-in"
 	kmsAlias         = "alias/rootwatch-root-usage"
 	stackSetName     = "rootwatch-root-activity-members"
-	cisStackSetName  = "rootwatch-cis-4-3"
-	functionTimeout  = 30
-	functionMemory   = 128
-	logRetentionDays = 365
-	dlqRetention     = 1209600 // 14 days, the SQS maximum
-	managedTagKey    = "rootwatch:managed"
-	detailTypeAPI    = "AWS API Call via CloudTrail"
-	detailTypeSignIn = "AWS Console Sign In via CloudTrail"
-	topicEnvVar      = "ROOTWATCH_SNS_TOPIC_ARN"
+	mgmtStackSetName = "rootwatch-root-activity-management"
+	// The roles AWS documents for self-managed StackSets; the management
+	// account's StackSet uses them unless told otherwise.
+	stackSetAdminRole = "AWSCloudFormationStackSetAdministrationRole"
+	stackSetExecRole  = "AWSCloudFormationStackSetExecutionRole"
+	cisStackSetName   = "rootwatch-cis-4-3"
+	functionTimeout   = 30
+	functionMemory    = 128
+	logRetentionDays  = 365
+	dlqRetention      = 1209600 // 14 days, the SQS maximum
+	managedTagKey     = "rootwatch:managed"
+	detailTypeAPI     = "AWS API Call via CloudTrail"
+	detailTypeSignIn  = "AWS Console Sign In via CloudTrail"
+	topicEnvVar       = "ROOTWATCH_SNS_TOPIC_ARN"
 )
 
 // rootEventPattern is the EventBridge pattern equivalent to the CIS 4.3

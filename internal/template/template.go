@@ -46,9 +46,20 @@ var DefaultRegions = []string{
 type Options struct {
 	Design Design
 	Format Format
-	// Org generates an organization-wide deployment: a StackSet with
-	// service-managed permissions that reaches every account and region.
+	// Org generates an organization-wide deployment. For eventbridge: a
+	// StackSet with service-managed permissions that reaches every member
+	// account and region, and a self-managed one for the management
+	// account. For cis-alarm: one chain on the organization trail's log
+	// group (OrgTrailLogGroup), or with MemberTrails a StackSet that puts a
+	// chain in every member on its own trail's log group.
 	Org bool
+	// OrgTrailLogGroup is the log group the organization trail delivers to,
+	// in the account and region that own it; DefaultOrgTrailLogGroup when
+	// empty (AWS Control Tower's).
+	OrgTrailLogGroup string
+	// MemberTrails selects, for cis-alarm --org, the shape without an
+	// organization trail: each member's own trail and log group.
+	MemberTrails bool
 	// KMS adds a customer-managed key for the topic whose policy lets
 	// CloudWatch (and the function) use it; alias/aws/sns cannot be used
 	// by CloudWatch alarms.
@@ -61,7 +72,15 @@ type Options struct {
 	Architecture string
 }
 
-var regionRE = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$`)
+// DefaultOrgTrailLogGroup is where AWS Control Tower's organization trail
+// delivers: one log group in the management account's home region that
+// holds every member's events.
+const DefaultOrgTrailLogGroup = "aws-controltower/CloudTrailLogs"
+
+var (
+	regionRE   = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$`)
+	logGroupRE = regexp.MustCompile(`^[\.\-_/#A-Za-z0-9]{1,512}$`)
+)
 
 // Validate rejects options that would produce a template AWS refuses.
 func (o *Options) Validate() error {
@@ -86,6 +105,12 @@ func (o *Options) Validate() error {
 			errs = append(errs, fmt.Errorf("region %q is not a region name like eu-west-1", r))
 		}
 	}
+	if o.MemberTrails && (!o.Org || o.Design != DesignCISAlarm) {
+		errs = append(errs, errors.New("member trails apply to --design cis-alarm --org only"))
+	}
+	if o.OrgTrailLogGroup != "" && (!o.orgTrail() || !logGroupRE.MatchString(o.OrgTrailLogGroup)) {
+		errs = append(errs, fmt.Errorf("organization trail log group %q: want a log group name, with --design cis-alarm --org (and without member trails)", o.OrgTrailLogGroup))
+	}
 	switch o.Architecture {
 	case "", "arm64", "x86_64":
 	default:
@@ -108,6 +133,19 @@ func (o *Options) regions() []string {
 		rs = append([]string{"us-east-1"}, rs...)
 	}
 	return rs
+}
+
+// orgTrail reports whether the template is the one chain on an
+// organization trail's log group.
+func (o *Options) orgTrail() bool {
+	return o.Org && o.Design == DesignCISAlarm && !o.MemberTrails
+}
+
+func (o *Options) orgTrailLogGroup() string {
+	if o.OrgTrailLogGroup == "" {
+		return DefaultOrgTrailLogGroup
+	}
+	return o.OrgTrailLogGroup
 }
 
 func (o *Options) architecture() string {

@@ -45,6 +45,12 @@ var variants = []variant{
 	{
 		name:     "cis-alarm-org",
 		opts:     Options{Design: DesignCISAlarm, Org: true},
+		cfnTypes: []string{"AWS::Logs::MetricFilter", "AWS::CloudWatch::Alarm", "AWS::SNS::Topic", "AWS::SNS::TopicPolicy"},
+		tfTypes:  []string{"aws_cloudwatch_log_metric_filter", "aws_cloudwatch_metric_alarm", "aws_sns_topic", "aws_sns_topic_policy"},
+	},
+	{
+		name:     "cis-alarm-org-member-trails",
+		opts:     Options{Design: DesignCISAlarm, Org: true, MemberTrails: true},
 		cfnTypes: []string{"AWS::CloudFormation::StackSet"},
 		tfTypes:  []string{"aws_cloudformation_stack_set", "aws_cloudformation_stack_set_instance"},
 	},
@@ -132,8 +138,8 @@ func checkCFNContent(t *testing.T, v variant, out []byte) {
 	}
 	if v.opts.Org {
 		for _, ss := range byType["AWS::CloudFormation::StackSet"] {
-			if ss["PermissionModel"] != "SERVICE_MANAGED" {
-				t.Errorf("StackSet PermissionModel = %v", ss["PermissionModel"])
+			if pm := ss["PermissionModel"]; pm != "SERVICE_MANAGED" && pm != "SELF_MANAGED" {
+				t.Errorf("StackSet PermissionModel = %v", pm)
 			}
 			body, _ := ss["TemplateBody"].(string)
 			if _, err := goformation.ParseJSON([]byte(body)); err != nil {
@@ -149,7 +155,7 @@ func checkCFNContent(t *testing.T, v variant, out []byte) {
 	}
 	switch v.opts.Design {
 	case DesignCISAlarm:
-		if v.opts.Org {
+		if v.opts.MemberTrails {
 			return
 		}
 		mf := byType["AWS::Logs::MetricFilter"][0]
@@ -214,7 +220,7 @@ func TestTerraformVariants(t *testing.T) {
 					t.Errorf("missing resource %s (have %v)", want, types)
 				}
 			}
-			if v.opts.Design == DesignCISAlarm && !v.opts.Org {
+			if v.opts.Design == DesignCISAlarm && !v.opts.MemberTrails {
 				for _, b := range body.Blocks {
 					if b.Type == "resource" && b.Labels[0] == "aws_cloudwatch_log_metric_filter" {
 						val, diags := b.Body.Attributes["pattern"].Expr.Value(nil)
@@ -253,5 +259,166 @@ func TestOrgEventBridgeAlwaysCoversUSEast1(t *testing.T) {
 	o := Options{Design: DesignEventBridge, Org: true, Regions: []string{"eu-west-1"}}
 	if got := o.regions(); !slices.Contains(got, "us-east-1") {
 		t.Fatalf("regions = %v: console sign-ins are recorded in us-east-1", got)
+	}
+}
+
+// Service-managed StackSets never deploy to the management account, so
+// every region an organization-wide EventBridge template lists for the
+// members must also be covered in the management account itself: by a
+// self-managed StackSet aimed at the deploying (management) account, whose
+// template forwards both kinds of root event.
+func TestOrgEventBridgeCoversManagementAccountInEveryRegion(t *testing.T) {
+	for _, regions := range [][]string{nil, {"eu-west-1"}, {"eu-west-1", "ap-south-1", "us-east-1"}} {
+		o := Options{Design: DesignEventBridge, Org: true, Regions: regions}
+		t.Run(strings.Join(o.regions(), ","), func(t *testing.T) {
+			o.Format = FormatCloudFormation
+			out, err := Render(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc struct {
+				Resources map[string]struct {
+					Type       string
+					Properties struct {
+						PermissionModel     string
+						ExecutionRoleName   any
+						TemplateBody        string
+						StackInstancesGroup []struct {
+							DeploymentTargets struct {
+								Accounts              []any
+								OrganizationalUnitIds []any
+							}
+							Regions []string
+						}
+					}
+				}
+			}
+			if err := json.Unmarshal(out, &doc); err != nil {
+				t.Fatal(err)
+			}
+			memberRegions := map[string]bool{}
+			mgmtRegions := map[string]bool{}
+			for _, r := range doc.Resources {
+				if r.Type != "AWS::CloudFormation::StackSet" {
+					continue
+				}
+				p := r.Properties
+				for _, g := range p.StackInstancesGroup {
+					for _, reg := range g.Regions {
+						switch {
+						case p.PermissionModel == "SERVICE_MANAGED":
+							memberRegions[reg] = true
+						case p.PermissionModel == "SELF_MANAGED" && len(g.DeploymentTargets.Accounts) == 1 &&
+							reflectEqualJSON(g.DeploymentTargets.Accounts[0], map[string]any{"Ref": "AWS::AccountId"}) &&
+							strings.Contains(p.TemplateBody, detailTypeAPI) && strings.Contains(p.TemplateBody, detailTypeSignIn) &&
+							p.ExecutionRoleName != nil:
+							mgmtRegions[reg] = true
+						}
+					}
+				}
+			}
+			if len(memberRegions) == 0 {
+				t.Fatal("no member StackSet")
+			}
+			for reg := range memberRegions {
+				if !mgmtRegions[reg] {
+					t.Errorf("CloudFormation: management account not covered in %s", reg)
+				}
+			}
+
+			o.Format = FormatTerraform
+			tf, err := Render(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, diags := hclsyntax.ParseConfig(tf, "org.tf", hcl.InitialPos)
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			var covered bool
+			for _, b := range f.Body.(*hclsyntax.Body).Blocks {
+				if b.Type != "resource" || b.Labels[0] != "aws_cloudformation_stack_set_instance" || b.Labels[1] != "management" {
+					continue
+				}
+				acct, okA := b.Body.Attributes["account_id"]
+				each, okE := b.Body.Attributes["for_each"]
+				covered = okA && okE &&
+					string(acct.Expr.Range().SliceBytes(tf)) == "data.aws_caller_identity.current.account_id" &&
+					string(each.Expr.Range().SliceBytes(tf)) == "toset(var.regions)"
+			}
+			if !covered {
+				t.Error("Terraform: no stack set instance for the management account over var.regions")
+			}
+		})
+	}
+}
+
+func reflectEqualJSON(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return bytes.Equal(x, y)
+}
+
+// With an organization trail (AWS Control Tower's by default), cis-alarm
+// --org is one chain on that trail's log group, not a StackSet expecting a
+// log group in every member.
+func TestOrgCISAlarmIsOneChainOnTheOrganizationTrail(t *testing.T) {
+	for _, tc := range []struct {
+		opts Options
+		want string
+	}{
+		{Options{Design: DesignCISAlarm, Org: true}, DefaultOrgTrailLogGroup},
+		{Options{Design: DesignCISAlarm, Org: true, OrgTrailLogGroup: "org/trail-logs"}, "org/trail-logs"},
+	} {
+		o := tc.opts
+		o.Format = FormatCloudFormation
+		out, err := Render(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Parameters map[string]struct{ Default any }
+			Resources  map[string]struct{ Type string }
+		}
+		if err := json.Unmarshal(out, &doc); err != nil {
+			t.Fatal(err)
+		}
+		n := map[string]int{}
+		for _, r := range doc.Resources {
+			n[r.Type]++
+		}
+		if n["AWS::Logs::MetricFilter"] != 1 || n["AWS::CloudWatch::Alarm"] != 1 || n["AWS::CloudFormation::StackSet"] != 0 {
+			t.Errorf("%s: resources %v, want one filter and alarm and no StackSet", tc.want, n)
+		}
+		if got := doc.Parameters["LogGroupName"].Default; got != tc.want {
+			t.Errorf("LogGroupName default = %v, want %s", got, tc.want)
+		}
+		o.Format = FormatTerraform
+		tf, err := Render(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{`default     = "` + tc.want + `"`, "allowed_account_ids = [var.org_trail_account_id]", "region              = var.org_trail_region"} {
+			if !bytes.Contains(tf, []byte(want)) {
+				t.Errorf("Terraform lacks %s", want)
+			}
+		}
+		if bytes.Contains(tf, []byte("aws_cloudformation_stack_set")) {
+			t.Error("Terraform still has a member StackSet")
+		}
+	}
+}
+
+func TestValidateOrgTrailOptions(t *testing.T) {
+	for _, o := range []Options{
+		{Design: DesignEventBridge, Format: FormatTerraform, Org: true, MemberTrails: true},
+		{Design: DesignCISAlarm, Format: FormatTerraform, MemberTrails: true},
+		{Design: DesignCISAlarm, Format: FormatTerraform, Org: true, MemberTrails: true, OrgTrailLogGroup: "x"},
+		{Design: DesignCISAlarm, Format: FormatTerraform, Org: true, OrgTrailLogGroup: "bad name with spaces"},
+		{Design: DesignEventBridge, Format: FormatTerraform, Org: true, OrgTrailLogGroup: "x"},
+	} {
+		if _, err := Render(o); err == nil {
+			t.Errorf("%+v rendered", o)
+		}
 	}
 }

@@ -37,6 +37,8 @@ func renderTerraform(o Options) ([]byte, error) {
 	var blocks []*block
 	var err error
 	switch {
+	case o.orgTrail():
+		blocks = tfCISOrgTrail(o)
 	case o.Design == DesignCISAlarm && o.Org:
 		blocks, err = tfCISOrg(o)
 	case o.Design == DesignCISAlarm:
@@ -108,10 +110,34 @@ func tfTopic(o Options, name string) []*block {
 }
 
 func tfCIS(o Options) []*block {
-	bs := tfPreamble()
-	bs = append(bs, newBlock("variable", "log_group_name").
+	return tfCISOn(o, tfPreamble(), newBlock("variable", "log_group_name").
 		set("type", hclExpr("string")).
 		set("description", "CloudWatch Logs group that the multi-region CloudTrail trail delivers to."))
+}
+
+// tfCISOrgTrail mirrors cfnCISOrgTrail. The provider is pinned to the
+// account and region that own the organization trail's log group:
+// allowed_account_ids makes Terraform refuse any other account.
+func tfCISOrgTrail(o Options) []*block {
+	pre := tfPreamble() // terraform block first, then the data sources
+	bs := append([]*block{pre[0],
+		newBlock("variable", "org_trail_account_id").set("type", hclExpr("string")).
+			set("description", "Account that owns the organization trail's log group (AWS Control Tower: the management account)."),
+		newBlock("variable", "org_trail_region").set("type", hclExpr("string")).
+			set("description", "Region of the organization trail's log group (AWS Control Tower: the home region)."),
+		newBlock("provider", "aws").
+			set("region", hclExpr("var.org_trail_region")).
+			set("allowed_account_ids", []any{hclExpr("var.org_trail_account_id")}),
+	}, pre[1:]...)
+	return tfCISOn(o, bs, newBlock("variable", "log_group_name").
+		set("type", hclExpr("string")).
+		set("description", "CloudWatch Logs group the organization trail delivers to (AWS Control Tower: "+DefaultOrgTrailLogGroup+").").
+		set("default", o.orgTrailLogGroup()))
+}
+
+// tfCISOn is the chain on the log group that logGroupVar declares.
+func tfCISOn(o Options, bs []*block, logGroupVar *block) []*block {
+	bs = append(bs, logGroupVar)
 	bs = append(bs, tfEmails(o)...)
 	bs = append(bs, tfTopic(o, cis.TopicName)...)
 	bs = append(bs,
@@ -277,6 +303,7 @@ func tfEventBridge(o Options) ([]*block, error) {
 		bs = append(bs, tfStackSet("members", stackSetName,
 			"rootwatch: forward root activity from every member account and region to the central bus",
 			map[string]any{"CentralEventBusArn": hclExpr("aws_cloudwatch_event_bus.central.arn")}, body, true)...)
+		bs = append(bs, tfManagementStackSet(body)...)
 		bs = append(bs, newBlock("output", "central_event_bus_arn").set("value", hclExpr("aws_cloudwatch_event_bus.central.arn")))
 	}
 	return bs, nil
@@ -305,6 +332,35 @@ func tfStackSet(label, name, description string, params map[string]any, body str
 		set("stack_set_instance_region", hclExpr("each.value")).
 		child(newBlock("deployment_targets").set("organizational_unit_ids", []any{hclExpr("var.organization_root_id")}))
 	return []*block{ss, inst}
+}
+
+// tfManagementStackSet mirrors addManagementStackSet: a self-managed
+// StackSet that puts the forwarding rules in the management account itself
+// (service-managed StackSets never deploy there) in every region of
+// var.regions.
+func tfManagementStackSet(body string) []*block {
+	ss := newBlock("resource", "aws_cloudformation_stack_set", "management").
+		set("name", mgmtStackSetName).
+		set("description", "rootwatch: forward root activity from the management account, in every region, to the central bus").
+		set("permission_model", "SELF_MANAGED").
+		set("administration_role_arn", tfJoin("arn:", hclExpr("data.aws_partition.current.partition"), ":iam::", hclExpr("data.aws_caller_identity.current.account_id"), ":role/", hclExpr("var.stackset_administration_role_name"))).
+		set("execution_role_name", hclExpr("var.stackset_execution_role_name")).
+		set("capabilities", []any{"CAPABILITY_IAM"}).
+		set("parameters", map[string]any{"CentralEventBusArn": hclExpr("aws_cloudwatch_event_bus.central.arn")}).
+		set("template_body", body).
+		set("tags", tfTags)
+	inst := newBlock("resource", "aws_cloudformation_stack_set_instance", "management").
+		set("for_each", hclExpr("toset(var.regions)")).
+		set("stack_set_name", hclExpr("aws_cloudformation_stack_set.management.name")).
+		set("account_id", hclExpr("data.aws_caller_identity.current.account_id")).
+		set("stack_set_instance_region", hclExpr("each.value"))
+	return []*block{
+		newBlock("variable", "stackset_administration_role_name").set("type", hclExpr("string")).
+			set("description", "Self-managed StackSet administration role in this (management) account.").set("default", stackSetAdminRole),
+		newBlock("variable", "stackset_execution_role_name").set("type", hclExpr("string")).
+			set("description", "Self-managed StackSet execution role in this (management) account, trusting the administration role.").set("default", stackSetExecRole),
+		ss, inst,
+	}
 }
 
 func tfCISOrg(o Options) ([]*block, error) {

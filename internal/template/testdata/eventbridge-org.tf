@@ -405,6 +405,41 @@ resource "aws_cloudformation_stack_set_instance" "members" {
   }
 }
 
+variable "stackset_administration_role_name" {
+  type        = string
+  description = "Self-managed StackSet administration role in this (management) account."
+  default     = "AWSCloudFormationStackSetAdministrationRole"
+}
+
+variable "stackset_execution_role_name" {
+  type        = string
+  description = "Self-managed StackSet execution role in this (management) account, trusting the administration role."
+  default     = "AWSCloudFormationStackSetExecutionRole"
+}
+
+resource "aws_cloudformation_stack_set" "management" {
+  name                    = "rootwatch-root-activity-management"
+  description             = "rootwatch: forward root activity from the management account, in every region, to the central bus"
+  permission_model        = "SELF_MANAGED"
+  administration_role_arn = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/${var.stackset_administration_role_name}"
+  execution_role_name     = var.stackset_execution_role_name
+  capabilities            = ["CAPABILITY_IAM"]
+  parameters = {
+    CentralEventBusArn = aws_cloudwatch_event_bus.central.arn
+  }
+  template_body = "{\"AWSTemplateFormatVersion\":\"2010-09-09\",\"Description\":\"rootwatch member stack: forward root API calls and console sign-ins to the security account's central event bus.\",\"Parameters\":{\"CentralEventBusArn\":{\"Description\":\"ARN of the central rootwatch event bus in the security account.\",\"Type\":\"String\"}},\"Resources\":{\"ForwardRole\":{\"Properties\":{\"AssumeRolePolicyDocument\":{\"Statement\":[{\"Action\":\"sts:AssumeRole\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"events.amazonaws.com\"}}],\"Version\":\"2012-10-17\"},\"Description\":\"rootwatch: let EventBridge forward root activity to the central bus\",\"Policies\":[{\"PolicyDocument\":{\"Statement\":[{\"Action\":\"events:PutEvents\",\"Effect\":\"Allow\",\"Resource\":{\"Ref\":\"CentralEventBusArn\"}}],\"Version\":\"2012-10-17\"},\"PolicyName\":\"rootwatch-forward-root-activity\"}],\"Tags\":[{\"Key\":\"rootwatch:managed\",\"Value\":\"true\"}]},\"Type\":\"AWS::IAM::Role\"},\"RootApiCallForwardRule\":{\"Properties\":{\"Description\":\"rootwatch: forward AWS API Call via CloudTrail by the root user to the central bus\",\"EventPattern\":{\"detail\":{\"eventType\":[{\"anything-but\":\"AwsServiceEvent\"}],\"userIdentity\":{\"invokedBy\":[{\"exists\":false}],\"type\":[\"Root\"]}},\"detail-type\":[\"AWS API Call via CloudTrail\"]},\"Name\":\"rootwatch-root-api-calls\",\"State\":\"ENABLED\",\"Targets\":[{\"Arn\":{\"Ref\":\"CentralEventBusArn\"},\"Id\":\"rootwatch-central-bus\",\"RetryPolicy\":{\"MaximumEventAgeInSeconds\":86400,\"MaximumRetryAttempts\":185},\"RoleArn\":{\"Fn::GetAtt\":[\"ForwardRole\",\"Arn\"]}}]},\"Type\":\"AWS::Events::Rule\"},\"RootConsoleSignInForwardRule\":{\"Properties\":{\"Description\":\"rootwatch: forward AWS Console Sign In via CloudTrail by the root user to the central bus\",\"EventPattern\":{\"detail\":{\"eventType\":[{\"anything-but\":\"AwsServiceEvent\"}],\"userIdentity\":{\"invokedBy\":[{\"exists\":false}],\"type\":[\"Root\"]}},\"detail-type\":[\"AWS Console Sign In via CloudTrail\"]},\"Name\":\"rootwatch-root-console-sign-in\",\"State\":\"ENABLED\",\"Targets\":[{\"Arn\":{\"Ref\":\"CentralEventBusArn\"},\"Id\":\"rootwatch-central-bus\",\"RetryPolicy\":{\"MaximumEventAgeInSeconds\":86400,\"MaximumRetryAttempts\":185},\"RoleArn\":{\"Fn::GetAtt\":[\"ForwardRole\",\"Arn\"]}}]},\"Type\":\"AWS::Events::Rule\"}}}"
+  tags = {
+    "rootwatch:managed" = "true"
+  }
+}
+
+resource "aws_cloudformation_stack_set_instance" "management" {
+  for_each                  = toset(var.regions)
+  stack_set_name            = aws_cloudformation_stack_set.management.name
+  account_id                = data.aws_caller_identity.current.account_id
+  stack_set_instance_region = each.value
+}
+
 output "central_event_bus_arn" {
   value = aws_cloudwatch_event_bus.central.arn
 }
