@@ -580,7 +580,10 @@ func TestFixOnlyAccount(t *testing.T) {
 // TestFixReusesWorkingTopic: a topic nobody's alarm points at, that
 // CloudWatch may publish to and that has a confirmed subscriber, is
 // reused rather than a new one created; --remove leaves it alone.
-func TestFixReusesWorkingTopic(t *testing.T) {
+// TestFixDoesNotTakeOverAnUnusedTopic: a topic that works but that no
+// alarm of the chain notifies is not the chain's (issue 10 §3): fix
+// creates its own, and --remove leaves the account as it was.
+func TestFixDoesNotTakeOverAnUnusedTopic(t *testing.T) {
 	e := newFixEnv(t)
 	e.c.Edit(func(c *awsfake.Cloud) {
 		r := c.Accounts[fixAccount].Region(fixRegion)
@@ -588,12 +591,12 @@ func TestFixReusesWorkingTopic(t *testing.T) {
 		delete(r.Alarms, cis.AlarmName)
 	})
 	before := e.state()
-	out := e.expect(exitcode.OK, "reusing topic arn:aws:sns:us-east-1:111111111111:security-alerts", "fix", "--regions", fixRegion, "--yes")
-	if strings.Contains(out, "create SNS topic") {
-		t.Errorf("created a topic instead of reusing:\n%s", out)
+	out := e.expect(exitcode.OK, "+ create SNS topic arn:aws:sns:us-east-1:111111111111:rootwatch-root-usage", "fix", "--regions", fixRegion, "--subscribe", fixQueue, "--yes")
+	if strings.Contains(out, "reusing topic") || strings.Contains(out, "security-alerts") {
+		t.Errorf("took over the unused topic:\n%s", out)
 	}
 	e.expect(exitcode.OK, `"status": "PASS"`, "audit", "--regions", fixRegion, "--format", "json")
-	e.expect(exitcode.OK, "Plan: 0 to add, 0 to change, 2 to destroy", "backout", "--remove", "--yes")
+	e.expect(exitcode.OK, "Plan: 0 to add, 0 to change, 4 to destroy", "backout", "--remove", "--yes")
 	if got := e.state(); got != before {
 		t.Fatalf("after --remove:\n%s\nwant:\n%s", got, before)
 	}
