@@ -307,20 +307,7 @@ func fixRun(ctx context.Context, f *Factory, o *FixOptions) error {
 // UNKNOWN, Unrepaired (3) when a link stays FAIL (prerequisites, pending
 // confirmations, ...). 0 only when the audit would PASS everything.
 func exitForPlan(p *fix.Plan) error {
-	errs, prereqs, failing, unknown := 0, 0, 0, 0
-	for _, a := range p.Accounts {
-		if a.Err != nil {
-			errs++
-		}
-		prereqs += len(a.Prerequisites)
-		for _, u := range a.Unrepaired {
-			if u.Status == fix.Unknown {
-				unknown++
-			} else {
-				failing++
-			}
-		}
-	}
+	errs, prereqs, failing, unknown := p.Left()
 	switch {
 	case errs > 0:
 		return exitcode.New(exitcode.Partial, fmt.Errorf("fix: %d chain(s) could not be planned (see above)", errs))

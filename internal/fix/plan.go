@@ -339,3 +339,24 @@ func topicARN(partition, region, account, name string) string {
 func topicName(arn string) string {
 	return arn[strings.LastIndexByte(arn, ':')+1:]
 }
+
+// Left counts what the plan leaves undone: chains that could not be
+// planned, prerequisites, and links the audit would still FAIL or could
+// not read once the plan is applied. All zero means the audit PASSes
+// every chain the plan covers.
+func (p *Plan) Left() (errs, prereqs, failing, unknown int) {
+	for _, a := range p.Accounts {
+		if a.Err != nil {
+			errs++
+		}
+		prereqs += len(a.Prerequisites)
+		for _, u := range a.Unrepaired {
+			if u.Status == Unknown {
+				unknown++
+			} else {
+				failing++
+			}
+		}
+	}
+	return errs, prereqs, failing, unknown
+}
