@@ -4,8 +4,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
-	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 
 	"github.com/rootwatch/rootwatch/internal/cis"

@@ -3,12 +3,15 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/rootwatch/rootwatch/internal/awsfake"
 	"github.com/rootwatch/rootwatch/internal/awsread"
@@ -682,4 +685,64 @@ func TestBackoutConfirmation(t *testing.T) {
 	}
 	e.answer = "yes\n"
 	e.expect(exitcode.OK, "1 change(s) made", "backout", "--disable-actions")
+}
+
+// TestFixLeavesAnotherTeamsTopicAlone is issue 10 §3's life cycle: the
+// account's only topic is an application team's app-ops (CloudWatch may
+// publish, a confirmed subscriber, the team's alarm notifies it). fix
+// --subscribe creates the chain's own topic and subscribes the security
+// queue there; the team's topic and alarm are byte-identical throughout,
+// and --remove leaves the whole account as it was.
+func TestFixLeavesAnotherTeamsTopicAlone(t *testing.T) {
+	e := newFixEnv(t)
+	e.breakChain()
+	e.c.Edit(func(c *awsfake.Cloud) { awsfake.AddAppTeam(c, fixAccount, fixRegion) })
+	appTopic := e.c.TopicARN(fixAccount, fixRegion, awsfake.AppTeamTopic)
+	team := func() string {
+		var b strings.Builder
+		e.c.Edit(func(c *awsfake.Cloud) {
+			r := c.Accounts[fixAccount].Region(fixRegion)
+			j, _ := json.Marshal(struct {
+				Topic any
+				Alarm any
+			}{r.Topics[appTopic], r.Alarms[awsfake.AppTeamAlarm]})
+			b.Write(j)
+		})
+		return b.String()
+	}
+	before, teamBefore := e.state(), team()
+	out := e.expect(exitcode.OK, "+ create SNS topic arn:aws:sns:us-east-1:111111111111:rootwatch-root-usage", "fix", "--regions", fixRegion, "--subscribe", fixQueue, "--yes")
+	if strings.Contains(out, awsfake.AppTeamTopic) {
+		t.Errorf("the plan touches the team's topic:\n%s", out)
+	}
+	if got := team(); got != teamBefore {
+		t.Fatalf("fix changed the team's topic or alarm:\n%s\nwant:\n%s", got, teamBefore)
+	}
+	e.expect(exitcode.OK, `"status": "PASS"`, "audit", "--regions", fixRegion, "--format", "json")
+	e.expect(exitcode.OK, "Plan: 0 to add, 0 to change, 4 to destroy", "backout", "--remove", "--yes")
+	if got := e.state(); got != before {
+		t.Fatalf("after --remove:\n%s\nwant:\n%s", got, before)
+	}
+}
+
+// TestFixDryRunPendingSubscription is issue 17's report: the only
+// subscription is pending. audit FAILs (3); fix --dry-run must not call
+// the chain in place: it names the link, says only the recipient can
+// confirm, and exits Unrepaired.
+func TestFixDryRunPendingSubscription(t *testing.T) {
+	e := newFixEnv(t)
+	e.c.Edit(func(c *awsfake.Cloud) {
+		r := c.Accounts[fixAccount].Region(fixRegion)
+		r.Topics[c.TopicARN(fixAccount, fixRegion, awsfake.ChainTopic)].Subscriptions[0].SubscriptionArn = aws.String(awsfake.PendingConfirmationARN)
+	})
+	e.expect(exitcode.Findings, "pending confirmation", "audit", "--regions", fixRegion)
+	out := e.expect(exitcode.Unrepaired, "! cannot repair subscription: FAIL no confirmed subscription", "fix", "--regions", fixRegion, "--dry-run")
+	for _, want := range []string{"only the recipient can confirm", "--subscribe sqs:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Every chain is already in place") {
+		t.Fatalf("fix calls the chain in place:\n%s", out)
+	}
 }
