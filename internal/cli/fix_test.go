@@ -583,28 +583,6 @@ func TestFixOnlyAccount(t *testing.T) {
 // TestFixReusesWorkingTopic: a topic nobody's alarm points at, that
 // CloudWatch may publish to and that has a confirmed subscriber, is
 // reused rather than a new one created; --remove leaves it alone.
-// TestFixDoesNotTakeOverAnUnusedTopic: a topic that works but that no
-// alarm of the chain notifies is not the chain's (issue 10 §3): fix
-// creates its own, and --remove leaves the account as it was.
-func TestFixDoesNotTakeOverAnUnusedTopic(t *testing.T) {
-	e := newFixEnv(t)
-	e.c.Edit(func(c *awsfake.Cloud) {
-		r := c.Accounts[fixAccount].Region(fixRegion)
-		delete(r.LogGroups[awsfake.ChainLogGroup].Filters, cis.FilterName)
-		delete(r.Alarms, cis.AlarmName)
-	})
-	before := e.state()
-	out := e.expect(exitcode.OK, "+ create SNS topic arn:aws:sns:us-east-1:111111111111:rootwatch-root-usage", "fix", "--regions", fixRegion, "--subscribe", fixQueue, "--yes")
-	if strings.Contains(out, "reusing topic") || strings.Contains(out, "security-alerts") {
-		t.Errorf("took over the unused topic:\n%s", out)
-	}
-	e.expect(exitcode.OK, `"status": "PASS"`, "audit", "--regions", fixRegion, "--format", "json")
-	e.expect(exitcode.OK, "Plan: 0 to add, 0 to change, 4 to destroy", "backout", "--remove", "--yes")
-	if got := e.state(); got != before {
-		t.Fatalf("after --remove:\n%s\nwant:\n%s", got, before)
-	}
-}
-
 // TestFixUpdatesAndRestoresWrongAlarm: the alarm named RootAccountUsage
 // watches the right metric name in the wrong namespace. fix corrects it in
 // place (read whole first), --remove puts the user's definition back.
@@ -687,41 +665,60 @@ func TestBackoutConfirmation(t *testing.T) {
 	e.expect(exitcode.OK, "1 change(s) made", "backout", "--disable-actions")
 }
 
-// TestFixLeavesAnotherTeamsTopicAlone is issue 10 §3's life cycle: the
-// account's only topic is an application team's app-ops (CloudWatch may
-// publish, a confirmed subscriber, the team's alarm notifies it). fix
-// --subscribe creates the chain's own topic and subscribes the security
-// queue there; the team's topic and alarm are byte-identical throughout,
-// and --remove leaves the whole account as it was.
-func TestFixLeavesAnotherTeamsTopicAlone(t *testing.T) {
-	e := newFixEnv(t)
-	e.breakChain()
-	e.c.Edit(func(c *awsfake.Cloud) { awsfake.AddAppTeam(c, fixAccount, fixRegion) })
-	appTopic := e.c.TopicARN(fixAccount, fixRegion, awsfake.AppTeamTopic)
-	team := func() string {
-		var b strings.Builder
-		e.c.Edit(func(c *awsfake.Cloud) {
+// TestFixNeverTakesOverATopic is issue 10 §3's life cycle. A topic that
+// works but that no alarm of the chain notifies is not the chain's: the
+// chain's former topic once its alarm is gone, or an application team's
+// app-ops (CloudWatch may publish, a confirmed subscriber, the team's
+// alarm notifies it). fix --subscribe creates the chain's own topic and
+// subscribes the security queue there; the other topic (and the team's
+// alarm) stay byte-identical throughout, and --remove leaves the whole
+// account as it was.
+func TestFixNeverTakesOverATopic(t *testing.T) {
+	tests := []struct {
+		name  string
+		edit  func(c *awsfake.Cloud)
+		topic string
+	}{
+		{name: "unused chain topic", topic: awsfake.ChainTopic, edit: func(c *awsfake.Cloud) {
 			r := c.Accounts[fixAccount].Region(fixRegion)
-			j, _ := json.Marshal(struct {
-				Topic any
-				Alarm any
-			}{r.Topics[appTopic], r.Alarms[awsfake.AppTeamAlarm]})
-			b.Write(j)
+			delete(r.LogGroups[awsfake.ChainLogGroup].Filters, cis.FilterName)
+			delete(r.Alarms, cis.AlarmName)
+		}},
+		{name: "an application team's topic and alarm", topic: awsfake.AppTeamTopic, edit: func(c *awsfake.Cloud) {
+			r := c.Accounts[fixAccount].Region(fixRegion)
+			delete(r.LogGroups[awsfake.ChainLogGroup].Filters, cis.FilterName)
+			delete(r.Alarms, cis.AlarmName)
+			delete(r.Topics, c.TopicARN(fixAccount, fixRegion, awsfake.ChainTopic))
+			awsfake.AddAppTeam(c, fixAccount, fixRegion)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newFixEnv(t)
+			e.c.Edit(tt.edit)
+			arn := e.c.TopicARN(fixAccount, fixRegion, tt.topic)
+			other := func() string {
+				var b []byte
+				e.c.Edit(func(c *awsfake.Cloud) {
+					r := c.Accounts[fixAccount].Region(fixRegion)
+					b, _ = json.Marshal([]any{r.Topics[arn], r.Alarms[awsfake.AppTeamAlarm]})
+				})
+				return string(b)
+			}
+			before, otherBefore := e.state(), other()
+			out := e.expect(exitcode.OK, "+ create SNS topic arn:aws:sns:us-east-1:111111111111:rootwatch-root-usage", "fix", "--regions", fixRegion, "--subscribe", fixQueue, "--yes")
+			if strings.Contains(out, "reusing topic") || strings.Contains(out, tt.topic) {
+				t.Errorf("the plan takes over %s:\n%s", tt.topic, out)
+			}
+			if got := other(); got != otherBefore {
+				t.Fatalf("fix changed %s or the team's alarm:\n%s\nwant:\n%s", tt.topic, got, otherBefore)
+			}
+			e.expect(exitcode.OK, `"status": "PASS"`, "audit", "--regions", fixRegion, "--format", "json")
+			e.expect(exitcode.OK, "Plan: 0 to add, 0 to change, 4 to destroy", "backout", "--remove", "--yes")
+			if got := e.state(); got != before {
+				t.Fatalf("after --remove:\n%s\nwant:\n%s", got, before)
+			}
 		})
-		return b.String()
-	}
-	before, teamBefore := e.state(), team()
-	out := e.expect(exitcode.OK, "+ create SNS topic arn:aws:sns:us-east-1:111111111111:rootwatch-root-usage", "fix", "--regions", fixRegion, "--subscribe", fixQueue, "--yes")
-	if strings.Contains(out, awsfake.AppTeamTopic) {
-		t.Errorf("the plan touches the team's topic:\n%s", out)
-	}
-	if got := team(); got != teamBefore {
-		t.Fatalf("fix changed the team's topic or alarm:\n%s\nwant:\n%s", got, teamBefore)
-	}
-	e.expect(exitcode.OK, `"status": "PASS"`, "audit", "--regions", fixRegion, "--format", "json")
-	e.expect(exitcode.OK, "Plan: 0 to add, 0 to change, 4 to destroy", "backout", "--remove", "--yes")
-	if got := e.state(); got != before {
-		t.Fatalf("after --remove:\n%s\nwant:\n%s", got, before)
 	}
 }
 
