@@ -38,33 +38,44 @@ func (r *accountReader) readAlarms(ctx context.Context) {
 	ok := make([]bool, len(regions))
 	r.parallel(ctx, len(regions), func(ctx context.Context, i int) {
 		reg := regions[i]
-		cw := r.conn.CloudWatch(reg)
-		var token *string
-		for {
-			page, err := do(ctx, r.o.Retry, "cloudwatch:DescribeAlarms", func(ctx context.Context) (*cloudwatch.DescribeAlarmsOutput, error) {
-				return cw.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmTypes: []cwtypes.AlarmType{cwtypes.AlarmTypeMetricAlarm}, NextToken: token})
-			})
-			if err != nil {
-				r.regionError(reg, inventory.ListAlarms, err)
-				found[i] = nil
-				return
-			}
-			for _, m := range page.MetricAlarms {
-				al := AlarmFrom(m, reg)
-				if names[reg][al.MetricName] || spaces[reg][al.Namespace] || al.MetricMath {
-					found[i] = append(found[i], al)
-				}
-			}
-			if token = page.NextToken; token == nil || *token == "" {
-				ok[i] = true
-				return
-			}
+		alarms, err := MetricAlarms(ctx, r.conn.CloudWatch(reg), reg, r.o.Retry, func(al inventory.Alarm) bool {
+			return names[reg][al.MetricName] || spaces[reg][al.Namespace] || al.MetricMath
+		})
+		if err != nil {
+			r.regionError(reg, inventory.ListAlarms, err)
+			return
 		}
+		found[i], ok[i] = alarms, true
 	})
 	for i, reg := range regions {
 		if ok[i] {
 			r.a.AlarmRegions = append(r.a.AlarmRegions, reg)
 			r.a.Alarms = append(r.a.Alarms, found[i]...)
+		}
+	}
+}
+
+// MetricAlarms lists the metric alarms of region that keep accepts (nil
+// keeps all), page by page, retrying throttling. The audit keeps those on
+// its filters' metrics; fix reads a home region whole (is its alarm name
+// taken?). One reader, so both see the same alarms and the same errors.
+func MetricAlarms(ctx context.Context, cw CloudWatchAPI, region string, retry Retry, keep func(inventory.Alarm) bool) ([]inventory.Alarm, *inventory.ReadError) {
+	var out []inventory.Alarm
+	var token *string
+	for {
+		page, err := do(ctx, retry, "cloudwatch:DescribeAlarms", func(ctx context.Context) (*cloudwatch.DescribeAlarmsOutput, error) {
+			return cw.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmTypes: []cwtypes.AlarmType{cwtypes.AlarmTypeMetricAlarm}, NextToken: token})
+		})
+		if err != nil {
+			return nil, readErr(err)
+		}
+		for _, m := range page.MetricAlarms {
+			if al := AlarmFrom(m, region); keep == nil || keep(al) {
+				out = append(out, al)
+			}
+		}
+		if token = page.NextToken; token == nil || *token == "" {
+			return out, nil
 		}
 	}
 }

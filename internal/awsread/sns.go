@@ -25,12 +25,17 @@ func (r *accountReader) readTopics(ctx context.Context) {
 			r.a.Topics = append(r.a.Topics, inventory.Topic{ARN: act, Region: p.Region})
 		}
 	}
-	r.parallel(ctx, len(r.a.Topics), func(ctx context.Context, i int) { r.readTopic(ctx, &r.a.Topics[i]) })
+	r.parallel(ctx, len(r.a.Topics), func(ctx context.Context, i int) {
+		ReadTopic(ctx, r.conn.SNS(r.a.Topics[i].Region), &r.a.Topics[i], r.o.Retry)
+	})
 }
 
-func (r *accountReader) readTopic(ctx context.Context, t *inventory.Topic) {
-	c := r.conn.SNS(t.Region)
-	attrs, err := do(ctx, r.o.Retry, "sns:GetTopicAttributes", func(ctx context.Context) (*sns.GetTopicAttributesOutput, error) {
+// ReadTopic fills t (its ARN and Region set) from SNS: attributes, then
+// every subscription, retrying throttling. A topic SNS does not know is
+// left with Found false; any other failure is recorded on t. The audit
+// and fix read topics through it alike.
+func ReadTopic(ctx context.Context, c SNSAPI, t *inventory.Topic, retry Retry) {
+	attrs, err := do(ctx, retry, "sns:GetTopicAttributes", func(ctx context.Context) (*sns.GetTopicAttributesOutput, error) {
 		return c.GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(t.ARN)})
 	})
 	if err != nil {
@@ -45,7 +50,7 @@ func (r *accountReader) readTopic(ctx context.Context, t *inventory.Topic) {
 	t.KMSMasterKeyID = attrs.Attributes["KmsMasterKeyId"]
 	var token *string
 	for {
-		page, err := do(ctx, r.o.Retry, "sns:ListSubscriptionsByTopic", func(ctx context.Context) (*sns.ListSubscriptionsByTopicOutput, error) {
+		page, err := do(ctx, retry, "sns:ListSubscriptionsByTopic", func(ctx context.Context) (*sns.ListSubscriptionsByTopicOutput, error) {
 			return c.ListSubscriptionsByTopic(ctx, &sns.ListSubscriptionsByTopicInput{TopicArn: aws.String(t.ARN), NextToken: token})
 		})
 		if err != nil {

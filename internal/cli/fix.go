@@ -56,7 +56,7 @@ func newCmdFix(f *Factory, runF func(context.Context, *FixOptions) error) *cobra
 		Short: "Put the CIS 4.3 root-usage monitoring chain in place where audit finds it broken",
 		Long: `fix audits (as rootwatch audit does), then plans what each broken chain needs:
 the CIS metric filter on the log group the trail really delivers to, an SNS
-topic (an existing working one is reused), a topic policy that lets CloudWatch
+topic (the chain's own), a topic policy that lets CloudWatch
 publish (merged into the existing policy), subscriptions (--email,
 --subscribe) and the alarm (Sum >= 1 over 300 s, one period, action: the
 topic, missing data not breaching).
@@ -76,9 +76,22 @@ With --org the chain of an organization trail is fixed once, in the account
 that owns its log group; other accounts are fixed each in their own. A
 failure in one account does not stop the others.
 
-Exit status: 0 done (or nothing to do), 1 error, 2 usage (including a refused
-confirmation without a terminal), 3 prerequisites left to do by hand,
-4 some chains failed (re-run to resume).`,
+fix reuses a topic only when it is already the chain's: one an alarm on
+the CIS metric notifies, rootwatch's own (or the seeds' CIS-Alarms-Topic),
+or the one --topic-arn names; it never subscribes to, or changes the policy
+of, another team's topic.
+
+After planning, fix audits the account as the plan would leave it (the
+audit's own rules): every link that would still not PASS is listed under
+"cannot repair" with the reason and the manual step (a confirmation only
+the recipient can give, a trail prerequisite, a missing --email/--subscribe,
+a KMS key fix does not touch, a link it could not read).
+
+Exit status: 0 done (or nothing to do) and the audit would PASS, 1 error,
+2 usage (including a refused confirmation without a terminal), 3 links
+remain that fix cannot repair (prerequisites, pending confirmation, ...:
+the manual steps are printed), 4 some chains failed or could not be
+planned, or a link could not be read (re-run to resume).`,
 		Example: `  rootwatch fix --dry-run
   rootwatch fix --email security@example.com
   rootwatch fix --subscribe sqs:arn:aws:sqs:us-east-1:111122223333:root-alerts --yes
@@ -166,6 +179,7 @@ func (o *FixOptions) complete(roleNameSet bool) error {
 		o.Fix.Endpoints = append(o.Fix.Endpoints, ep)
 	}
 	o.Fix.Tags = o.Tags
+	o.Fix.Retry = o.Retry
 	o.Fix = o.Fix.WithDefaults()
 	if err := o.Fix.Validate(); err != nil {
 		return exitcode.Usagef("%v", err)
@@ -288,21 +302,19 @@ func fixRun(ctx context.Context, f *Factory, o *FixOptions) error {
 	return prereqs
 }
 
-// exitForPlan: chains fix could not plan, or prerequisites left to the
-// user, make the run's status non-zero.
+// exitForPlan gives the status the audit would have once the plan is
+// applied: Partial (4) when a chain could not be planned or a link stays
+// UNKNOWN, Unrepaired (3) when a link stays FAIL (prerequisites, pending
+// confirmations, ...). 0 only when the audit would PASS everything.
 func exitForPlan(p *fix.Plan) error {
-	errs, prereqs := 0, 0
-	for _, a := range p.Accounts {
-		if a.Err != nil {
-			errs++
-		}
-		prereqs += len(a.Prerequisites)
-	}
+	errs, prereqs, failing, unknown := p.Left()
 	switch {
 	case errs > 0:
 		return exitcode.New(exitcode.Partial, fmt.Errorf("fix: %d chain(s) could not be planned (see above)", errs))
-	case prereqs > 0:
-		return exitcode.New(exitcode.Findings, fmt.Errorf("fix: %d prerequisite(s) need doing first (see above)", prereqs))
+	case prereqs > 0 || failing > 0:
+		return exitcode.New(exitcode.Unrepaired, fmt.Errorf("fix: %d prerequisite(s) and %d link(s) fix cannot repair remain; the manual steps are above", prereqs, failing))
+	case unknown > 0:
+		return exitcode.New(exitcode.Partial, fmt.Errorf("fix: %d link(s) could not be read (UNKNOWN); see above", unknown))
 	}
 	return nil
 }

@@ -3,12 +3,15 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/rootwatch/rootwatch/internal/awsfake"
 	"github.com/rootwatch/rootwatch/internal/awsread"
@@ -580,25 +583,6 @@ func TestFixOnlyAccount(t *testing.T) {
 // TestFixReusesWorkingTopic: a topic nobody's alarm points at, that
 // CloudWatch may publish to and that has a confirmed subscriber, is
 // reused rather than a new one created; --remove leaves it alone.
-func TestFixReusesWorkingTopic(t *testing.T) {
-	e := newFixEnv(t)
-	e.c.Edit(func(c *awsfake.Cloud) {
-		r := c.Accounts[fixAccount].Region(fixRegion)
-		delete(r.LogGroups[awsfake.ChainLogGroup].Filters, cis.FilterName)
-		delete(r.Alarms, cis.AlarmName)
-	})
-	before := e.state()
-	out := e.expect(exitcode.OK, "reusing topic arn:aws:sns:us-east-1:111111111111:security-alerts", "fix", "--regions", fixRegion, "--yes")
-	if strings.Contains(out, "create SNS topic") {
-		t.Errorf("created a topic instead of reusing:\n%s", out)
-	}
-	e.expect(exitcode.OK, `"status": "PASS"`, "audit", "--regions", fixRegion, "--format", "json")
-	e.expect(exitcode.OK, "Plan: 0 to add, 0 to change, 2 to destroy", "backout", "--remove", "--yes")
-	if got := e.state(); got != before {
-		t.Fatalf("after --remove:\n%s\nwant:\n%s", got, before)
-	}
-}
-
 // TestFixUpdatesAndRestoresWrongAlarm: the alarm named RootAccountUsage
 // watches the right metric name in the wrong namespace. fix corrects it in
 // place (read whole first), --remove puts the user's definition back.
@@ -679,4 +663,83 @@ func TestBackoutConfirmation(t *testing.T) {
 	}
 	e.answer = "yes\n"
 	e.expect(exitcode.OK, "1 change(s) made", "backout", "--disable-actions")
+}
+
+// TestFixNeverTakesOverATopic is issue 10 §3's life cycle. A topic that
+// works but that no alarm of the chain notifies is not the chain's: the
+// chain's former topic once its alarm is gone, or an application team's
+// app-ops (CloudWatch may publish, a confirmed subscriber, the team's
+// alarm notifies it). fix --subscribe creates the chain's own topic and
+// subscribes the security queue there; the other topic (and the team's
+// alarm) stay byte-identical throughout, and --remove leaves the whole
+// account as it was.
+func TestFixNeverTakesOverATopic(t *testing.T) {
+	tests := []struct {
+		name  string
+		edit  func(c *awsfake.Cloud)
+		topic string
+	}{
+		{name: "unused chain topic", topic: awsfake.ChainTopic, edit: func(c *awsfake.Cloud) {
+			r := c.Accounts[fixAccount].Region(fixRegion)
+			delete(r.LogGroups[awsfake.ChainLogGroup].Filters, cis.FilterName)
+			delete(r.Alarms, cis.AlarmName)
+		}},
+		{name: "an application team's topic and alarm", topic: awsfake.AppTeamTopic, edit: func(c *awsfake.Cloud) {
+			r := c.Accounts[fixAccount].Region(fixRegion)
+			delete(r.LogGroups[awsfake.ChainLogGroup].Filters, cis.FilterName)
+			delete(r.Alarms, cis.AlarmName)
+			delete(r.Topics, c.TopicARN(fixAccount, fixRegion, awsfake.ChainTopic))
+			awsfake.AddAppTeam(c, fixAccount, fixRegion)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newFixEnv(t)
+			e.c.Edit(tt.edit)
+			arn := e.c.TopicARN(fixAccount, fixRegion, tt.topic)
+			other := func() string {
+				var b []byte
+				e.c.Edit(func(c *awsfake.Cloud) {
+					r := c.Accounts[fixAccount].Region(fixRegion)
+					b, _ = json.Marshal([]any{r.Topics[arn], r.Alarms[awsfake.AppTeamAlarm]})
+				})
+				return string(b)
+			}
+			before, otherBefore := e.state(), other()
+			out := e.expect(exitcode.OK, "+ create SNS topic arn:aws:sns:us-east-1:111111111111:rootwatch-root-usage", "fix", "--regions", fixRegion, "--subscribe", fixQueue, "--yes")
+			if strings.Contains(out, "reusing topic") || strings.Contains(out, tt.topic) {
+				t.Errorf("the plan takes over %s:\n%s", tt.topic, out)
+			}
+			if got := other(); got != otherBefore {
+				t.Fatalf("fix changed %s or the team's alarm:\n%s\nwant:\n%s", tt.topic, got, otherBefore)
+			}
+			e.expect(exitcode.OK, `"status": "PASS"`, "audit", "--regions", fixRegion, "--format", "json")
+			e.expect(exitcode.OK, "Plan: 0 to add, 0 to change, 4 to destroy", "backout", "--remove", "--yes")
+			if got := e.state(); got != before {
+				t.Fatalf("after --remove:\n%s\nwant:\n%s", got, before)
+			}
+		})
+	}
+}
+
+// TestFixDryRunPendingSubscription is issue 17's report: the only
+// subscription is pending. audit FAILs (3); fix --dry-run must not call
+// the chain in place: it names the link, says only the recipient can
+// confirm, and exits Unrepaired.
+func TestFixDryRunPendingSubscription(t *testing.T) {
+	e := newFixEnv(t)
+	e.c.Edit(func(c *awsfake.Cloud) {
+		r := c.Accounts[fixAccount].Region(fixRegion)
+		r.Topics[c.TopicARN(fixAccount, fixRegion, awsfake.ChainTopic)].Subscriptions[0].SubscriptionArn = aws.String(awsfake.PendingConfirmationARN)
+	})
+	e.expect(exitcode.Findings, "pending confirmation", "audit", "--regions", fixRegion)
+	out := e.expect(exitcode.Unrepaired, "! cannot repair subscription: FAIL no confirmed subscription", "fix", "--regions", fixRegion, "--dry-run")
+	for _, want := range []string{"only the recipient can confirm", "--subscribe sqs:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Every chain is already in place") {
+		t.Fatalf("fix calls the chain in place:\n%s", out)
+	}
 }

@@ -16,6 +16,12 @@ const (
 	Findings = 3 // root activity found (scan) or a check FAILed (audit)
 	Partial  = 4 // the result is incomplete: unreadable input (scan) or UNKNOWN links (audit)
 
+	// Unrepaired is fix's status when links remain that fix cannot repair
+	// by itself (a trail prerequisite, a pending confirmation, no endpoint
+	// to subscribe, an unusable KMS key): the audit would still FAIL them,
+	// so it is audit's Findings status, and fix prints the manual step.
+	Unrepaired = Findings
+
 	Matched = 0 // pattern test: at least one event matched
 	NoMatch = 1 // pattern test: no event matched
 )

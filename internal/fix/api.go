@@ -37,9 +37,9 @@ type CloudWatchAPI interface {
 }
 
 // SNSAPI creates the topic, its policy and subscriptions. The reads find
-// rootwatch's own topic when no alarm points at it yet (a run that
-// stopped half-way), list the region's topics for one that already works
-// and can be reused, and re-read a policy right before merging into it.
+// the topics that are the chain's by name when no alarm points at them
+// yet (a run that stopped half-way, the seeds' topic), and re-read a
+// policy right before merging into it.
 type SNSAPI interface {
 	CreateTopic(ctx context.Context, in *sns.CreateTopicInput, optFns ...func(*sns.Options)) (*sns.CreateTopicOutput, error)
 	SetTopicAttributes(ctx context.Context, in *sns.SetTopicAttributesInput, optFns ...func(*sns.Options)) (*sns.SetTopicAttributesOutput, error)
@@ -48,7 +48,6 @@ type SNSAPI interface {
 	DeleteTopic(ctx context.Context, in *sns.DeleteTopicInput, optFns ...func(*sns.Options)) (*sns.DeleteTopicOutput, error)
 	GetTopicAttributes(ctx context.Context, in *sns.GetTopicAttributesInput, optFns ...func(*sns.Options)) (*sns.GetTopicAttributesOutput, error)
 	ListSubscriptionsByTopic(ctx context.Context, in *sns.ListSubscriptionsByTopicInput, optFns ...func(*sns.Options)) (*sns.ListSubscriptionsByTopicOutput, error)
-	ListTopics(ctx context.Context, in *sns.ListTopicsInput, optFns ...func(*sns.Options)) (*sns.ListTopicsOutput, error)
 }
 
 // IAMAPI creates (and backout deletes) the role CloudTrail uses to write

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"regexp"
 
+	"github.com/rootwatch/rootwatch/internal/awsread"
 	"github.com/rootwatch/rootwatch/internal/cis"
 )
 
@@ -28,6 +29,34 @@ type Options struct {
 	RoleName          string
 	// Tags are added to every resource fix creates, beside rootwatch's own.
 	Tags map[string]string
+	// Retry bounds retries of throttled reads before planning, as the
+	// audit's collector does.
+	Retry awsread.Retry
+}
+
+// The names the seeds (the CIS setup guides rootwatch's users start from)
+// give the alarm and the topic. With fix's default names, a resource with
+// one of these is the chain's own, found by name like rootwatch's.
+const (
+	SeedAlarmName = "RootAccountUsageAlarm"
+	SeedTopicName = "CIS-Alarms-Topic"
+)
+
+// isChainAlarmName reports whether an alarm of this name is the chain's
+// by name: --alarm-name, or with the default name the seeds' too.
+func (o Options) isChainAlarmName(name string) bool {
+	return name == o.AlarmName || (o.AlarmName == cis.AlarmName && name == SeedAlarmName)
+}
+
+// ownTopicARNs are the topics of a home region that are the chain's by
+// name: --topic-name (rootwatch's), and with the default name the
+// seeds' CIS-Alarms-Topic.
+func (o Options) ownTopicARNs(partition, region, account string) []string {
+	out := []string{topicARN(partition, region, account, o.TopicName)}
+	if o.TopicName == cis.TopicName {
+		out = append(out, topicARN(partition, region, account, SeedTopicName))
+	}
+	return out
 }
 
 // Tag keys rootwatch puts on what it creates.

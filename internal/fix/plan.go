@@ -76,7 +76,10 @@ type AccountPlan struct {
 	Before        string
 	Steps         []Step
 	Prerequisites []Prerequisite
-	Notes         []string
+	// Unrepaired are the links the audit would still not PASS once the
+	// steps are applied, each with why and the manual step.
+	Unrepaired []Unrepaired
+	Notes      []string
 	// Err is set when the chain could not be planned at all.
 	Err error
 }
@@ -125,9 +128,6 @@ type Facts struct {
 	Alarms map[Home][]inventory.Alarm
 	// AlarmErrors records homes whose alarms could not be listed.
 	AlarmErrors map[Home]*inventory.ReadError
-	// Reusable are topics of a home region that no alarm points at, read
-	// whole, candidates for reuse instead of creating a topic.
-	Reusable map[Home][]inventory.Topic
 }
 
 func (f *Facts) topic(arn string) *inventory.Topic {
@@ -180,6 +180,7 @@ func NewPlan(snap *inventory.Snapshot, verdicts []Verdict, facts *Facts, o Optio
 		}
 		return a.Region < b.Region
 	})
+	settle(p, snap, facts)
 	return p
 }
 
@@ -337,4 +338,25 @@ func topicARN(partition, region, account, name string) string {
 
 func topicName(arn string) string {
 	return arn[strings.LastIndexByte(arn, ':')+1:]
+}
+
+// Left counts what the plan leaves undone: chains that could not be
+// planned, prerequisites, and links the audit would still FAIL or could
+// not read once the plan is applied. All zero means the audit PASSes
+// every chain the plan covers.
+func (p *Plan) Left() (errs, prereqs, failing, unknown int) {
+	for _, a := range p.Accounts {
+		if a.Err != nil {
+			errs++
+		}
+		prereqs += len(a.Prerequisites)
+		for _, u := range a.Unrepaired {
+			if u.Status == Unknown {
+				unknown++
+			} else {
+				failing++
+			}
+		}
+	}
+	return errs, prereqs, failing, unknown
 }

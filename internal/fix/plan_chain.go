@@ -176,7 +176,7 @@ func (c *chainPlanner) planAlarm(m metric, chainIsNew bool) {
 		return
 	}
 	// Otherwise rootwatch's own alarm, on a topic chosen below.
-	arn, topicIsNew := c.chooseTopic()
+	arn, topicIsNew := c.chooseTopic(m, alarms)
 	if c.o.TopicARN != "" {
 		p, _ := inventory.ParseARN(c.o.TopicARN)
 		t := c.topic(c.o.TopicARN)
@@ -204,7 +204,8 @@ func (c *chainPlanner) planAlarm(m metric, chainIsNew bool) {
 		step.Reason = "the new metric needs an alarm"
 	}
 	for _, a := range alarms {
-		if a.Name == want.Name {
+		if c.o.isChainAlarmName(a.Name) && (step.Before == nil || a.Name == c.o.AlarmName) {
+			want.Name, step.Resource = a.Name, a.Name
 			step.Action, step.Before = Update, alarmSpec(a)
 			step.Reason = fmt.Sprintf("alarm %s exists but does not raise on a single root event with an SNS action", a.Name)
 			want.Tags = nil // PutMetricAlarm ignores tags on update

@@ -12,82 +12,49 @@ import (
 	"github.com/rootwatch/rootwatch/internal/inventory"
 )
 
-// chooseTopic picks the topic a new alarm notifies: --topic-arn, else an
-// existing topic that already works (CloudWatch may publish, a confirmed
-// subscriber, usable encryption), else rootwatch's own topic, existing or
-// to be created.
-func (c *chainPlanner) chooseTopic() (arn string, isNew bool) {
+// chooseTopic picks the topic a new alarm notifies, and says why. fix
+// reuses only a topic that is already the chain's: the one the user names
+// (--topic-arn), one an alarm on the chain's metric (or of the chain's
+// alarm name, which fix then updates) already notifies, or
+// rootwatch's own (or the seeds' CIS-Alarms-Topic) by name. Any other
+// topic, however well it works, belongs to someone else: root alerts sent
+// there reach the wrong people, and subscribing the security team to it
+// would send them that team's alarms. Then fix creates its own.
+func (c *chainPlanner) chooseTopic(m metric, alarms []inventory.Alarm) (arn string, isNew bool) {
 	if c.o.TopicARN != "" {
+		c.note("using topic %s because --topic-arn names it", c.o.TopicARN)
 		return c.o.TopicARN, false
 	}
-	own := topicARN(partitionOf(c.ap.LogGroup), c.ap.Region, c.ap.Account, c.o.TopicName)
-	if t := c.topic(own); t != nil && t.Found {
-		return own, false
-	}
-	var working []string
-	for _, t := range c.acct.Topics {
-		if t.Region == c.ap.Region && t.Found && t.Error == nil && c.topicWorks(t) {
-			working = append(working, t.ARN)
+	var used []string
+	for _, a := range alarms {
+		if (a.Namespace != m.namespace || a.MetricName != m.name) && !c.o.isChainAlarmName(a.Name) {
+			continue
 		}
-	}
-	if c.facts != nil {
-		for _, t := range c.facts.Reusable[Home{c.ap.Account, c.ap.Region}] {
-			if t.Found && t.Error == nil && t.KMSMasterKeyID == "" && c.topicWorks(t) && !slices.Contains(working, t.ARN) {
-				working = append(working, t.ARN)
+		for _, t := range snsActions(a.AlarmActions) {
+			if p, err := inventory.ParseARN(t); err == nil && p.Region == c.ap.Region && p.Account == c.ap.Account && !slices.Contains(used, t) {
+				used = append(used, t)
 			}
 		}
 	}
-	if len(working) > 0 {
-		slices.Sort(working)
-		c.note("reusing topic %s, which CloudWatch can already publish to and has a confirmed subscriber", working[0])
-		return working[0], false
+	if len(used) > 0 {
+		slices.Sort(used)
+		c.note("reusing topic %s because the chain's alarm (on %s/%s, or named %s) already notifies it", used[0], m.namespace, m.name, c.o.AlarmName)
+		return used[0], false
 	}
-	return own, true
+	for _, arn := range c.o.ownTopicARNs(partitionOf(c.ap.LogGroup), c.ap.Region, c.ap.Account) {
+		if t := c.topic(arn); t != nil && t.Found {
+			c.note("reusing topic %s because its name marks it as this control's topic", arn)
+			return arn, false
+		}
+	}
+	return topicARN(partitionOf(c.ap.LogGroup), c.ap.Region, c.ap.Account, c.o.TopicName), true
 }
 
 func (c *chainPlanner) topic(arn string) *inventory.Topic {
 	if t := c.acct.Topic(arn); t != nil {
 		return t
 	}
-	if t := c.facts.topic(arn); t != nil {
-		return t
-	}
-	if c.facts != nil {
-		for i, t := range c.facts.Reusable[Home{c.ap.Account, c.ap.Region}] {
-			if t.ARN == arn {
-				return &c.facts.Reusable[Home{c.ap.Account, c.ap.Region}][i]
-			}
-		}
-	}
-	return nil
-}
-
-// topicWorks is the audit's topic and subscription links for one topic.
-func (c *chainPlanner) topicWorks(t inventory.Topic) bool {
-	if !c.mayPublish(t.Policy, t.ARN) || !keyUsable(t, c.acct) || t.SubscriptionsError != nil {
-		return false
-	}
-	for _, s := range t.Subscriptions {
-		if !s.Pending() {
-			return true
-		}
-	}
-	return false
-}
-
-// keyUsable: CloudWatch cannot use the AWS-managed SNS key, whose policy
-// nobody can change.
-func keyUsable(t inventory.Topic, acct *inventory.Account) bool {
-	if t.KMSMasterKeyID == "" {
-		return true
-	}
-	if strings.HasSuffix(t.KMSMasterKeyID, "alias/aws/sns") {
-		return false
-	}
-	if k := acct.Key(t.Region, t.KMSMasterKeyID); k != nil && k.Manager == "AWS" {
-		return false
-	}
-	return true
+	return c.facts.topic(arn)
 }
 
 // planTopic makes the topic exist, lets CloudWatch publish to it and
@@ -119,15 +86,6 @@ func (c *chainPlanner) planTopic(arn string, isNew bool) {
 		}
 		c.add(Step{Kind: KindTopic, Action: Create, Resource: arn, After: spec, Reason: reason})
 	} else {
-		if !keyUsable(*t, c.acct) {
-			c.ap.Prerequisites = append(c.ap.Prerequisites, Prerequisite{
-				Problem: fmt.Sprintf("topic %s is encrypted with the AWS-managed key alias/aws/sns, which CloudWatch cannot use: alarms would never reach it", arn),
-				Commands: []string{
-					"# create a customer-managed key whose policy lets cloudwatch.amazonaws.com use kms:Decrypt and kms:GenerateDataKey*, then:",
-					fmt.Sprintf("aws sns set-topic-attributes --region %s --topic-arn %s --attribute-name KmsMasterKeyId --attribute-value KEY_ARN", c.ap.Region, arn),
-				},
-			})
-		}
 		if !c.mayPublish(t.Policy, arn) {
 			merged, err := MergeTopicPolicy(t.Policy, arn, c.ap.Account)
 			if err != nil {
@@ -156,12 +114,6 @@ func (c *chainPlanner) mayPublish(policy, topic string) bool {
 }
 
 func (c *chainPlanner) planSubscriptions(arn string, subs []inventory.Subscription) {
-	confirmed := 0
-	for _, s := range subs {
-		if !s.Pending() {
-			confirmed++
-		}
-	}
 	for _, e := range c.o.Endpoints {
 		if existing, ok := findSubscription(subs, e); ok {
 			if existing.Pending() {
@@ -174,28 +126,9 @@ func (c *chainPlanner) planSubscriptions(arn string, subs []inventory.Subscripti
 			Reason: "requested with --email/--subscribe", endpoint: e.Endpoint}
 		if e.needsConfirmation() {
 			step.Note = "the recipient must confirm it before alerts are delivered"
-		} else {
-			confirmed++
 		}
 		c.add(step)
 	}
-	if confirmed == 0 && !c.hasPendingRequest(subs) {
-		c.note("nobody has confirmed a subscription to %s: re-run with --email ADDRESS or --subscribe PROTOCOL:ENDPOINT", topicName(arn))
-	}
-}
-
-func (c *chainPlanner) hasPendingRequest(subs []inventory.Subscription) bool {
-	for _, s := range c.ap.Steps {
-		if s.Kind == KindSubscription {
-			return true
-		}
-	}
-	for _, s := range subs {
-		if s.Pending() {
-			return true
-		}
-	}
-	return false
 }
 
 func findSubscription(subs []inventory.Subscription, e Endpoint) (inventory.Subscription, bool) {

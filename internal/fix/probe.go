@@ -2,12 +2,6 @@ package fix
 
 import (
 	"context"
-	"fmt"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
-	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
-	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/rootwatch/rootwatch/internal/awsread"
 	"github.com/rootwatch/rootwatch/internal/inventory"
@@ -32,10 +26,12 @@ func PlanChanges(ctx context.Context, d Dialer, snap *inventory.Snapshot, verdic
 }
 
 // Probe adds to f what plan p needs and f lacks: the alarms of each
-// chain's home region, the topics p would create or that --topic-arn
-// names, and the region's topics for reuse where p creates one. A failed
-// read is recorded (the plan then reports it) rather than returned. It
-// reports whether it read anything.
+// chain's home region, the topics p would create, the topics that are the
+// chain's by name, and the one --topic-arn names. It reads through the
+// audit's own reader (awsread), so throttling is retried and a topic SNS
+// does not know is absent, exactly as in the audit. A failed read is
+// recorded (the plan then reports it) rather than returned. It reports
+// whether it read anything.
 func Probe(ctx context.Context, d Dialer, snap *inventory.Snapshot, p *Plan, o Options, f *Facts) bool {
 	o = o.WithDefaults()
 	added := false
@@ -44,7 +40,7 @@ func Probe(ctx context.Context, d Dialer, snap *inventory.Snapshot, p *Plan, o O
 			return
 		}
 		added = true
-		f.Topics = append(f.Topics, readTopic(ctx, d, account, region, arn))
+		f.Topics = append(f.Topics, probeTopic(ctx, d, account, region, arn, o.Retry))
 	}
 	// A chain's own topics that the audit read are planned from the
 	// snapshot, which the planner prefers: reading them again is waste.
@@ -55,7 +51,7 @@ func Probe(ctx context.Context, d Dialer, snap *inventory.Snapshot, p *Plan, o O
 		look(account, region, arn)
 	}
 	if f.Alarms == nil {
-		f.Alarms, f.AlarmErrors, f.Reusable = map[Home][]inventory.Alarm{}, map[Home]*inventory.ReadError{}, map[Home][]inventory.Topic{}
+		f.Alarms, f.AlarmErrors = map[Home][]inventory.Alarm{}, map[Home]*inventory.ReadError{}
 	}
 	for _, ap := range p.Accounts {
 		if ap.Region != "" {
@@ -63,7 +59,7 @@ func Probe(ctx context.Context, d Dialer, snap *inventory.Snapshot, p *Plan, o O
 			_, done := f.Alarms[h]
 			if f.AlarmErrors[h] == nil && !done {
 				added = true
-				alarms, err := readAlarms(ctx, d, h)
+				alarms, err := probeAlarms(ctx, d, h, o.Retry)
 				if err != nil {
 					f.AlarmErrors[h] = err
 				} else {
@@ -73,7 +69,7 @@ func Probe(ctx context.Context, d Dialer, snap *inventory.Snapshot, p *Plan, o O
 			// The topics of alarms the audit did not read (it reads
 			// alarms only on metrics a filter publishes).
 			for _, a := range f.Alarms[h] {
-				if a.Name == o.AlarmName || (a.Namespace == o.MetricNamespace && a.MetricName == o.MetricName) {
+				if o.isChainAlarmName(a.Name) || (a.Namespace == o.MetricNamespace && a.MetricName == o.MetricName) {
 					for _, t := range snsActions(a.AlarmActions) {
 						lookChain(ap.Account, ap.Region, t)
 					}
@@ -84,12 +80,12 @@ func Probe(ctx context.Context, d Dialer, snap *inventory.Snapshot, p *Plan, o O
 			if s.Kind != KindTopic || s.Action != Create {
 				continue
 			}
-			lookChain(s.Account, s.Region, s.Resource)
-			h := Home{s.Account, s.Region}
-			if _, done := f.Reusable[h]; !done {
-				added = true
-				f.Reusable[h] = reusableTopics(ctx, d, s.Account, s.Region, s.Resource)
+			// The topics that are the chain's by name, which no alarm
+			// may point at yet (a run that stopped half-way, the seeds').
+			for _, arn := range o.ownTopicARNs(partitionOf(s.Resource), s.Region, s.Account) {
+				lookChain(s.Account, s.Region, arn)
 			}
+			lookChain(s.Account, s.Region, s.Resource)
 		}
 	}
 	if o.TopicARN != "" {
@@ -100,106 +96,29 @@ func Probe(ctx context.Context, d Dialer, snap *inventory.Snapshot, p *Plan, o O
 	return added
 }
 
-// maxReusable bounds how many of a region's topics are read when looking
-// for one to reuse: each costs two calls.
-const maxReusable = 100
-
-// reusableTopics reads the region's topics (but own, rootwatch's), up to
-// maxReusable; a listing failure just means nothing to reuse.
-func reusableTopics(ctx context.Context, d Dialer, account, region, own string) []inventory.Topic {
-	conn, err := d.Conn(ctx, account)
-	if err != nil {
-		return nil
-	}
-	client := conn.SNS(region)
-	var arns []string
-	var token *string
-	for len(arns) < maxReusable {
-		page, err := client.ListTopics(ctx, &sns.ListTopicsInput{NextToken: token})
-		if err != nil {
-			return nil
-		}
-		for _, t := range page.Topics {
-			if a := aws.ToString(t.TopicArn); a != own && len(arns) < maxReusable {
-				arns = append(arns, a)
-			}
-		}
-		if page.NextToken == nil || *page.NextToken == "" {
-			break
-		}
-		token = page.NextToken
-	}
-	out := make([]inventory.Topic, 0, len(arns))
-	for _, a := range arns {
-		out = append(out, readTopic(ctx, d, account, region, a))
-	}
-	return out
-}
-
-// readAlarms lists every metric alarm of a home region.
-func readAlarms(ctx context.Context, d Dialer, h Home) ([]inventory.Alarm, *inventory.ReadError) {
+// probeAlarms lists every metric alarm of a home region.
+func probeAlarms(ctx context.Context, d Dialer, h Home, retry awsread.Retry) ([]inventory.Alarm, *inventory.ReadError) {
 	conn, err := d.Conn(ctx, h.Account)
 	if err != nil {
 		return nil, readError("sts:AssumeRole", err)
 	}
-	cw := conn.CloudWatch(h.Region)
-	var out []inventory.Alarm
-	var token *string
-	for {
-		page, err := cw.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmTypes: []cwtypes.AlarmType{cwtypes.AlarmTypeMetricAlarm}, NextToken: token})
-		if err != nil {
-			return nil, readError("cloudwatch:DescribeAlarms", err)
-		}
-		for _, m := range page.MetricAlarms {
-			a := awsread.AlarmFrom(m, h.Region)
-			out = append(out, a)
-		}
-		if page.NextToken == nil || *page.NextToken == "" {
-			return out, nil
-		}
-		token = page.NextToken
-	}
+	return awsread.MetricAlarms(ctx, conn.CloudWatch(h.Region), h.Region, retry, nil)
 }
 
-func readTopic(ctx context.Context, d Dialer, account, region, arn string) inventory.Topic {
+// probeTopic reads one topic and its subscriptions.
+func probeTopic(ctx context.Context, d Dialer, account, region, arn string, retry awsread.Retry) inventory.Topic {
 	t := inventory.Topic{ARN: arn, Region: region}
 	conn, err := d.Conn(ctx, account)
 	if err != nil {
 		t.Error = readError("sts:AssumeRole", err)
 		return t
 	}
-	client := conn.SNS(region)
-	out, err := client.GetTopicAttributes(ctx, &sns.GetTopicAttributesInput{TopicArn: aws.String(arn)})
-	if errorCode(err) == "NotFound" {
-		return t
-	}
-	if err != nil {
-		t.Error = readError("sns:GetTopicAttributes", err)
-		return t
-	}
-	t.Found = true
-	t.Policy = out.Attributes["Policy"]
-	t.KMSMasterKeyID = out.Attributes["KmsMasterKeyId"]
-	var token *string
-	for {
-		page, err := client.ListSubscriptionsByTopic(ctx, &sns.ListSubscriptionsByTopicInput{TopicArn: aws.String(arn), NextToken: token})
-		if err != nil {
-			t.SubscriptionsError = readError("sns:ListSubscriptionsByTopic", err)
-			return t
-		}
-		for _, s := range page.Subscriptions {
-			t.Subscriptions = append(t.Subscriptions, inventory.Subscription{
-				ARN: aws.ToString(s.SubscriptionArn), Protocol: aws.ToString(s.Protocol),
-				Endpoint: aws.ToString(s.Endpoint), Owner: aws.ToString(s.Owner),
-			})
-		}
-		if page.NextToken == nil || *page.NextToken == "" {
-			return t
-		}
-		token = page.NextToken
-	}
+	awsread.ReadTopic(ctx, conn.SNS(region), &t, retry)
+	return t
 }
 
+// readError records a failure to open an account's clients (the reads
+// themselves are classified by awsread).
 func readError(action string, err error) *inventory.ReadError {
 	e := &inventory.ReadError{Action: action, Code: errorCode(err), Message: err.Error(), Kind: inventory.Failed}
 	switch Classify(err) {
@@ -207,9 +126,6 @@ func readError(action string, err error) *inventory.ReadError {
 		e.Kind = inventory.Throttled
 	case "access denied":
 		e.Kind = inventory.Denied
-	}
-	if e.Code == "" {
-		e.Message = fmt.Sprint(err)
 	}
 	return e
 }

@@ -16,10 +16,11 @@ import (
 // machine form.
 func Render(w io.Writer, p *Plan, verb string) error {
 	var b strings.Builder
-	prereqs, errs := 0, 0
+	prereqs, errs, unrepaired := 0, 0, 0
 	for _, ap := range p.Accounts {
 		renderAccount(&b, ap)
 		prereqs += len(ap.Prerequisites)
+		unrepaired += len(ap.Unrepaired)
 		if ap.Err != nil {
 			errs++
 		}
@@ -27,6 +28,9 @@ func Render(w io.Writer, p *Plan, verb string) error {
 	var left []string
 	if prereqs > 0 {
 		left = append(left, fmt.Sprintf("%d prerequisite(s) need doing by hand", prereqs))
+	}
+	if unrepaired > 0 {
+		left = append(left, fmt.Sprintf("%d link(s) will still not pass the audit (see \"cannot repair\" above)", unrepaired))
 	}
 	if errs > 0 {
 		left = append(left, fmt.Sprintf("%d chain(s) could not be planned", errs))
@@ -66,7 +70,7 @@ func renderAccount(b *strings.Builder, ap AccountPlan) {
 		fmt.Fprintf(b, "  ! cannot plan: %v\n\n", ap.Err)
 		return
 	}
-	if len(ap.Steps) == 0 && len(ap.Prerequisites) == 0 {
+	if len(ap.Steps) == 0 && len(ap.Prerequisites) == 0 && len(ap.Unrepaired) == 0 {
 		b.WriteString("  nothing to do\n")
 	}
 	for _, s := range ap.Steps {
@@ -76,6 +80,17 @@ func renderAccount(b *strings.Builder, ap AccountPlan) {
 		fmt.Fprintf(b, "  ! prerequisite: %s\n", pr.Problem)
 		for _, c := range pr.Commands {
 			fmt.Fprintf(b, "      %s\n", c)
+		}
+	}
+	for _, u := range ap.Unrepaired {
+		where := ""
+		if u.Account != ap.Account {
+			where = " (account " + u.Account + ")"
+		}
+		fmt.Fprintf(b, "  ! cannot repair %s%s: %s %s\n", u.Link, where, u.Status, u.Detail)
+		fmt.Fprintf(b, "      why: %s\n", u.Why)
+		if u.Manual != "" {
+			fmt.Fprintf(b, "      do:  %s\n", u.Manual)
 		}
 	}
 	for _, n := range ap.Notes {

@@ -160,3 +160,21 @@ func TestFixFaults(t *testing.T) {
 		}
 	})
 }
+
+// TestFixDryRunPendingSubscriptionOverTheWire is issue 17's report run
+// over the wire: the only subscription awaits confirmation. audit FAILs
+// (3); fix --dry-run must not call the chain in place but name the
+// subscription link, say only the recipient can confirm it, and exit 3
+// (Unrepaired).
+func TestFixDryRunPendingSubscriptionOverTheWire(t *testing.T) {
+	t.Parallel()
+	c := compliant()
+	c.Edit(pendingOnly)
+	e := newEnv(t, c)
+	regionsFlag := "--regions=" + strings.Join(regions, ",")
+	e.step(3, "pending confirmation", "audit", regionsFlag)
+	r := e.step(3, "! cannot repair subscription: FAIL no confirmed subscription", "fix", regionsFlag, "--dry-run")
+	if strings.Contains(r.stdout, "Every chain is already in place") || !strings.Contains(r.stdout, "only the recipient can confirm") {
+		t.Fatalf("fix --dry-run:\n%s", r)
+	}
+}
