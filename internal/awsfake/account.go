@@ -65,6 +65,9 @@ type Region struct {
 	AlarmHistory map[string][]cwtypes.AlarmHistoryItem
 	// Tags are the tags of taggable resources, by ARN (write_*.go).
 	Tags map[string]map[string]string
+	// Schedules are EventBridge Scheduler schedules, by "GROUP/NAME"
+	// (write_scheduler.go).
+	Schedules map[string]*Schedule
 }
 
 // LogGroup is a CloudWatch Logs group and its metric filters.

@@ -17,11 +17,11 @@ func (c *Cloud) StateJSON(account string) (string, error) {
 		return "", fmt.Errorf("no account %s", account)
 	}
 	type regionState struct {
-		LogGroups, Alarms, Topics, Keys, Aliases, Rules, Tags any
+		LogGroups, Alarms, Topics, Keys, Aliases, Rules, Tags, Schedules any
 	}
 	regions := map[string]regionState{}
 	for name, r := range a.Regional {
-		regions[name] = regionState{r.LogGroups, alarmsWithoutState(r), r.Topics, r.Keys, r.Aliases, r.Rules, r.Tags}
+		regions[name] = regionState{r.LogGroups, alarmsWithoutState(r), r.Topics, r.Keys, r.Aliases, r.Rules, r.Tags, r.Schedules}
 	}
 	b, err := json.Marshal(map[string]any{
 		"trails": a.Trails, "roles": a.Roles, "iam_roles": a.IAMRoles, "regions": regions,

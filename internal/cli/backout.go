@@ -11,6 +11,7 @@ import (
 	"github.com/rootwatch/rootwatch/internal/awsread"
 	"github.com/rootwatch/rootwatch/internal/exitcode"
 	"github.com/rootwatch/rootwatch/internal/fix"
+	"github.com/rootwatch/rootwatch/internal/safetext"
 )
 
 // BackoutOptions are the backout command's flags and dependencies.
@@ -23,6 +24,8 @@ type BackoutOptions struct {
 	Yes      bool
 	DryRun   bool
 	Mode     fix.BackoutMode
+	// AllowUnsigned acts on journal rows written before rows were signed.
+	AllowUnsigned bool
 
 	Out         io.Writer
 	Interactive bool
@@ -89,6 +92,7 @@ asking, --dry-run only shows it. Running it again changes nothing.`,
 	fl.StringArrayVar(&opts.Accounts, "account", nil, "only back out in this account (repeatable; default: every account in the journal)")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "apply without asking")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "only show the plan")
+	fl.BoolVar(&opts.AllowUnsigned, "allow-unsigned-journal", false, "also act on journal rows written before rootwatch signed its journal (each live resource is still checked)")
 	return cmd
 }
 
@@ -102,10 +106,11 @@ func backoutRun(ctx context.Context, f *Factory, o *BackoutOptions) error {
 	if err != nil {
 		return fmt.Errorf("backout: %w", err)
 	}
-	plan, err := fix.PlanBackout(ctx, wd, j, o.Mode, o.Accounts)
+	bp, err := fix.PlanBackout(ctx, wd, j, fix.BackoutRequest{Mode: o.Mode, Accounts: o.Accounts, AllowUnsigned: o.AllowUnsigned})
 	if err != nil {
 		return fmt.Errorf("backout: %w", err)
 	}
+	plan := bp.Plan
 	verb := "apply with --yes, or answer yes below"
 	if o.DryRun {
 		verb = "dry run: nothing will be changed"
@@ -114,6 +119,13 @@ func backoutRun(ctx context.Context, f *Factory, o *BackoutOptions) error {
 		return fmt.Errorf("backout: %w", err)
 	}
 	planErr := exitForPlan(plan)
+	if len(bp.Refused) > 0 {
+		_, _ = fmt.Fprintf(o.Out, "\nRefused (%d): rootwatch touches only what it made\n", len(bp.Refused))
+		for _, r := range bp.Refused {
+			_, _ = fmt.Fprintf(o.Out, "  ! %s\n", safetext.Terminal(r.String()))
+		}
+		planErr = exitcode.New(exitcode.Partial, fmt.Errorf("backout: refused %d journal change(s) (see above)", len(bp.Refused)))
+	}
 	if o.DryRun || plan.Empty() {
 		return planErr
 	}

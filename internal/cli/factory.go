@@ -28,6 +28,10 @@ type Factory struct {
 	// SSO, AWS_ENDPOINT_URL.
 	AWSConfig func(ctx context.Context, o awsconfig.Options) (aws.Config, error)
 	Logger    *slog.Logger
+	// JournalKeyFile is --journal-key-file: the HMAC key that signs and
+	// checks the change journal (empty: ROOTWATCH_JOURNAL_KEY, else the
+	// default key file).
+	JournalKeyFile string
 }
 
 // NewSystemFactory wires the real process streams, clock and AWS config.

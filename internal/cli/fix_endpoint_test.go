@@ -28,6 +28,7 @@ func TestFixScenarioOverEndpoint(t *testing.T) {
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIA"+fixAccount)
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
 	t.Setenv("AWS_REGION", fixRegion)
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // the journal key file
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
 	run := func(want int, contains string, args ...string) {

@@ -119,18 +119,53 @@ func applyJournaled(ctx context.Context, ap *fix.Applier, p *fix.Plan, run *stor
 	return res, err
 }
 
-// openJournal opens the store (SQLite by default) and its change journal.
+// openJournal opens the store (SQLite by default) and its change journal,
+// signed with the journal key.
 func openJournal(ctx context.Context, dsn string, f *Factory) (*store.Store, *store.Journal, error) {
+	key, err := journalKey(f)
+	if err != nil {
+		return nil, nil, err
+	}
 	s, err := store.Open(ctx, dsn)
 	if err != nil {
 		return nil, nil, err
 	}
-	j, err := store.OpenJournal(ctx, s, f.Now)
+	j, err := store.OpenSignedJournal(ctx, s, f.Now, key)
 	if err != nil {
 		_ = s.Close()
 		return nil, nil, err
 	}
 	return s, j, nil
+}
+
+// journalKey finds the journal's HMAC key: ROOTWATCH_JOURNAL_KEY, else
+// --journal-key-file, else the default key file, created on first use.
+// A file the user named must exist: a typo must not start a new key.
+func journalKey(f *Factory) ([]byte, error) {
+	if f.Getenv != nil {
+		if v := f.Getenv(store.EnvJournalKey); v != "" {
+			k, err := store.ParseJournalKey(v)
+			if err != nil {
+				return nil, fmt.Errorf("$%s: %w", store.EnvJournalKey, err)
+			}
+			return k, nil
+		}
+	}
+	if f.JournalKeyFile != "" {
+		return store.LoadJournalKey(f.JournalKeyFile, false)
+	}
+	path, err := store.DefaultKeyPath()
+	if err != nil {
+		return nil, err
+	}
+	return store.LoadJournalKey(path, true)
+}
+
+func defaultKeyHint() string {
+	if p, err := store.DefaultKeyPath(); err == nil {
+		return p
+	}
+	return "~/.config/rootwatch/journal.key"
 }
 
 // stdinIsTerminal: a prompt needs someone to answer it.

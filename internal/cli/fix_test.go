@@ -61,6 +61,7 @@ func (e *fixEnv) factory(out, errOut *bytes.Buffer) *Factory {
 	return &Factory{
 		In: in, Out: out, ErrOut: errOut,
 		IsTerminal: func(w io.Writer) bool { return e.terminal && w == io.Writer(in) },
+		Getenv:     testJournalKeyEnv,
 		Now: func() time.Time {
 			e.mu.Lock()
 			defer e.mu.Unlock()

@@ -8,6 +8,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/rootwatch/rootwatch/internal/store"
 )
 
 // Execute builds the command tree and runs it with the process arguments.
@@ -36,6 +38,8 @@ per CIS AWS Foundations Benchmark v3.0.0 control 4.3 ("Ensure usage of the
 	root.SetOut(f.Out)
 	root.SetErr(f.ErrOut)
 	root.SetFlagErrorFunc(flagError)
+	root.PersistentFlags().StringVar(&f.JournalKeyFile, "journal-key-file", "",
+		"HMAC key that signs the change journal, kept outside the store (default: $"+store.EnvJournalKey+" (hex), else "+defaultKeyHint()+", created 0600)")
 	root.AddCommand(
 		NewCmdVersion(f),
 		NewCmdPattern(f),

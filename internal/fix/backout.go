@@ -25,28 +25,109 @@ type Journal interface {
 	Changes(ctx context.Context, q store.ChangeQuery) ([]store.Change, error)
 }
 
+// BackoutRequest says what backout does and where.
+type BackoutRequest struct {
+	Mode BackoutMode
+	// Accounts, when not empty, limits the backout to those accounts.
+	Accounts []string
+	// AllowUnsigned lets backout act on journal rows without a MAC
+	// (written before rows were signed); a row whose MAC is wrong is
+	// refused whatever this says.
+	AllowUnsigned bool
+}
+
+// BackoutPlan is a backout's plan and the journal changes it refused to
+// act on.
+type BackoutPlan struct {
+	*Plan
+	Refused []Refusal
+}
+
 // PlanBackout computes a backout from the journal: only resources
-// rootwatch created or changed are touched. For the action switches the
-// alarms' current state is read, so a second run plans nothing. accounts,
-// when not empty, limits the backout to those accounts.
-func PlanBackout(ctx context.Context, d Dialer, j Journal, mode BackoutMode, accounts []string) (*Plan, error) {
+// rootwatch created or changed are touched. Rows that fail their HMAC
+// check, and steps whose live resource is not rootwatch's (backout_owner.go),
+// are refused and listed instead. For the action switches the alarms'
+// current state is read, so a second run plans nothing.
+func PlanBackout(ctx context.Context, d Dialer, j Journal, r BackoutRequest) (*BackoutPlan, error) {
 	changes, err := j.Changes(ctx, store.ChangeQuery{Statuses: []string{store.ChangeDone}, Unreverted: true, ExcludeCommands: []string{"backout", "verify"}})
 	if err != nil {
 		return nil, err
 	}
+	bp := &BackoutPlan{}
 	var mine []store.Change
 	for _, c := range changes {
-		if len(accounts) == 0 || slices.Contains(accounts, c.Account) {
-			mine = append(mine, c)
+		if len(r.Accounts) > 0 && !slices.Contains(r.Accounts, c.Account) {
+			continue
 		}
+		if why := untrusted(c, r.AllowUnsigned); why != "" {
+			bp.Refused = append(bp.Refused, Refusal{Account: c.Account, Region: c.Region, Kind: Kind(c.Kind), Resource: c.Resource, Ref: c.Ref(), Why: why})
+			continue
+		}
+		mine = append(mine, c)
 	}
-	switch mode {
+	switch r.Mode {
 	case BackoutDisable, BackoutEnable:
-		return planSwitch(ctx, d, mine, mode == BackoutEnable)
+		bp.Plan, err = planSwitch(ctx, d, mine, r.Mode == BackoutEnable)
 	case BackoutRemove:
-		return planRemove(mine)
+		bp.Plan, err = planRemove(mine)
+	default:
+		return nil, fmt.Errorf("unknown backout mode %q", r.Mode)
 	}
-	return nil, fmt.Errorf("unknown backout mode %q", mode)
+	if err != nil {
+		return nil, err
+	}
+	bp.vet(ctx, d)
+	return bp, nil
+}
+
+// untrusted says why a journal row may not be acted on, or "".
+func untrusted(c store.Change, allowUnsigned bool) string {
+	switch c.Auth {
+	case store.AuthValid:
+		return ""
+	case store.AuthInvalid:
+		return "the journal row fails its HMAC check: it was forged or altered in the store, or signed with another journal key"
+	}
+	if allowUnsigned {
+		return ""
+	}
+	return "the journal row is not signed (written before rootwatch signed its journal, or without the journal key); check it and re-run with --allow-unsigned-journal to act on it"
+}
+
+// vet drops every step whose live resource is not rootwatch's, recording
+// why.
+func (bp *BackoutPlan) vet(ctx context.Context, d Dialer) {
+	for i := range bp.Accounts {
+		ap := &bp.Accounts[i]
+		if ap.Err != nil || len(ap.Steps) == 0 {
+			continue
+		}
+		conn, err := d.Conn(ctx, ap.Account)
+		if err != nil {
+			ap.Err = fmt.Errorf("open clients: %w", err)
+			continue
+		}
+		kept := ap.Steps[:0]
+		deleted := map[string]bool{}
+		for _, s := range ap.Steps {
+			if why := notOwned(ctx, conn, s); why != "" {
+				bp.Refused = append(bp.Refused, Refusal{Account: s.Account, Region: s.Region, Kind: s.Kind, Resource: s.Resource, Ref: s.Undoes, Why: why})
+				continue
+			}
+			if s.Kind == KindTopic && s.Action == Delete {
+				deleted[s.Resource] = true
+			}
+			kept = append(kept, s)
+		}
+		// A subscription counted on its topic's deletion; if that was
+		// refused, the subscription is unsubscribed by itself.
+		for j := range kept {
+			if kept[j].withTopic && !deleted[kept[j].Before.(*SubscriptionSpec).TopicARN] {
+				kept[j].withTopic, kept[j].Note = false, ""
+			}
+		}
+		ap.Steps = kept
+	}
 }
 
 type chainKey struct{ account, region string }

@@ -134,12 +134,15 @@ func TestResumeAfterCrash(t *testing.T) {
 		t.Fatalf("after resume: %+v", rep.Accounts[0].Links)
 	}
 
-	back, err := fix.PlanBackout(ctx, c.WriteDialer(), j, fix.BackoutRemove, nil)
+	back, err := fix.PlanBackout(ctx, c.WriteDialer(), j, fix.BackoutRequest{Mode: fix.BackoutRemove, AllowUnsigned: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	run3, _ := j.StartRun(ctx, "backout", "--remove")
-	if res, err := (&fix.Applier{Dialer: c.WriteDialer(), Recorder: run3, Reverted: j}).Apply(ctx, back); err != nil || res.Failed() != 0 {
+	if len(back.Refused) > 0 {
+		t.Fatalf("refused: %v", back.Refused)
+	}
+	if res, err := (&fix.Applier{Dialer: c.WriteDialer(), Recorder: run3, Reverted: j}).Apply(ctx, back.Plan); err != nil || res.Failed() != 0 {
 		t.Fatalf("remove: %v %s", err, res.Summary())
 	}
 	if after, _ := c.StateJSON(acct); after != before {

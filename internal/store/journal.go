@@ -72,6 +72,10 @@ var journalDDL = []string{
 	`CREATE INDEX journal_changes_account ON journal_changes (account, region, status)`,
 }
 
+// journalMACDDL adds each row's HMAC (journal_mac.go); rows written
+// before it have none.
+var journalMACDDL = []string{`ALTER TABLE journal_changes ADD COLUMN mac TEXT NOT NULL DEFAULT ''`}
+
 // Change is one journaled write.
 type Change struct {
 	RunID string
@@ -101,6 +105,10 @@ type Change struct {
 	RevertedBy string
 	StartedAt  time.Time
 	FinishedAt time.Time
+	// MAC authenticates the row (journal_mac.go); Auth is what checking
+	// it with the journal's key found (filled in when read back).
+	MAC  string
+	Auth Auth
 }
 
 // Ref names a change uniquely: "RUN/SEQ".
@@ -120,25 +128,39 @@ type RunInfo struct {
 type Journal struct {
 	s   *Store
 	now func() time.Time
+	// key signs the rows this journal writes and checks those it reads;
+	// nil leaves rows unsigned and unchecked.
+	key []byte
 }
 
 // OpenJournal migrates the journal tables and returns a Journal using now
-// as its clock (time.Now when nil).
+// as its clock (time.Now when nil). Its rows are neither signed nor
+// checked: OpenSignedJournal is for what acts on the journal.
 func OpenJournal(ctx context.Context, s *Store, now func() time.Time) (*Journal, error) {
+	return OpenSignedJournal(ctx, s, now, nil)
+}
+
+// OpenSignedJournal is OpenJournal with the HMAC key that signs every row
+// written and checks every row read (Change.Auth).
+func OpenSignedJournal(ctx context.Context, s *Store, now func() time.Time, key []byte) (*Journal, error) {
 	if err := s.Migrate(ctx, "journal-v1", journalDDL...); err != nil {
+		return nil, fmt.Errorf("prepare the change journal: %w", err)
+	}
+	if err := s.Migrate(ctx, "journal-v2-mac", journalMACDDL...); err != nil {
 		return nil, fmt.Errorf("prepare the change journal: %w", err)
 	}
 	if now == nil {
 		now = time.Now
 	}
-	return &Journal{s: s, now: now}, nil
+	return &Journal{s: s, now: now, key: key}, nil
 }
 
 // Run is an open journaled run; its methods are safe for concurrent use
 // (accounts are fixed in parallel).
 type Run struct {
-	j  *Journal
-	ID string
+	j       *Journal
+	ID      string
+	command string
 
 	mu  sync.Mutex
 	seq int64
@@ -156,7 +178,7 @@ func (j *Journal) StartRun(ctx context.Context, command, args string) (*Run, err
 	if err != nil {
 		return nil, fmt.Errorf("journal: start run: %w", err)
 	}
-	return &Run{j: j, ID: id}, nil
+	return &Run{j: j, ID: id, command: command}, nil
 }
 
 // newRunID sorts by time and cannot collide between processes.
@@ -176,12 +198,14 @@ func (r *Run) Begin(ctx context.Context, c Change) (Change, error) {
 	c.Seq = r.seq
 	r.mu.Unlock()
 	c.RunID = r.ID
+	c.Command = r.command
 	c.Status = ChangePending
 	c.StartedAt = r.j.now()
+	c.MAC = r.j.sign(&c)
 	_, err := r.j.s.db.ExecContext(ctx, `INSERT INTO journal_changes
-		(run_id, seq, account, region, kind, resource, action, before_state, after_state, result, status, error, reverted_by, started_at, finished_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '', '', $12, 0)`,
-		c.RunID, c.Seq, c.Account, c.Region, c.Kind, c.Resource, c.Action, c.Before, c.After, c.Result, c.Status, c.StartedAt.UnixNano())
+		(run_id, seq, account, region, kind, resource, action, before_state, after_state, result, status, error, reverted_by, started_at, finished_at, mac)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '', '', $12, 0, $13)`,
+		c.RunID, c.Seq, c.Account, c.Region, c.Kind, c.Resource, c.Action, c.Before, c.After, c.Result, c.Status, c.StartedAt.UnixNano(), c.MAC)
 	if err != nil {
 		return c, fmt.Errorf("journal: record %s %s %s: %w", c.Action, c.Kind, c.Resource, err)
 	}
@@ -206,9 +230,10 @@ func (j *Journal) finish(ctx context.Context, c *Change, result string, callErr 
 	}
 	// Before and After are written again: the call may have learnt the
 	// state it really replaced (a resource read whole just before it).
+	c.MAC = j.sign(c)
 	res, err := j.s.db.ExecContext(ctx, `UPDATE journal_changes SET status = $1, error = $2, result = $3, finished_at = $4,
-		before_state = $5, after_state = $6
-		WHERE run_id = $7 AND seq = $8`, c.Status, c.Error, c.Result, c.FinishedAt.UnixNano(), c.Before, c.After, c.RunID, c.Seq)
+		before_state = $5, after_state = $6, mac = $7
+		WHERE run_id = $8 AND seq = $9`, c.Status, c.Error, c.Result, c.FinishedAt.UnixNano(), c.Before, c.After, c.MAC, c.RunID, c.Seq)
 	if err != nil {
 		return fmt.Errorf("journal: record outcome of %s %s %s: %w", c.Action, c.Kind, c.Resource, err)
 	}
@@ -236,8 +261,9 @@ func (j *Journal) Resolve(ctx context.Context, c *Change, happened bool, result,
 	}
 	c.FinishedAt = j.now()
 	c.Status, c.Error = ChangeAbandoned, note
-	_, err := j.s.db.ExecContext(ctx, `UPDATE journal_changes SET status = $1, error = $2, finished_at = $3
-		WHERE run_id = $4 AND seq = $5`, c.Status, c.Error, c.FinishedAt.UnixNano(), c.RunID, c.Seq)
+	c.MAC = j.sign(c)
+	_, err := j.s.db.ExecContext(ctx, `UPDATE journal_changes SET status = $1, error = $2, finished_at = $3, mac = $4
+		WHERE run_id = $5 AND seq = $6`, c.Status, c.Error, c.FinishedAt.UnixNano(), c.MAC, c.RunID, c.Seq)
 	if err != nil {
 		return fmt.Errorf("journal: resolve %s: %w", c.Ref(), err)
 	}
@@ -312,7 +338,7 @@ func (j *Journal) Changes(ctx context.Context, q ChangeQuery) ([]Change, error) 
 		where = append(where, "c.reverted_by = ''")
 	}
 	query := `SELECT c.run_id, c.seq, r.command, c.account, c.region, c.kind, c.resource, c.action, c.before_state, c.after_state,
-		c.result, c.status, c.error, c.reverted_by, c.started_at, c.finished_at
+		c.result, c.status, c.error, c.reverted_by, c.started_at, c.finished_at, c.mac
 		FROM journal_changes c JOIN journal_runs r ON r.id = c.run_id`
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
@@ -328,13 +354,14 @@ func (j *Journal) Changes(ctx context.Context, q ChangeQuery) ([]Change, error) 
 		var c Change
 		var started, finished int64
 		if err := rows.Scan(&c.RunID, &c.Seq, &c.Command, &c.Account, &c.Region, &c.Kind, &c.Resource, &c.Action, &c.Before, &c.After,
-			&c.Result, &c.Status, &c.Error, &c.RevertedBy, &started, &finished); err != nil {
+			&c.Result, &c.Status, &c.Error, &c.RevertedBy, &started, &finished, &c.MAC); err != nil {
 			return nil, fmt.Errorf("journal: read change: %w", err)
 		}
 		c.StartedAt = time.Unix(0, started)
 		if finished != 0 {
 			c.FinishedAt = time.Unix(0, finished)
 		}
+		c.Auth = j.check(&c)
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {

@@ -62,6 +62,11 @@ func DefaultPath() (string, error) {
 // Open opens (creating if needed) the store named by dsn: "" for
 // DefaultPath, a file path or sqlite://PATH for SQLite, postgres://... or
 // postgresql://... for PostgreSQL.
+//
+// The default path is refused when it, or its directory, is a symbolic
+// link: another local user who can plant one would have rootwatch write
+// its journal where they read or change it. A path the user names is
+// theirs to point anywhere.
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		return openPostgres(ctx, dsn)
@@ -72,14 +77,37 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := refuseSymlinks(p, filepath.Dir(p)); err != nil {
+			return nil, err
+		}
 		path = p
 	}
 	return openSQLite(ctx, path)
 }
 
+// ErrSymlink is returned when the default store path is a symbolic link.
+var ErrSymlink = errors.New("is a symbolic link")
+
+func refuseSymlinks(paths ...string) error {
+	for _, p := range paths {
+		fi, err := os.Lstat(p)
+		if err == nil && fi.Mode()&os.ModeSymlink != 0 {
+			return fmt.Errorf("store %s %w; name it with --store if that is intended", p, ErrSymlink)
+		}
+	}
+	return nil
+}
+
+// storeFileMode is the permission of the database and its -wal and -shm
+// files: the journal and the outbox are nobody else's to read or write.
+const storeFileMode = 0o600
+
 func openSQLite(ctx context.Context, path string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create store directory for %s: %w", path, err)
+	}
+	if err := privateFile(path); err != nil {
+		return nil, err
 	}
 	// busy_timeout makes concurrent writers (two rootwatch processes on one
 	// file) wait instead of failing; WAL lets readers run beside a writer;
@@ -102,7 +130,45 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		_ = db.Close() // the open error is the one worth reporting
 		return nil, err
 	}
+	// SQLite gives -wal and -shm the database file's mode, but files left
+	// by an older rootwatch (0644) keep theirs: tighten them too.
+	for _, side := range []string{path + "-wal", path + "-shm"} {
+		if err := tightenMode(side); err != nil {
+			_ = db.Close()
+			return nil, err
+		}
+	}
 	return s, nil
+}
+
+// privateFile creates the database file 0600 before SQLite does (SQLite
+// would create it 0644 under the usual umask), and tightens an existing
+// one.
+func privateFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, storeFileMode)
+	if err != nil {
+		return fmt.Errorf("open store %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("open store %s: %w", path, err)
+	}
+	return tightenMode(path)
+}
+
+func tightenMode(path string) error {
+	fi, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("store %s: %w", path, err)
+	}
+	if fi.Mode().Perm()&^storeFileMode != 0 {
+		if err := os.Chmod(path, storeFileMode); err != nil {
+			return fmt.Errorf("store %s: make it private (0600): %w", path, err)
+		}
+	}
+	return nil
 }
 
 func openPostgres(ctx context.Context, dsn string) (*Store, error) {
