@@ -62,12 +62,13 @@ func newFinding(r *cloudtrail.Record, v cloudtrail.Verdict, matched bool, where 
 	if !matched {
 		f.Excluded = string(v.Exclusion)
 	}
+	if f.ErrorCode == "" && r.ConsoleLogin == "Failure" {
+		// A failed console or external-IdP sign-in has no errorCode.
+		f.ErrorCode = "Failure"
+	}
 	if r.IsConsoleSignIn() {
 		f.Kind = KindConsole
 		f.MFA = yesNo(r.MFAUsed)
-		if f.ErrorCode == "" && r.ConsoleLogin == "Failure" {
-			f.ErrorCode = "Failure"
-		}
 	} else {
 		f.MFA = yesNo(r.UserIdentity.MFAAuthenticated)
 	}
