@@ -25,25 +25,66 @@ type Summary struct {
 	ByEvent   map[string]int `json:"by_event"`
 }
 
+// maxGroups bounds each of a summary's groups: account, region and event
+// name are attacker-controlled text, and a flood of distinct values must
+// not grow memory (or the summary) without bound.
+const maxGroups = 1000
+
+// otherGroup collects what falls past maxGroups.
+const otherGroup = "(other)"
+
+func newSummary() Summary {
+	return Summary{ByAccount: map[string]int{}, ByRegion: map[string]int{}, ByEvent: map[string]int{}}
+}
+
+// add counts f.
+func (s *Summary) add(f Finding) {
+	s.Findings++
+	if f.CIS {
+		s.CIS++
+	} else {
+		s.Excluded++
+	}
+	acct := f.Account
+	if f.AccountAlias != "" {
+		acct += " (" + f.AccountAlias + ")"
+	}
+	group(s.ByAccount, acct)
+	group(s.ByRegion, f.Region)
+	group(s.ByEvent, f.EventSource+" "+f.EventName)
+}
+
+func group(m map[string]int, k string) {
+	if _, ok := m[k]; !ok && len(m) >= maxGroups {
+		k = otherGroup
+	}
+	m[k]++
+}
+
 // Summarize counts fs.
 func Summarize(fs []Finding) Summary {
-	s := Summary{ByAccount: map[string]int{}, ByRegion: map[string]int{}, ByEvent: map[string]int{}}
+	s := newSummary()
 	for _, f := range fs {
-		s.Findings++
-		if f.CIS {
-			s.CIS++
-		} else {
-			s.Excluded++
-		}
-		acct := f.Account
-		if f.AccountAlias != "" {
-			acct += " (" + f.AccountAlias + ")"
-		}
-		s.ByAccount[acct]++
-		s.ByRegion[f.Region]++
-		s.ByEvent[f.EventSource+" "+f.EventName]++
+		s.add(f)
 	}
 	return s
+}
+
+// summary is r's summary: counted as the scan went, or from the findings
+// of a Result built by hand.
+func (r *Report) summary() Summary {
+	if r.Result.Summary.ByAccount != nil {
+		return r.Result.Summary
+	}
+	return Summarize(r.Result.Findings)
+}
+
+// episodes replays the alarm over r's matches.
+func (r *Report) episodes() []Episode {
+	if r.Result.Periods != nil {
+		return ReplayPeriods(r.Result.Periods)
+	}
+	return ReplayAlarm(r.Result.Findings)
 }
 
 // Report is everything a scan prints.
@@ -144,7 +185,7 @@ func (r *Report) table(out io.Writer) error {
 func (r *Report) WriteSummary(out io.Writer) error {
 	w := &errWriter{w: out}
 	res := r.Result
-	s := Summarize(res.Findings)
+	s := r.summary()
 	st := res.Stats
 	w.printf("\nScanned %d records in %d inputs (%s decoded", st.Records, st.Units, bytesHuman(st.Bytes))
 	if st.Elapsed > 0 {
@@ -155,6 +196,12 @@ func (r *Report) WriteSummary(out io.Writer) error {
 		w.printf(", %d root events CIS excludes", s.Excluded)
 	}
 	w.println(".")
+	if st.Duplicates > 0 {
+		w.printf("Dropped %d records as duplicates (the same event delivered twice: same eventID, eventTime, eventName and account).\n", st.Duplicates)
+	}
+	if st.DedupFull {
+		w.printf("More than %d distinct events: past that, duplicates were no longer dropped and may be reported twice.\n", maxDedupKeys)
+	}
 	if st.Insights+st.Digests > 0 {
 		w.printf("Skipped %d Insights events and %d digest files.\n", st.Insights, st.Digests)
 	}
@@ -174,7 +221,7 @@ func (r *Report) WriteSummary(out io.Writer) error {
 		}
 	}
 	if r.Alarm {
-		eps := ReplayAlarm(res.Findings)
+		eps := r.episodes()
 		w.printf("CIS alarm replay (Sum of matches per 5 minutes >= 1, 1 evaluation period): %d notifications.\n", len(eps))
 		for _, e := range eps {
 			w.printf("  ALARM at %s (%d events in %d periods), back to INSUFFICIENT_DATA at %s\n",
@@ -242,7 +289,7 @@ type jsonReport struct {
 func (r *Report) json(w io.Writer) error {
 	jr := jsonReport{
 		Findings: r.Result.Findings,
-		Summary:  Summarize(r.Result.Findings),
+		Summary:  r.summary(),
 		Stats:    r.Result.Stats,
 		Problems: r.Result.Problems,
 		Partial:  r.Result.Partial(),
@@ -254,7 +301,7 @@ func (r *Report) json(w io.Writer) error {
 		jr.Problems = []Problem{}
 	}
 	if r.Alarm {
-		jr.Alarm = ReplayAlarm(r.Result.Findings)
+		jr.Alarm = r.episodes()
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
