@@ -107,21 +107,21 @@ type Problem struct {
 
 // Stats counts a scan.
 type Stats struct {
-	Units      int64         `json:"units"`
-	Records    int64         `json:"records"`
-	Candidates int64         `json:"candidates"`
-	Matches    int64         `json:"matches"`
-	Excluded   int64         `json:"excluded"`
-	Duplicates int64         `json:"duplicates"`
+	Units      int64 `json:"units"`
+	Records    int64 `json:"records"`
+	Candidates int64 `json:"candidates"`
+	Matches    int64 `json:"matches"`
+	Excluded   int64 `json:"excluded"`
+	Duplicates int64 `json:"duplicates"`
 	// DedupFull is set when the dedup set reached its bound: later
 	// duplicates may be reported twice (never a distinct event dropped).
 	DedupFull bool          `json:"dedup_bounded,omitempty"`
-	Insights   int64         `json:"insights_skipped"`
-	Digests    int64         `json:"digests_skipped"`
-	Objects    int64         `json:"objects_referenced"`
-	Bytes      int64         `json:"bytes_decoded"`
-	Stored     int64         `json:"bytes_read"`
-	Elapsed    time.Duration `json:"-"`
+	Insights  int64         `json:"insights_skipped"`
+	Digests   int64         `json:"digests_skipped"`
+	Objects   int64         `json:"objects_referenced"`
+	Bytes     int64         `json:"bytes_decoded"`
+	Stored    int64         `json:"bytes_read"`
+	Elapsed   time.Duration `json:"-"`
 }
 
 // Result is what a scan found.
