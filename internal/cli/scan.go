@@ -40,6 +40,7 @@ type scanOptions struct {
 	AllRoot bool
 	Format  string
 	Alarm   bool
+	CSVRaw  bool
 	FailOn  string
 	Workers int
 	Aliases []string
@@ -144,6 +145,7 @@ it still reports. --fail-on none exits 0 unless the scan failed.`,
 	fl.BoolVar(&opts.AllRoot, "all-root", false, "also report root events the pattern excludes, marked with why")
 	fl.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(scan.Formats, ", "))
 	fl.BoolVar(&opts.Alarm, "alarm", false, "replay the CIS alarm: when it would have gone to ALARM and back")
+	fl.BoolVar(&opts.CSVRaw, "csv-raw", false, "csv: write cells as they are, without neutralising spreadsheet formulas (=, +, -, @, tab, CR)")
 	fl.StringVar(&opts.FailOn, "fail-on", "findings", "findings: exit 3 on findings, 4 on partial input; none: exit 0 unless the scan failed")
 	fl.IntVar(&opts.Workers, "workers", 0, "parallel decoders (default: one per CPU)")
 	fl.StringSliceVar(&opts.Aliases, "account-alias", nil, "ACCOUNT=ALIAS to show in reports (repeatable)")
@@ -232,12 +234,20 @@ func scanRun(ctx context.Context, opts *scanOptions) error {
 		Aliases:  aliases,
 		Progress: new(scan.Progress),
 	}
+	// Findings are written as the scan finds them (held at most in
+	// bounded runs to sort them): memory does not grow with their number.
+	rep := &scan.Report{AllRoot: opts.AllRoot, Alarm: opts.Alarm, CSVRaw: opts.CSVRaw}
+	sw, err := rep.NewWriter(opts.Out, opts.Format)
+	if err != nil {
+		return exitcode.Usagef("%v", err)
+	}
+	cfg.Sink = sw.Add
 	res, err := runWithProgress(ctx, opts, cfg, sources)
 	if err != nil {
 		return err
 	}
-	rep := &scan.Report{Result: res, AllRoot: opts.AllRoot, Alarm: opts.Alarm}
-	if err := rep.Write(opts.Out, opts.Format); err != nil {
+	rep.Result = res
+	if err := sw.Close(res); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
 	switch opts.Format {
@@ -256,7 +266,7 @@ func scanRun(ctx context.Context, opts *scanOptions) error {
 	switch {
 	case res.Partial():
 		return exitcode.New(exitcode.Partial, nil)
-	case len(res.Findings) > 0:
+	case res.Summary.Findings > 0:
 		return exitcode.New(exitcode.Findings, nil)
 	}
 	return nil

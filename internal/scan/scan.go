@@ -202,18 +202,7 @@ func Run(ctx context.Context, cfg Config, sources []Source) (*Result, error) {
 	res := &Result{Findings: s.findings, Summary: s.sum, Periods: s.periods, Stats: s.stats, Problems: s.problems}
 	res.Stats.Elapsed = time.Since(start)
 	res.Stats.DedupFull = s.seen.full
-	slices.SortFunc(res.Findings, func(a, b Finding) int {
-		if c := a.Time.Compare(b.Time); c != 0 {
-			return c
-		}
-		if a.EventID != b.EventID {
-			if a.EventID < b.EventID {
-				return -1
-			}
-			return 1
-		}
-		return 0
-	})
+	sortFindings(res.Findings)
 	slices.SortFunc(res.Problems, func(a, b Problem) int {
 		switch {
 		case a.Where < b.Where:
