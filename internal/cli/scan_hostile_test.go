@@ -12,7 +12,9 @@ import (
 // hostileRecord is a root event whose author chose a userAgent and
 // source IP meant for a spreadsheet and for a terminal.
 func hostileRecord(ua, ip string) string {
-	q := func(s string) string { return strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\x1b", `\u001b`, "\x07", `\u0007`).Replace(s) }
+	q := func(s string) string {
+		return strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\x1b", `\u001b`, "\x07", `\u0007`).Replace(s)
+	}
 	return `{"eventVersion":"1.09","userIdentity":{"type":"Root","accountId":"111122223333"},"eventTime":"2024-06-02T10:04:40Z","eventSource":"iam.amazonaws.com","eventName":"CreateAccessKey","awsRegion":"us-east-1","sourceIPAddress":"` + q(ip) + `","userAgent":"` + q(ua) + `","eventID":"h1","eventType":"AwsApiCall","recipientAccountId":"111122223333"}` + "\n"
 }
 

@@ -268,4 +268,3 @@ func bytesHuman(n int64) string {
 	}
 	return strconv.FormatInt(n, 10) + " B"
 }
-

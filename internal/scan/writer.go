@@ -28,8 +28,8 @@ type Writer struct {
 	format string
 	max    int
 	buf    []Finding
-	n      int  // findings written
-	chunks int  // runs of findings flushed
+	n      int // findings written
+	chunks int // runs of findings flushed
 	csv    *csv.Writer
 	err    error
 }
