@@ -3,6 +3,7 @@ package cloudtrail
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 
@@ -85,14 +86,19 @@ func (dec *Decoder) finderFor(cands [][]byte) *bytesearch.Finder {
 
 // CandidateFinder finds in a record's raw JSON any of the candidate
 // literals, or the \u escape that could spell one of them: a record with
-// neither cannot match. It is nil without candidates (every record is
-// one).
+// neither cannot match. It also finds insightMark, so that the fast paths
+// hand every Insights event to record(), which counts it as one instead
+// of as a record. It is nil without candidates (every record is one).
 func CandidateFinder(cands [][]byte) *bytesearch.Finder {
 	if len(cands) == 0 {
 		return nil
 	}
-	return bytesearch.New(append(append([][]byte{}, cands...), []byte(`\u`)))
+	return bytesearch.New(append(append([][]byte{}, cands...), []byte(`\u`), insightMark))
 }
+
+// insightMark is in every CloudTrail Insights event (its eventType) and
+// in no other record CloudTrail writes.
+var insightMark = []byte(`"AwsCloudTrailInsight"`)
 
 // Decode is DecodeStream reusing d's buffers.
 func (dec *Decoder) Decode(r io.Reader, name string, opt Options, h Handler) (Stats, error) {
@@ -178,6 +184,9 @@ func (d *decoder) fill(keep int) bool {
 // readErr is the error to report once the window cannot grow: a read or
 // gzip failure, else truncation at the end.
 func (d *decoder) readErr(what string) error {
+	if d.s.tooBig {
+		return d.errAt(0, fmt.Sprintf("a single JSON value is larger than %d bytes", d.s.max), ErrTooLarge)
+	}
 	if d.s.err != nil {
 		return d.wrapRead(d.s.err)
 	}
@@ -312,12 +321,20 @@ func (d *decoder) run() error {
 		}
 		start, end, err := d.value(pos)
 		if err != nil {
-			if d.values == 1 {
+			// A line too long to hold is skipped like a bad line; the
+			// first value only when it starts like a compact record (a
+			// JSON Lines file), not a huge document, whose later lines
+			// would each be noise.
+			tooBig := errors.Is(err, ErrTooLarge) && (d.values > 1 || isRecordStart(d.s.buf[start:d.s.n]))
+			if d.values == 1 && !tooBig {
 				return err
 			}
 			var de *DecodeError
 			if !errors.As(err, &de) || errors.Is(err, ErrTruncated) && d.s.err != nil {
 				return err
+			}
+			if tooBig {
+				de.Msg += "; skipped to the next line"
 			}
 			if perr := d.problem(de); perr != nil {
 				return perr

@@ -131,7 +131,7 @@ func (d *decoder) problemAt(off int64, msg string) error {
 
 // record counts and yields one CloudTrail record.
 func (d *decoder) record(v []byte, off int64) error {
-	if bytes.Contains(v, []byte(`"AwsCloudTrailInsight"`)) {
+	if bytes.Contains(v, insightMark) {
 		d.setShape(ShapeInsights)
 		d.st.Insights++
 		return nil

@@ -41,3 +41,7 @@ var ErrNotCloudTrail = errors.New("not CloudTrail data")
 
 // ErrTruncated marks input that ends inside a value.
 var ErrTruncated = errors.New("truncated input")
+
+// ErrTooLarge marks a single JSON value (one line of JSON Lines) larger
+// than Options.MaxValue. JSON Lines resume at the next line after it.
+var ErrTooLarge = errors.New("value larger than the size limit")

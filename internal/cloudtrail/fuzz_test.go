@@ -17,6 +17,9 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"Records":[`+recRoot+`,`+recUser+`]}`), uint16(0))
 	f.Add([]byte(recUser+"\n"+recRoot+"\n"), uint16(64))
 	f.Add([]byte(recUser+"\n"+recUser+"\n"+strings.Replace(recRoot, "Root", `\u0052oot`, 1)+"\n"), uint16(100))
+	// Insights events between records: counted as Insights by both paths.
+	f.Add([]byte(`{"Records":[`+recUser+`,`+recInsight+`,`+recInsight+`,`+recRoot+`]}`), uint16(0))
+	f.Add([]byte(recInsight+"\n"+recUser+"\n"+recInsight+"\n"), uint16(128))
 	f.Fuzz(func(t *testing.T, data []byte, window uint16) {
 		type run struct {
 			st   Stats
@@ -43,8 +46,9 @@ func FuzzDecode(f *testing.F) {
 		if all.err != nil || fast.err != nil || all.st.Problems > 0 || fast.st.Problems > 0 {
 			return
 		}
-		if all.st.Records != fast.st.Records {
-			t.Fatalf("validating path counted %d records, fast path %d", all.st.Records, fast.st.Records)
+		if all.st.Records != fast.st.Records || all.st.Insights != fast.st.Insights {
+			t.Fatalf("validating path counted %d records and %d Insights events, fast path %d and %d",
+				all.st.Records, all.st.Insights, fast.st.Records, fast.st.Insights)
 		}
 		for rec := range all.recs {
 			if (strings.Contains(rec, "Root") || strings.Contains(rec, `\u`)) && fast.recs[rec] == 0 {

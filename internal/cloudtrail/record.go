@@ -5,7 +5,9 @@
 package cloudtrail
 
 import (
+	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -35,8 +37,9 @@ type Record struct {
 	ManagementEvent    *bool
 	UserIdentity       UserIdentity
 
-	// ConsoleLogin is responseElements.ConsoleLogin of a sign-in event
-	// ("Success" or "Failure").
+	// ConsoleLogin is the result of a sign-in event ("Success" or
+	// "Failure"): responseElements.ConsoleLogin, or for a sign-in through
+	// an external identity provider responseElements.ExternalIdPDirectoryLogin.
 	ConsoleLogin string
 	// MFAUsed is additionalEventData.MFAUsed of a sign-in event ("Yes"/"No").
 	MFAUsed string
@@ -80,10 +83,12 @@ func (r *Record) Account() string {
 // IsConsoleSignIn reports whether the record is a console sign-in event
 // rather than an API call.
 func (r *Record) IsConsoleSignIn() bool {
-	return r.EventType == "AwsConsoleSignIn" || (r.EventSource == "signin.amazonaws.com" && r.EventName == "ConsoleLogin")
+	return r.EventType == "AwsConsoleSignIn" || (r.EventSource == "signin.amazonaws.com" &&
+		(r.EventName == "ConsoleLogin" || r.EventName == "ExternalIdPDirectoryLogin"))
 }
 
-// Failed reports whether the call or sign-in failed.
+// Failed reports whether the call or sign-in failed (a console or
+// external-identity-provider sign-in whose response says Failure).
 func (r *Record) Failed() bool {
 	return r.ErrorCode != "" || r.ConsoleLogin == "Failure"
 }
@@ -181,7 +186,14 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 func ParseRecord(raw []byte) (Record, error) {
 	var w wire
 	if err := json.Unmarshal(raw, &w); err != nil {
-		return Record{}, fmt.Errorf("decode CloudTrail record: %w", err)
+		// A field of an unexpected type (an eventTime that is a number)
+		// leaves that field empty; encoding/json fills the rest. Dropping
+		// the whole record instead would hide a root event the filter
+		// pattern, which only looks at the fields it names, matches.
+		var te *json.UnmarshalTypeError
+		if !errors.As(err, &te) {
+			return Record{}, fmt.Errorf("decode CloudTrail record: %w", err)
+		}
 	}
 	r := Record{
 		Raw:                raw,
@@ -228,11 +240,11 @@ func ParseRecord(raw []byte) (Record, error) {
 	}
 	if len(w.ResponseElements) > 0 && w.ResponseElements[0] == '{' {
 		var re struct {
-			ConsoleLogin string `json:"ConsoleLogin"`
+			ConsoleLogin     string `json:"ConsoleLogin"`
+			ExternalIdPLogin string `json:"ExternalIdPDirectoryLogin"`
 		}
-		if json.Unmarshal(w.ResponseElements, &re) == nil {
-			r.ConsoleLogin = re.ConsoleLogin
-		}
+		_ = json.Unmarshal(w.ResponseElements, &re) // a field of another type stays empty
+		r.ConsoleLogin = cmp.Or(re.ConsoleLogin, re.ExternalIdPLogin)
 	}
 	if len(w.AdditionalData) > 0 && w.AdditionalData[0] == '{' {
 		var ad struct {

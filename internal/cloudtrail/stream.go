@@ -21,6 +21,10 @@ type stream struct {
 	eof  bool
 	err  error // read error other than EOF
 	max  int
+	// tooBig is set by a fill that could not make room: the window is at
+	// max and full of one value. Unlike err it is not sticky: a fill that
+	// drops what it holds (skipping to the next line) clears it.
+	tooBig bool
 	// fixed marks a window that is the whole input (inflated in one
 	// call): fill slides it by reslicing and never writes it.
 	fixed bool
@@ -40,6 +44,7 @@ func (s *stream) exhausted() bool { return s.eof || s.err != nil }
 // fill drops buf[:keep] and reads at least one more byte unless the input
 // is exhausted; it reports whether new data arrived.
 func (s *stream) fill(keep int) bool {
+	s.tooBig = false
 	if s.fixed {
 		// The whole input is in buf already: slide by reslicing.
 		s.buf = s.buf[keep:]
@@ -57,7 +62,7 @@ func (s *stream) fill(keep int) bool {
 	}
 	if s.n == len(s.buf) {
 		if len(s.buf) >= s.max {
-			s.err = fmt.Errorf("a single JSON value is larger than %d bytes", s.max)
+			s.tooBig = true
 			return false
 		}
 		nb := make([]byte, min(2*len(s.buf), s.max))

@@ -25,18 +25,27 @@ type Episode struct {
 // the first empty period. Only an episode's start notifies: a second root
 // session inside an episode is silent.
 func ReplayAlarm(fs []Finding) []Episode {
-	period := time.Duration(cis.AlarmPeriod) * time.Second
 	sums := map[time.Time]int{}
-	var starts []time.Time
 	for _, f := range fs {
-		if !f.CIS || f.Time.IsZero() {
-			continue
+		if f.CIS && !f.Time.IsZero() {
+			sums[alarmPeriod(f.Time)]++
 		}
-		p := f.Time.Truncate(period)
-		if sums[p] == 0 {
-			starts = append(starts, p)
-		}
-		sums[p]++
+	}
+	return ReplayPeriods(sums)
+}
+
+// alarmPeriod is the start of the alarm period t falls in.
+func alarmPeriod(t time.Time) time.Time {
+	return t.Truncate(time.Duration(cis.AlarmPeriod) * time.Second)
+}
+
+// ReplayPeriods is ReplayAlarm over matches already counted per period
+// (keys are alarmPeriod starts): a scan counts them as it goes.
+func ReplayPeriods(sums map[time.Time]int) []Episode {
+	period := time.Duration(cis.AlarmPeriod) * time.Second
+	starts := make([]time.Time, 0, len(sums))
+	for p := range sums {
+		starts = append(starts, p)
 	}
 	slices.SortFunc(starts, time.Time.Compare)
 	var eps []Episode

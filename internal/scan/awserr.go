@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go"
 )
 
@@ -39,9 +40,12 @@ func explain(err error, action string) error {
 	return err
 }
 
-// Retry retries calls AWS throttles, on top of the SDK's own retries,
-// because listing a large bucket or every region of LookupEvents (2
-// requests a second) outlasts them.
+// Retry retries calls AWS throttles that the SDK's retryer did not
+// already retry to its limit: listing a large bucket or every region of
+// LookupEvents (2 requests a second) can run its retry quota dry, and the
+// fakes have no SDK middleware. Retrying an error on which the SDK gave
+// up would multiply the attempts (8 × 8 calls, minutes per call): one
+// layer of retries, as internal/awsread does.
 type Retry struct {
 	Attempts int
 	// Backoff returns the wait before attempt n (1-based); nil means
@@ -56,8 +60,8 @@ func (r Retry) do(ctx context.Context, fn func() error) error {
 	}
 	for n := 1; ; n++ {
 		err := fn()
-		if err == nil || !isThrottle(err) || n >= attempts {
-			if err != nil && isThrottle(err) {
+		if err == nil || !isThrottle(err) || sdkGaveUp(err) || n >= attempts {
+			if err != nil && isThrottle(err) && !sdkGaveUp(err) {
 				return fmt.Errorf("still throttled after %d attempts: %w", n, err)
 			}
 			return err
@@ -75,4 +79,11 @@ func (r Retry) do(ctx context.Context, fn func() error) error {
 		case <-t.C:
 		}
 	}
+}
+
+// sdkGaveUp reports whether the SDK's retryer already made all its
+// attempts on err.
+func sdkGaveUp(err error) bool {
+	var maxed *retry.MaxAttemptsError
+	return errors.As(err, &maxed)
 }

@@ -2,13 +2,13 @@ package scan
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // Files is local input: files, directories (recursive), glob patterns, or
@@ -34,8 +34,10 @@ func dataFile(name string) bool {
 	return false
 }
 
+// Walk reports every file under f.Paths. A path that cannot be read is
+// reported as a unit with Err, named, and the walk goes on.
 func (f *Files) Walk(ctx context.Context, w Window, fn func(Unit) error) error {
-	var errs []error
+	bad := func(name string, err error) error { return fn(Unit{Name: name, Err: err}) }
 	for _, p := range f.Paths {
 		if p == "-" {
 			in := f.Stdin
@@ -53,11 +55,15 @@ func (f *Files) Walk(ctx context.Context, w Window, fn func(Unit) error) error {
 		if strings.ContainsAny(p, "*?[") {
 			m, err := filepath.Glob(p)
 			if err != nil {
-				errs = append(errs, fmt.Errorf("pattern %s: %w", p, err))
+				if err := bad(p, fmt.Errorf("pattern %s: %w", p, err)); err != nil {
+					return err
+				}
 				continue
 			}
 			if len(m) == 0 {
-				errs = append(errs, fmt.Errorf("pattern %s matches no file", p))
+				if err := bad(p, fmt.Errorf("pattern %s matches no file", p)); err != nil {
+					return err
+				}
 				continue
 			}
 			matches = m
@@ -67,49 +73,128 @@ func (f *Files) Walk(ctx context.Context, w Window, fn func(Unit) error) error {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
-				errs = append(errs, err)
+				if err := bad(m, err); err != nil {
+					return err
+				}
 			}
 		}
 	}
-	return errors.Join(errs...)
+	return nil
 }
 
+// walkPath reports the units under root. root itself is followed when it
+// is a symbolic link, and so are links met inside, to files and to
+// directories; a directory already walked (same device and inode: a link
+// loop, or two links to one place) is not walked again. An entry that
+// cannot be read is reported as a unit with Err and the walk goes on: one
+// unreadable directory must not hide the files after it.
 func walkPath(ctx context.Context, root string, w Window, fn func(Unit) error) error {
 	info, err := os.Stat(root)
 	if err != nil {
 		return err
 	}
 	if !info.IsDir() {
-		return fn(fileUnit(root, info.Size()))
+		if info.Mode().IsRegular() {
+			return fn(fileUnit(root, info.Size()))
+		}
+		// Named on the command line: a FIFO or device is read, as
+		// cat would, but never in a way a cancel cannot stop.
+		return fn(specialUnit(root))
 	}
-	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
+	wk := &walker{ctx: ctx, w: w, fn: fn, visited: map[fileID]bool{}}
+	if err := wk.dir(root, info); err != nil {
+		return err
+	}
+	if wk.units == 0 && !wk.pruned {
+		// An empty scan must not read as a clean one.
+		return fmt.Errorf("%s: no CloudTrail input found (no .json, .json.gz, .gz, .jsonl, .ndjson, .log or extensionless file)", root)
+	}
+	return nil
+}
+
+type fileID struct{ dev, ino uint64 }
+
+func idOf(info fs.FileInfo) (fileID, bool) {
+	st, ok := info.Sys().(*syscall.Stat_t)
+	if !ok {
+		return fileID{}, false
+	}
+	return fileID{uint64(st.Dev), uint64(st.Ino)}, true //nolint:unconvert // Dev is uint32 on some platforms
+}
+
+type walker struct {
+	ctx     context.Context
+	w       Window
+	fn      func(Unit) error
+	visited map[fileID]bool
+	units   int
+	pruned  bool
+}
+
+// bad reports an entry that could not be read; the walk goes on.
+func (wk *walker) bad(path string, err error) error {
+	return wk.fn(Unit{Name: path, Err: err})
+}
+
+func (wk *walker) dir(path string, info fs.FileInfo) error {
+	if id, ok := idOf(info); ok {
+		if wk.visited[id] {
+			return nil
+		}
+		wk.visited[id] = true
+	}
+	ents, err := os.ReadDir(path)
+	if err != nil {
+		// ReadDir returns what it read before the error: read those too.
+		if berr := wk.bad(path, err); berr != nil {
+			return berr
+		}
+	}
+	for _, d := range ents {
+		if err := wk.ctx.Err(); err != nil {
 			return err
 		}
-		if ctx.Err() != nil {
-			return ctx.Err()
+		if err := wk.entry(filepath.Join(path, d.Name()), d); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+func (wk *walker) entry(path string, d fs.DirEntry) error {
+	if strings.HasPrefix(d.Name(), ".") {
+		return nil
+	}
+	info, err := d.Info()
+	if err == nil && d.Type()&fs.ModeSymlink != 0 {
+		info, err = os.Stat(path) // follow the link
+	}
+	if err != nil {
+		return wk.bad(path, err) // vanished, or a dangling link
+	}
+	if info.IsDir() {
 		elems := strings.Split(filepath.ToSlash(path), "/")
-		if d.IsDir() {
-			if path != root && strings.HasPrefix(d.Name(), ".") {
-				return filepath.SkipDir
+		if below, ok := regionDatesBelow(elems); ok {
+			if from, to, ok := dateSpan(below); ok && !wk.w.Overlaps(from, to) {
+				wk.pruned = true
+				return nil
 			}
-			if below, ok := regionDatesBelow(elems); ok {
-				if from, to, ok := dateSpan(below); ok && !w.Overlaps(from, to) {
-					return filepath.SkipDir
-				}
-			}
-			return nil
 		}
-		if !d.Type().IsRegular() || !dataFile(path) || !keepFile(d.Name(), w) {
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		return fn(fileUnit(path, info.Size()))
-	})
+		return wk.dir(path, info)
+	}
+	if !dataFile(path) {
+		return nil
+	}
+	if !keepFile(d.Name(), wk.w) {
+		wk.pruned = true
+		return nil
+	}
+	if !info.Mode().IsRegular() {
+		// A FIFO in a log directory would block the scan: name it.
+		return wk.bad(path, fmt.Errorf("not a regular file (%s), skipped", info.Mode().Type()))
+	}
+	wk.units++
+	return wk.fn(fileUnit(path, info.Size()))
 }
 
 func fileUnit(path string, size int64) Unit {
@@ -120,6 +205,6 @@ func fileUnit(path string, size int64) Unit {
 		// kernel's copy out of the page cache runs at memory speed, and
 		// with a mapping the prefilter's first pass pays the same memory
 		// reads itself (1 GB JSON Lines, one core: 0.30 s both ways).
-		return os.Open(path)
+		return openRegular(path)
 	}}
 }

@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/rootwatch/rootwatch/internal/cloudtrail"
@@ -62,12 +63,13 @@ func newFinding(r *cloudtrail.Record, v cloudtrail.Verdict, matched bool, where 
 	if !matched {
 		f.Excluded = string(v.Exclusion)
 	}
+	if f.ErrorCode == "" && r.ConsoleLogin == "Failure" {
+		// A failed console or external-IdP sign-in has no errorCode.
+		f.ErrorCode = "Failure"
+	}
 	if r.IsConsoleSignIn() {
 		f.Kind = KindConsole
 		f.MFA = yesNo(r.MFAUsed)
-		if f.ErrorCode == "" && r.ConsoleLogin == "Failure" {
-			f.ErrorCode = "Failure"
-		}
 	} else {
 		f.MFA = yesNo(r.UserIdentity.MFAAuthenticated)
 	}
@@ -88,4 +90,19 @@ func yesNo(s string) string {
 		return "no"
 	}
 	return ""
+}
+
+// MarshalJSON writes a missing or unreadable eventTime as null, not as
+// Go's zero time (0001-01-01T00:00:00Z), which reads like a real date.
+func (f Finding) MarshalJSON() ([]byte, error) {
+	type plain Finding // no methods: no recursion
+	var t *time.Time
+	if !f.Time.IsZero() {
+		u := f.Time.UTC()
+		t = &u
+	}
+	return json.Marshal(struct {
+		Time *time.Time `json:"time"`
+		plain
+	}{t, plain(f)})
 }

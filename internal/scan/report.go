@@ -1,15 +1,14 @@
 package scan
 
 import (
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
+
+	"github.com/rootwatch/rootwatch/internal/safetext"
 )
 
 // Formats the report can be written in.
@@ -25,25 +24,66 @@ type Summary struct {
 	ByEvent   map[string]int `json:"by_event"`
 }
 
+// maxGroups bounds each of a summary's groups: account, region and event
+// name are attacker-controlled text, and a flood of distinct values must
+// not grow memory (or the summary) without bound.
+const maxGroups = 1000
+
+// otherGroup collects what falls past maxGroups.
+const otherGroup = "(other)"
+
+func newSummary() Summary {
+	return Summary{ByAccount: map[string]int{}, ByRegion: map[string]int{}, ByEvent: map[string]int{}}
+}
+
+// add counts f.
+func (s *Summary) add(f Finding) {
+	s.Findings++
+	if f.CIS {
+		s.CIS++
+	} else {
+		s.Excluded++
+	}
+	acct := f.Account
+	if f.AccountAlias != "" {
+		acct += " (" + f.AccountAlias + ")"
+	}
+	group(s.ByAccount, acct)
+	group(s.ByRegion, f.Region)
+	group(s.ByEvent, f.EventSource+" "+f.EventName)
+}
+
+func group(m map[string]int, k string) {
+	if _, ok := m[k]; !ok && len(m) >= maxGroups {
+		k = otherGroup
+	}
+	m[k]++
+}
+
 // Summarize counts fs.
 func Summarize(fs []Finding) Summary {
-	s := Summary{ByAccount: map[string]int{}, ByRegion: map[string]int{}, ByEvent: map[string]int{}}
+	s := newSummary()
 	for _, f := range fs {
-		s.Findings++
-		if f.CIS {
-			s.CIS++
-		} else {
-			s.Excluded++
-		}
-		acct := f.Account
-		if f.AccountAlias != "" {
-			acct += " (" + f.AccountAlias + ")"
-		}
-		s.ByAccount[acct]++
-		s.ByRegion[f.Region]++
-		s.ByEvent[f.EventSource+" "+f.EventName]++
+		s.add(f)
 	}
 	return s
+}
+
+// summary is r's summary: counted as the scan went, or from the findings
+// of a Result built by hand.
+func (r *Report) summary() Summary {
+	if r.Result.Summary.ByAccount != nil {
+		return r.Result.Summary
+	}
+	return Summarize(r.Result.Findings)
+}
+
+// episodes replays the alarm over r's matches.
+func (r *Report) episodes() []Episode {
+	if r.Result.Periods != nil {
+		return ReplayPeriods(r.Result.Periods)
+	}
+	return ReplayAlarm(r.Result.Findings)
 }
 
 // Report is everything a scan prints.
@@ -51,33 +91,26 @@ type Report struct {
 	Result  *Result
 	AllRoot bool
 	Alarm   bool // include the alarm replay
+	// CSVRaw turns off the neutralising of spreadsheet formulas in csv
+	// cells (--csv-raw), for machine consumers that need the raw value.
+	CSVRaw bool
 }
 
-// WriteTo writes the report in format to w. Table output also carries the
-// summary (and alarm replay); json holds everything in one object; jsonl
-// and csv hold findings only, so they stay machine-readable: their summary
-// goes to WriteSummary.
+// Write writes the report of a finished scan in format to w. Table output
+// also carries the summary (and alarm replay); json holds everything in
+// one object; jsonl and csv hold findings only, so they stay
+// machine-readable: their summary goes to WriteSummary.
 func (r *Report) Write(w io.Writer, format string) error {
-	switch format {
-	case "table":
-		if err := r.table(w); err != nil {
+	sw, err := r.NewWriter(w, format)
+	if err != nil {
+		return err
+	}
+	for _, f := range r.Result.Findings {
+		if err := sw.Add(f); err != nil {
 			return err
 		}
-		return r.WriteSummary(w)
-	case "json":
-		return r.json(w)
-	case "jsonl":
-		enc := json.NewEncoder(w)
-		for _, f := range r.Result.Findings {
-			if err := enc.Encode(f); err != nil {
-				return err
-			}
-		}
-		return nil
-	case "csv":
-		return r.csv(w)
 	}
-	return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
+	return sw.Close(r.Result)
 }
 
 func ts(t time.Time) string {
@@ -101,50 +134,50 @@ func result(f Finding) string {
 	return "failed:" + f.ErrorCode
 }
 
-func (r *Report) table(out io.Writer) error {
-	w := &errWriter{w: out}
-	if len(r.Result.Findings) == 0 {
-		w.println("No root activity found.")
-		return w.err
-	}
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	tw2 := &errWriter{w: tw}
+func (r *Report) tableHead() string {
 	head := "TIME\tACCOUNT\tREGION\tEVENT\tSOURCE IP\tKIND\tMFA\tRESULT\tACCESS\tASSUMEROOT\tEVENT ID"
 	if r.AllRoot {
 		head += "\tCIS 4.3"
 	}
-	tw2.println(head)
-	for _, f := range r.Result.Findings {
-		acct := f.Account
-		if f.AccountAlias != "" {
-			acct += " (" + f.AccountAlias + ")"
-		}
-		ar := "-"
-		if f.AssumeRoot {
-			ar = "yes"
-		}
-		line := strings.Join([]string{ts(f.Time), dash(acct), dash(f.Region), dash(f.EventSource) + " " + dash(f.EventName),
-			dash(f.SourceIP), f.Kind, dash(f.MFA), result(f), dash(f.Access), ar, dash(f.EventID)}, "\t")
-		if r.AllRoot {
-			if f.CIS {
-				line += "\tmatch"
-			} else {
-				line += "\texcluded: " + f.Excluded
-			}
-		}
-		tw2.println(line)
-	}
-	if tw2.err != nil {
-		return tw2.err
-	}
-	return tw.Flush()
+	return head
 }
+
+// tableRow is one finding's row; every value goes through
+// safetext.Terminal (and loses its tabs), since the record's author chose
+// it and a terminal would obey its escape sequences.
+func (r *Report) tableRow(f Finding) string {
+	acct := f.Account
+	if f.AccountAlias != "" {
+		acct += " (" + f.AccountAlias + ")"
+	}
+	ar := "-"
+	if f.AssumeRoot {
+		ar = "yes"
+	}
+	cells := []string{ts(f.Time), dash(acct), dash(f.Region), dash(f.EventSource) + " " + dash(f.EventName),
+		dash(f.SourceIP), f.Kind, dash(f.MFA), result(f), dash(f.Access), ar, dash(f.EventID)}
+	if r.AllRoot {
+		if f.CIS {
+			cells = append(cells, "match")
+		} else {
+			cells = append(cells, "excluded: "+f.Excluded)
+		}
+	}
+	for i, c := range cells {
+		cells[i] = term(c)
+	}
+	return strings.Join(cells, "\t")
+}
+
+// term makes attacker-controlled text safe for a terminal and for
+// tabwriter's columns.
+func term(s string) string { return strings.ReplaceAll(safetext.Terminal(s), "\t", " ") }
 
 // WriteSummary writes the human summary: counts, groups, alarm replay.
 func (r *Report) WriteSummary(out io.Writer) error {
 	w := &errWriter{w: out}
 	res := r.Result
-	s := Summarize(res.Findings)
+	s := r.summary()
 	st := res.Stats
 	w.printf("\nScanned %d records in %d inputs (%s decoded", st.Records, st.Units, bytesHuman(st.Bytes))
 	if st.Elapsed > 0 {
@@ -155,6 +188,12 @@ func (r *Report) WriteSummary(out io.Writer) error {
 		w.printf(", %d root events CIS excludes", s.Excluded)
 	}
 	w.println(".")
+	if st.Duplicates > 0 {
+		w.printf("Dropped %d records as duplicates (the same event delivered twice: same eventID, eventTime, eventName and account).\n", st.Duplicates)
+	}
+	if st.DedupFull {
+		w.printf("More than %d distinct events: past that, duplicates were no longer dropped and may be reported twice.\n", maxDedupKeys)
+	}
 	if st.Insights+st.Digests > 0 {
 		w.printf("Skipped %d Insights events and %d digest files.\n", st.Insights, st.Digests)
 	}
@@ -168,13 +207,13 @@ func (r *Report) WriteSummary(out io.Writer) error {
 		}{{"account", s.ByAccount}, {"region", s.ByRegion}, {"event", s.ByEvent}} {
 			w.printf("By %s:", g.name)
 			for _, k := range sortedKeys(g.m) {
-				w.printf(" %s=%d", k, g.m[k])
+				w.printf(" %s=%d", term(k), g.m[k])
 			}
 			w.println()
 		}
 	}
 	if r.Alarm {
-		eps := ReplayAlarm(res.Findings)
+		eps := r.episodes()
 		w.printf("CIS alarm replay (Sum of matches per 5 minutes >= 1, 1 evaluation period): %d notifications.\n", len(eps))
 		for _, e := range eps {
 			w.printf("  ALARM at %s (%d events in %d periods), back to INSUFFICIENT_DATA at %s\n",
@@ -184,7 +223,7 @@ func (r *Report) WriteSummary(out io.Writer) error {
 	if len(res.Problems) > 0 {
 		w.printf("PARTIAL RESULT: %d inputs could not be read in full:\n", len(res.Problems))
 		for _, p := range res.Problems {
-			w.printf("  %s\n", p.Msg)
+			w.printf("  %s\n", term(p.Msg))
 		}
 	}
 	return w.err
@@ -228,58 +267,4 @@ func bytesHuman(n int64) string {
 		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KiB"
 	}
 	return strconv.FormatInt(n, 10) + " B"
-}
-
-type jsonReport struct {
-	Findings []Finding `json:"findings"`
-	Summary  Summary   `json:"summary"`
-	Stats    Stats     `json:"stats"`
-	Alarm    []Episode `json:"alarm,omitempty"`
-	Problems []Problem `json:"problems"`
-	Partial  bool      `json:"partial"`
-}
-
-func (r *Report) json(w io.Writer) error {
-	jr := jsonReport{
-		Findings: r.Result.Findings,
-		Summary:  Summarize(r.Result.Findings),
-		Stats:    r.Result.Stats,
-		Problems: r.Result.Problems,
-		Partial:  r.Result.Partial(),
-	}
-	if jr.Findings == nil {
-		jr.Findings = []Finding{}
-	}
-	if jr.Problems == nil {
-		jr.Problems = []Problem{}
-	}
-	if r.Alarm {
-		jr.Alarm = ReplayAlarm(r.Result.Findings)
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(jr)
-}
-
-var csvHeader = []string{"time", "account", "account_alias", "region", "event_source", "event_name", "source_ip",
-	"user_agent", "kind", "mfa", "success", "error_code", "access", "assume_root", "event_id", "cis", "excluded", "where"}
-
-func (r *Report) csv(w io.Writer) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(csvHeader); err != nil {
-		return err
-	}
-	for _, f := range r.Result.Findings {
-		t := ""
-		if !f.Time.IsZero() {
-			t = f.Time.UTC().Format(time.RFC3339)
-		}
-		if err := cw.Write([]string{t, f.Account, f.AccountAlias, f.Region, f.EventSource, f.EventName, f.SourceIP,
-			f.UserAgent, f.Kind, f.MFA, strconv.FormatBool(f.Success), f.ErrorCode, f.Access,
-			strconv.FormatBool(f.AssumeRoot), f.EventID, strconv.FormatBool(f.CIS), f.Excluded, f.Where}); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
 }

@@ -52,6 +52,8 @@ func sampleResult(t *testing.T) *Result {
 			res.Findings[i].AccountAlias = "prod"
 		}
 	}
+	// The aliases were set by hand: count again from the findings.
+	res.Summary, res.Periods = Summary{}, nil
 	for i := range res.Problems {
 		res.Problems[i].Msg = strings.ReplaceAll(res.Problems[i].Msg, dir+"/", "")
 		res.Problems[i].Where = strings.ReplaceAll(res.Problems[i].Where, dir+"/", "")

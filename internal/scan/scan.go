@@ -44,6 +44,15 @@ type Config struct {
 	Aliases map[string]string
 	// Progress, when set, is updated as the scan goes.
 	Progress *Progress
+	// Sink, when set, gets each finding as it is found (calls are
+	// serialised) and Result.Findings stays empty: memory then does not
+	// grow with the number of findings. An error from it stops the scan.
+	Sink func(Finding) error
+	// MaxValue bounds one JSON value (one line) held in memory; 0 is the
+	// decoder's default.
+	MaxValue int
+	// dedupMax bounds the dedup set (tests); 0 is maxDedupKeys.
+	dedupMax int
 }
 
 // Window is a time range; zero ends are open.
@@ -66,7 +75,10 @@ func (w Window) Overlaps(from, to time.Time) bool {
 // Unit is one piece of input: a file or object to decode (Open), or a
 // stream of records a service returns (Records).
 type Unit struct {
-	Name    string
+	Name string
+	// Err, when set, is why the unit could not be listed or opened: the
+	// scan names it as a problem and goes on.
+	Err     error
 	Size    int64 // stored bytes; -1 when unknown
 	Open    func(ctx context.Context) (io.ReadCloser, error)
 	Records func(ctx context.Context, fn func(raw []byte) error) error
@@ -95,23 +107,30 @@ type Problem struct {
 
 // Stats counts a scan.
 type Stats struct {
-	Units      int64         `json:"units"`
-	Records    int64         `json:"records"`
-	Candidates int64         `json:"candidates"`
-	Matches    int64         `json:"matches"`
-	Excluded   int64         `json:"excluded"`
-	Duplicates int64         `json:"duplicates"`
-	Insights   int64         `json:"insights_skipped"`
-	Digests    int64         `json:"digests_skipped"`
-	Objects    int64         `json:"objects_referenced"`
-	Bytes      int64         `json:"bytes_decoded"`
-	Stored     int64         `json:"bytes_read"`
-	Elapsed    time.Duration `json:"-"`
+	Units      int64 `json:"units"`
+	Records    int64 `json:"records"`
+	Candidates int64 `json:"candidates"`
+	Matches    int64 `json:"matches"`
+	Excluded   int64 `json:"excluded"`
+	Duplicates int64 `json:"duplicates"`
+	// DedupFull is set when the dedup set reached its bound: later
+	// duplicates may be reported twice (never a distinct event dropped).
+	DedupFull bool          `json:"dedup_bounded,omitempty"`
+	Insights  int64         `json:"insights_skipped"`
+	Digests   int64         `json:"digests_skipped"`
+	Objects   int64         `json:"objects_referenced"`
+	Bytes     int64         `json:"bytes_decoded"`
+	Stored    int64         `json:"bytes_read"`
+	Elapsed   time.Duration `json:"-"`
 }
 
 // Result is what a scan found.
 type Result struct {
+	// Findings are sorted by time; empty when Config.Sink took them.
 	Findings []Finding
+	Summary  Summary
+	// Periods counts CIS matches per alarm period, for ReplayPeriods.
+	Periods  map[time.Time]int
 	Stats    Stats
 	Problems []Problem
 }
@@ -133,7 +152,8 @@ func Run(ctx context.Context, cfg Config, sources []Source) (*Result, error) {
 	if prog == nil {
 		prog = new(Progress)
 	}
-	s := &scanner{cfg: cfg, prog: prog, seen: map[string]bool{}, cands: cloudtrail.CandidateFinder(cfg.Literals)}
+	s := &scanner{cfg: cfg, prog: prog, seen: newDedup(cfg.dedupMax), cands: cloudtrail.CandidateFinder(cfg.Literals),
+		sum: newSummary(), periods: map[time.Time]int{}}
 	start := time.Now()
 
 	units := make(chan Unit, 4*workers)
@@ -179,20 +199,10 @@ func Run(ctx context.Context, cfg Config, sources []Source) (*Result, error) {
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	res := &Result{Findings: s.findings, Stats: s.stats, Problems: s.problems}
+	res := &Result{Findings: s.findings, Summary: s.sum, Periods: s.periods, Stats: s.stats, Problems: s.problems}
 	res.Stats.Elapsed = time.Since(start)
-	slices.SortFunc(res.Findings, func(a, b Finding) int {
-		if c := a.Time.Compare(b.Time); c != 0 {
-			return c
-		}
-		if a.EventID != b.EventID {
-			if a.EventID < b.EventID {
-				return -1
-			}
-			return 1
-		}
-		return 0
-	})
+	res.Stats.DedupFull = s.seen.full
+	sortFindings(res.Findings)
 	slices.SortFunc(res.Problems, func(a, b Problem) int {
 		switch {
 		case a.Where < b.Where:
@@ -214,9 +224,37 @@ type scanner struct {
 
 	mu       sync.Mutex
 	findings []Finding
-	seen     map[string]bool
+	seen     *dedup
+	sum      Summary
+	periods  map[time.Time]int
 	problems []Problem
 	stats    Stats
+}
+
+// add takes one finding: deduplicated, counted, then collected or sent
+// to the sink at once, so a unit holding millions of findings never
+// holds them all.
+func (s *scanner) add(f Finding, rec *cloudtrail.Record) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.seen.first(s.seen.key(rec, f.CIS)) {
+		s.stats.Duplicates++
+		return nil
+	}
+	if f.CIS {
+		s.stats.Matches++
+		if !f.Time.IsZero() {
+			s.periods[alarmPeriod(f.Time)]++
+		}
+	} else {
+		s.stats.Excluded++
+	}
+	s.sum.add(f)
+	if s.cfg.Sink != nil {
+		return s.cfg.Sink(f)
+	}
+	s.findings = append(s.findings, f)
+	return nil
 }
 
 func (s *scanner) problem(where string, err error) {
@@ -229,18 +267,22 @@ func (s *scanner) problem(where string, err error) {
 // unit decodes one unit. Only a cancelled context is returned: everything
 // else is recorded as a problem.
 func (s *scanner) unit(ctx context.Context, u Unit, dec *cloudtrail.Decoder) error {
+	if u.Err != nil {
+		s.problem(u.Name, u.Err)
+		return nil
+	}
 	var local Stats
 	local.Units = 1
-	var out []Finding
+	var sinkErr error
 	record := func(raw []byte, at place) {
 		local.Candidates++
-		f, ok, err := s.evaluate(raw, at)
+		f, rec, ok, err := s.evaluate(raw, at)
 		if err != nil {
 			s.problem(at.String(), err)
 			return
 		}
-		if ok {
-			out = append(out, f)
+		if ok && sinkErr == nil {
+			sinkErr = s.add(f, &rec)
 		}
 	}
 	switch {
@@ -251,11 +293,17 @@ func (s *scanner) unit(ctx context.Context, u Unit, dec *cloudtrail.Decoder) err
 			if s.isCandidate(raw) {
 				record(raw, place{u.Name, -1})
 			}
+			if sinkErr != nil {
+				return sinkErr
+			}
 			return ctx.Err()
 		})
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
+			}
+			if sinkErr != nil {
+				return sinkErr
 			}
 			s.problem(u.Name, err)
 		}
@@ -269,9 +317,12 @@ func (s *scanner) unit(ctx context.Context, u Unit, dec *cloudtrail.Decoder) err
 			break
 		}
 		in := &progressReader{r: rc, p: s.prog}
-		st, err := dec.Decode(in, u.Name, cloudtrail.Options{Candidates: s.cfg.Literals}, cloudtrail.Handler{
+		st, err := dec.Decode(in, u.Name, cloudtrail.Options{Candidates: s.cfg.Literals, MaxValue: s.cfg.MaxValue}, cloudtrail.Handler{
 			Record: func(raw []byte, off int64) error {
 				record(raw, place{u.Name, off})
+				if sinkErr != nil {
+					return sinkErr
+				}
 				return ctx.Err()
 			},
 			Problem: func(e *cloudtrail.DecodeError) { s.problem(u.Name, e) },
@@ -283,6 +334,9 @@ func (s *scanner) unit(ctx context.Context, u Unit, dec *cloudtrail.Decoder) err
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
+			}
+			if sinkErr != nil {
+				return sinkErr
 			}
 			s.problem(u.Name, err)
 		}
@@ -298,21 +352,6 @@ func (s *scanner) unit(ctx context.Context, u Unit, dec *cloudtrail.Decoder) err
 	st.Objects += local.Objects
 	st.Bytes += local.Bytes
 	st.Stored += local.Stored
-	for _, f := range out {
-		if f.EventID != "" {
-			if s.seen[f.EventID] {
-				st.Duplicates++
-				continue
-			}
-			s.seen[f.EventID] = true
-		}
-		if f.CIS {
-			st.Matches++
-		} else {
-			st.Excluded++
-		}
-		s.findings = append(s.findings, f)
-	}
 	return nil
 }
 
@@ -336,30 +375,30 @@ func (p place) String() string {
 }
 
 // evaluate matches one candidate and, when it is reported, decodes it.
-func (s *scanner) evaluate(raw []byte, at place) (Finding, bool, error) {
+func (s *scanner) evaluate(raw []byte, at place) (Finding, cloudtrail.Record, bool, error) {
 	matched := s.cfg.Matcher.Match(raw)
 	if !matched && !s.cfg.AllRoot {
-		return Finding{}, false, nil
+		return Finding{}, cloudtrail.Record{}, false, nil
 	}
 	rec, err := cloudtrail.ParseRecord(raw)
 	if err != nil {
 		if !matched {
 			// Not a record the pattern wants: a decoy with "Root" in
 			// a malformed record is not worth a problem of its own.
-			return Finding{}, false, nil
+			return Finding{}, rec, false, nil
 		}
-		return Finding{}, false, err
+		return Finding{}, rec, false, err
 	}
 	v := cloudtrail.Classify(&rec)
 	if !matched && !v.Root {
-		return Finding{}, false, nil
+		return Finding{}, rec, false, nil
 	}
 	if !s.cfg.Window.Contains(rec.EventTime) {
-		return Finding{}, false, nil
+		return Finding{}, rec, false, nil
 	}
 	f := newFinding(&rec, v, matched, at.String())
 	f.AccountAlias = s.cfg.Aliases[f.Account]
-	return f, true, nil
+	return f, rec, true, nil
 }
 
 // progressReader counts stored bytes as they are read.

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+
 	"github.com/rootwatch/rootwatch/internal/cis"
 	"github.com/rootwatch/rootwatch/internal/cloudtrail"
 	"github.com/rootwatch/rootwatch/internal/filterpattern"
@@ -321,5 +323,27 @@ func TestRetryGivesUp(t *testing.T) {
 	err = Retry{}.do(ctx, func() error { return apiErr("Throttling") })
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v, want context.Canceled", err)
+	}
+}
+
+// One layer of retries: a throttle the SDK already retried to its limit
+// is not retried again; one it did not retry (a fake, a drained quota) is.
+func TestRetryOnTopOfSDK(t *testing.T) {
+	r := Retry{Backoff: func(int) time.Duration { return 0 }}
+	calls := 0
+	err := r.do(context.Background(), func() error {
+		calls++
+		return &retry.MaxAttemptsError{Attempt: 8, Err: apiErr("Throttling")}
+	})
+	if calls != 1 || err == nil {
+		t.Errorf("after the SDK gave up: %d calls (want 1), err %v", calls, err)
+	}
+	calls = 0
+	_ = r.do(context.Background(), func() error {
+		calls++
+		return apiErr("Throttling")
+	})
+	if calls != 8 {
+		t.Errorf("throttle the SDK did not retry: %d calls, want 8", calls)
 	}
 }
