@@ -48,7 +48,7 @@ func HostileAlert() alert.Alert {
 
 // LargeAlert is Alert at the sizes a root session can reach: a
 // 100-character event name, a 63-character multi-byte alias, ids event
-// IDs and as many events, each with a long user agent.
+// IDs, and the first ten of those events, each with a long user agent.
 func LargeAlert(ids int) alert.Alert {
 	a := Alert()
 	a.EventName = strings.Repeat("DescribeSomethingVeryLong", 4)
@@ -60,6 +60,9 @@ func LargeAlert(ids int) alert.Alert {
 	for i := range ids {
 		id := fmt.Sprintf("3b5a2f4e-1111-4000-8000-%012d", i)
 		a.EventIDs = append(a.EventIDs, id)
+		if i >= 10 {
+			continue
+		}
 		ev, _ := json.Marshal(map[string]any{"eventID": id, "eventName": a.EventName, "userAgent": a.UserAgent})
 		a.Events = append(a.Events, ev)
 	}
