@@ -63,14 +63,28 @@ func checkSchema(t *testing.T, body []byte) map[string]any {
 					t.Errorf("body %d: %s = %v", i, k, v)
 				}
 			}
-		case "FactSet":
-			for _, fv := range e["facts"].([]any) {
-				f := fv.(map[string]any)
-				if _, ok := f["title"].(string); !ok {
-					t.Errorf("fact without title: %v", f)
+		case "RichTextBlock":
+			inl, _ := e["inlines"].([]any)
+			if len(inl) == 0 {
+				t.Errorf("body %d: RichTextBlock without inlines", i)
+			}
+			for _, rv := range inl {
+				r := rv.(map[string]any)
+				if r["type"] != "TextRun" {
+					t.Errorf("body %d: inline %v", i, r["type"])
 				}
-				if _, ok := f["value"].(string); !ok {
-					t.Errorf("fact without value: %v", f)
+				if s, _ := r["text"].(string); s == "" {
+					t.Errorf("body %d: empty TextRun", i)
+				}
+				for k, allowed := range map[string][]string{
+					"size":     {"Small", "Default", "Medium", "Large", "ExtraLarge"},
+					"weight":   {"Lighter", "Default", "Bolder"},
+					"color":    {"Default", "Dark", "Light", "Accent", "Good", "Warning", "Attention"},
+					"fontType": {"Default", "Monospace"},
+				} {
+					if v, ok := r[k]; ok && !contains(allowed, v.(string)) {
+						t.Errorf("body %d: %s = %v", i, k, v)
+					}
 				}
 			}
 		default:
