@@ -166,7 +166,7 @@ func Build(ctx context.Context, cfg Config, specs []string, deps Deps) (*Set, er
 	if len(inline) > 0 && deps.Warn != nil {
 		// Once per run, naming every spec: the secret is already exposed
 		// for as long as the process runs.
-		fmt.Fprintf(deps.Warn, "warning: --notify %s: a secret on the command line is visible to every local user (ps) "+
+		_, _ = fmt.Fprintf(deps.Warn, "warning: --notify %s: a secret on the command line is visible to every local user (ps) "+
 			"and kept in shell history; give it as KIND:env:VAR or KIND:file:PATH\n", strings.Join(inline, ", "))
 	}
 	if len(targets) == 0 {

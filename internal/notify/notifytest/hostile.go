@@ -53,7 +53,7 @@ func LargeAlert(ids int) alert.Alert {
 	a := Alert()
 	a.EventName = strings.Repeat("DescribeSomethingVeryLong", 4)
 	a.AccountAlias = strings.Repeat("ü", 63)
-	a.AccountName = strings.Repeat("Zahlungsverkehr-Produktion-", 10)
+	a.AccountName = strings.Repeat("Zahlungsverkehr-Konto-Ost-", 10)
 	a.UserAgent = strings.Repeat("Mozilla/5.0 (日本語) ", 60)
 	a.Summary = strings.Repeat("The root user of "+a.AccountAlias+" signed in. ", 40)
 	a.EventIDs, a.Events = nil, nil
