@@ -98,6 +98,7 @@ func notifyTestRun(ctx context.Context, f *Factory, opts *notifyTestOptions) err
 		Out:    f.Out,
 		Now:    f.Now,
 		Getenv: f.Getenv,
+		Warn:   f.ErrOut,
 		SNS: func(ctx context.Context, region string) (sns.Publisher, error) {
 			awsCfg, err := f.AWSConfig(ctx, awsconfig.Options{Profile: opts.Profile, Region: region})
 			if err != nil {

@@ -297,7 +297,7 @@ func watchRun(ctx context.Context, f *Factory, opts *watchOptions) error {
 		return f.AWSConfig(ctx, awsconfig.Options{Profile: c.Profile, Region: region})
 	}
 	set, err := build.Build(ctx, wc.notify, opts.Notify, build.Deps{
-		HTTP: &http.Client{}, Out: f.Out, Now: f.Now, Getenv: f.Getenv,
+		HTTP: &http.Client{}, Out: f.Out, Now: f.Now, Getenv: f.Getenv, Warn: f.ErrOut,
 		SNS: func(ctx context.Context, region string) (sns.Publisher, error) {
 			cfg, err := awsCfg(ctx, region)
 			if err != nil {

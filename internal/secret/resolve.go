@@ -97,3 +97,40 @@ func validEnvName(n string) bool {
 	}
 	return true
 }
+
+// Reference prefixes: a secret named instead of written out, so it never
+// appears on a command line (where ps and shell history show it).
+const (
+	RefEnv  = "env:"
+	RefFile = "file:"
+)
+
+// IsRef reports whether v names a secret (env:NAME or file:PATH).
+func IsRef(v string) bool {
+	return strings.HasPrefix(v, RefEnv) || strings.HasPrefix(v, RefFile)
+}
+
+// FromRef reads the secret that ref names: "env:NAME" (an unset or empty
+// variable is an error, as in ExpandEnv) or "file:PATH" (as Resolve reads
+// a _file). Errors name the reference, never the value.
+func FromRef(field, ref string, getenv func(string) string, readFile ReadFileFunc) (Secret, error) {
+	switch {
+	case strings.HasPrefix(ref, RefEnv):
+		name := strings.TrimPrefix(ref, RefEnv)
+		if !validEnvName(name) {
+			return "", fmt.Errorf("%s: %q is not a variable name (expected env:NAME)", field, name)
+		}
+		v := getenv(name)
+		if v == "" {
+			return "", fmt.Errorf("%s: environment variable %s is not set", field, name)
+		}
+		return Secret(v), nil
+	case strings.HasPrefix(ref, RefFile):
+		path := strings.TrimPrefix(ref, RefFile)
+		if path == "" {
+			return "", fmt.Errorf("%s: file: needs a path (expected file:PATH)", field)
+		}
+		return Resolve(field, "", path, readFile)
+	}
+	return "", fmt.Errorf("%s: expected env:NAME or file:PATH", field)
+}

@@ -175,3 +175,32 @@ func TestRedactURL(t *testing.T) {
 		}
 	}
 }
+
+func TestFromRef(t *testing.T) {
+	getenv := func(k string) string { return map[string]string{"SLACK_URL": "https://hooks.example/x"}[k] }
+	read := func(name string) ([]byte, error) {
+		if name == "/run/secrets/pd" {
+			return []byte("key-from-file\n"), nil
+		}
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	for ref, want := range map[string]string{
+		"env:SLACK_URL":        "https://hooks.example/x",
+		"file:/run/secrets/pd": "key-from-file",
+		"env:UNSET":            "error: UNSET is not set",
+		"env:1X":               "error: not a variable name",
+		"file:":                "error: needs a path",
+		"file:/nope":           "error: /nope",
+	} {
+		got, err := FromRef("--notify slack", ref, getenv, read)
+		if w, ok := strings.CutPrefix(want, "error: "); ok {
+			if err == nil || !strings.Contains(err.Error(), w) {
+				t.Errorf("FromRef(%q) err = %v, want %q", ref, err, w)
+			}
+			continue
+		}
+		if err != nil || got.Reveal() != want {
+			t.Errorf("FromRef(%q) = %q, %v; want %q", ref, got.Reveal(), err, want)
+		}
+	}
+}

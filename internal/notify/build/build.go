@@ -9,6 +9,7 @@ import (
 	"os"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/rootwatch/rootwatch/internal/alert"
@@ -27,7 +28,10 @@ const (
 	EnvSMTPFrom      = "ROOTWATCH_SMTP_FROM"
 	EnvSMTPUsername  = "ROOTWATCH_SMTP_USERNAME"
 	EnvSMTPPassword  = "ROOTWATCH_SMTP_PASSWORD"
-	EnvSMTPTLS       = "ROOTWATCH_SMTP_TLS"
+	// The _FILE twins name a file holding the secret instead.
+	EnvWebhookSecretFile = "ROOTWATCH_WEBHOOK_SECRET_FILE"
+	EnvSMTPPasswordFile  = "ROOTWATCH_SMTP_PASSWORD_FILE"
+	EnvSMTPTLS           = "ROOTWATCH_SMTP_TLS"
 )
 
 // Deps are what notifiers need from the outside world.
@@ -37,6 +41,9 @@ type Deps struct {
 	Now      func() time.Time
 	Getenv   func(string) string
 	ReadFile func(string) ([]byte, error)
+	// Warn receives the one warning about secrets written inline in specs;
+	// nil where specs do not come from a command line (Lambda mode).
+	Warn io.Writer
 	// SNS returns a client for region; called once per region in use.
 	SNS func(ctx context.Context, region string) (sns.Publisher, error)
 }
@@ -131,10 +138,17 @@ func Build(ctx context.Context, cfg Config, specs []string, deps Deps) (*Set, er
 		targets = append(targets, t)
 	}
 	count := map[string]int{}
+	var inline []string
 	for _, raw := range specs {
 		spec, err := ParseSpec(raw)
 		if err != nil {
 			return nil, err
+		}
+		if spec, err = spec.Resolve(deps.Getenv, deps.ReadFile); err != nil {
+			return nil, err
+		}
+		if spec.InlineSecret() {
+			inline = append(inline, spec.String())
 		}
 		t, err := b.fromSpec(spec, cfg.SMTP)
 		if err != nil {
@@ -148,6 +162,12 @@ func Build(ctx context.Context, cfg Config, specs []string, deps Deps) (*Set, er
 		names[name] = true
 		t.Name, t.Level = name, defLevel
 		targets = append(targets, t)
+	}
+	if len(inline) > 0 && deps.Warn != nil {
+		// Once per run, naming every spec: the secret is already exposed
+		// for as long as the process runs.
+		_, _ = fmt.Fprintf(deps.Warn, "warning: --notify %s: a secret on the command line is visible to every local user (ps) "+
+			"and kept in shell history; give it as KIND:env:VAR or KIND:file:PATH\n", strings.Join(inline, ", "))
 	}
 	if len(targets) == 0 {
 		return nil, errors.New("no notifier configured (give --notify " + SpecUsage + ", or notify.notifiers in the config)")

@@ -3,6 +3,7 @@ package build
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io/fs"
 	"os"
 	"strings"
@@ -54,13 +55,16 @@ func TestParseSpec(t *testing.T) {
 		want    Spec
 		wantErr string
 	}{
-		{in: "webhook:https://h.example/x", want: Spec{KindWebhook, "https://h.example/x"}},
-		{in: "slack:" + slackURL, want: Spec{KindSlack, slackURL}},
-		{in: "TEAMS:https://x.example/w", want: Spec{KindTeams, "https://x.example/w"}},
-		{in: "sns:arn:aws:sns:us-east-1:111122223333:t", want: Spec{KindSNS, "arn:aws:sns:us-east-1:111122223333:t"}},
-		{in: "email:a@example.com,b@example.com", want: Spec{KindEmail, "a@example.com,b@example.com"}},
-		{in: "pagerduty:" + pdKey, want: Spec{KindPagerDuty, pdKey}},
-		{in: "stdout:", want: Spec{KindStdout, ""}},
+		{in: "webhook:https://h.example/x", want: Spec{Kind: KindWebhook, Value: "https://h.example/x"}},
+		{in: "slack:" + slackURL, want: Spec{Kind: KindSlack, Value: slackURL}},
+		{in: "TEAMS:https://x.example/w", want: Spec{Kind: KindTeams, Value: "https://x.example/w"}},
+		{in: "sns:arn:aws:sns:us-east-1:111122223333:t", want: Spec{Kind: KindSNS, Value: "arn:aws:sns:us-east-1:111122223333:t"}},
+		{in: "email:a@example.com,b@example.com", want: Spec{Kind: KindEmail, Value: "a@example.com,b@example.com"}},
+		{in: "pagerduty:" + pdKey, want: Spec{Kind: KindPagerDuty, Value: pdKey}},
+		{in: "stdout:", want: Spec{Kind: KindStdout, Value: ""}},
+		{in: "slack:env:SLACK_URL", want: Spec{Kind: KindSlack, From: "env:SLACK_URL"}},
+		{in: "pagerduty:file:/run/secrets/pd", want: Spec{Kind: KindPagerDuty, From: "file:/run/secrets/pd"}},
+		{in: "stdout:env:X", wantErr: "takes no value"},
 		{in: "stdout", wantErr: `missing ":"`},
 		{in: "stdout:x", wantErr: "takes no value"},
 		{in: "slack:", wantErr: "missing value"},
@@ -84,6 +88,59 @@ func TestParseSpec(t *testing.T) {
 		if err != nil || got != tt.want {
 			t.Errorf("ParseSpec(%q) = %+v, %v; want %+v", tt.in, got, err, tt.want)
 		}
+	}
+}
+
+// Secrets named by env: or file: never appear on the command line; a
+// secret written inline gets one warning on stderr naming every such spec.
+func TestSpecSecretsFromEnvAndFile(t *testing.T) {
+	env := map[string]string{"SLACK_URL": slackURL, "WEBHOOK_URL": "https://h.example/SLACKTOKEN123"}
+	files := map[string]string{"/run/secrets/pd": pdKey + "\n", "/run/secrets/teams": "https://x.example/w/SLACKTOKEN123\n"}
+	deps, _ := testDeps(env, files)
+	var warn bytes.Buffer
+	deps.Warn = &warn
+	set, err := Build(context.Background(), Config{}, []string{
+		"slack:env:SLACK_URL", "pagerduty:file:/run/secrets/pd", "teams:file:/run/secrets/teams", "webhook:env:WEBHOOK_URL",
+	}, deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set.Targets) != 4 || warn.Len() != 0 {
+		t.Errorf("%d targets, warning %q", len(set.Targets), warn.String())
+	}
+	if w := set.Get("slack").Where; w != "https://hooks.slack.com/…" {
+		t.Errorf("slack Where = %q", w)
+	}
+
+	_, err = Build(context.Background(), Config{}, []string{"slack:" + slackURL, "pagerduty:" + pdKey, "sns:arn:aws:sns:us-east-1:111122223333:t"}, deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := warn.String()
+	if strings.Count(got, "\n") != 1 || !strings.Contains(got, "slack:https://hooks.slack.com/…") ||
+		!strings.Contains(got, "pagerduty:[REDACTED]") || strings.Contains(got, "sns:") || !strings.Contains(got, "env:VAR") {
+		t.Errorf("warning = %q", got)
+	}
+	notifytest.CheckNoSecret(t, errors.New(got), "SLACKTOKEN123", pdKey)
+
+	for spec, want := range map[string]string{
+		"slack:env:NOPE":          "NOPE is not set",
+		"pagerduty:file:/missing": "/missing",
+		"slack:env:WEBHOOK_URL":   "",
+		"teams:env:BAD_URL":       "not a URL (expected teams:",
+	} {
+		env["BAD_URL"] = "SLACKTOKEN123"
+		_, err := Build(context.Background(), Config{}, []string{spec}, deps)
+		if want == "" {
+			if err != nil {
+				t.Errorf("%s: %v", spec, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err = %v, want %q", spec, err, want)
+		}
+		notifytest.CheckNoSecret(t, err, "SLACKTOKEN123")
 	}
 }
 

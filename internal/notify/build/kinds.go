@@ -100,7 +100,11 @@ func (b *builder) fromConfig(nc NotifierConfig, where string) (*Target, error) {
 func (b *builder) fromSpec(s Spec, smtp *email.Config) (*Target, error) {
 	switch s.Kind {
 	case KindWebhook:
-		return b.webhook(webhook.Config{URL: secret.Secret(s.Value), Secret: secret.Secret(b.deps.Getenv(EnvWebhookSecret))}, "")
+		key, err := secret.Resolve(EnvWebhookSecret, secret.Secret(b.deps.Getenv(EnvWebhookSecret)), b.deps.Getenv(EnvWebhookSecretFile), b.deps.ReadFile)
+		if err != nil {
+			return nil, err
+		}
+		return b.webhook(webhook.Config{URL: secret.Secret(s.Value), Secret: key}, "")
 	case KindSlack:
 		return b.slack(slack.Config{Endpoint: post.Endpoint{URL: secret.Secret(s.Value)}}, "")
 	case KindTeams:
@@ -133,9 +137,13 @@ func (b *builder) smtpBase(smtp *email.Config) (email.Config, error) {
 		return prepare(b, smtp, "notify.smtp")
 	}
 	env := b.deps.Getenv
+	pw, err := secret.Resolve(EnvSMTPPassword, secret.Secret(env(EnvSMTPPassword)), env(EnvSMTPPasswordFile), b.deps.ReadFile)
+	if err != nil {
+		return email.Config{}, err
+	}
 	c := email.Config{
 		Host: env(EnvSMTPHost), From: env(EnvSMTPFrom), Username: env(EnvSMTPUsername),
-		Password: secret.Secret(env(EnvSMTPPassword)), TLS: env(EnvSMTPTLS),
+		Password: pw, TLS: env(EnvSMTPTLS),
 	}
 	if c.Host == "" {
 		return c, fmt.Errorf("no SMTP relay: set notify.smtp in the config, or %s (and %s, %s, %s, %s)",

@@ -23,7 +23,7 @@ var leakSecrets = []string{
 	"QUERYSECRET",                      // a signed Workflows URL's sig=
 	"HMACSECRET",                       // webhook signing key
 	"BEARERSECRET",                     // a webhook header
-	"PDSECRET0123456789abcdefABCDEF01", // PagerDuty routing key (32)
+	"PDSECRETzyxwvutsrqponmlkjihgfedc", // PagerDuty routing key (32)
 	"SMTPSECRET",                       // SMTP password
 }
 
@@ -104,7 +104,7 @@ func TestNoNotifierLeaksASecret(t *testing.T) {
     - name: teams
       teams: {url: "%[1]s/workflows/PATHSECRET/invoke?api-version=1&sig=QUERYSECRET"}
     - name: pagerduty
-      pagerduty: {routing_key: PDSECRET0123456789abcdefABCDEF01, url: %[1]s}
+      pagerduty: {routing_key: PDSECRETzyxwvutsrqponmlkjihgfedc, url: %[1]s}
     - name: email
       email:
         host: %[2]s

@@ -82,8 +82,7 @@ func (n *Notifier) Notify(ctx context.Context, a alert.Alert) error {
 		// A relay may echo the AUTH line, which carries the password in
 		// base64 (PLAIN: NUL user NUL password; LOGIN: the password alone).
 		return classify(scrub(fmt.Errorf("email via %s: %w", n.cfg.addr(), err), pw,
-			base64.StdEncoding.EncodeToString([]byte("\x00"+n.cfg.Username+"\x00"+pw)),
-			base64.StdEncoding.EncodeToString([]byte(pw))))
+			base64.StdEncoding.EncodeToString([]byte("\x00"+n.cfg.Username+"\x00"+pw))))
 	}
 	return nil
 }
@@ -100,12 +99,7 @@ func (e *scrubbedError) Error() string { return e.msg }
 func (e *scrubbedError) Unwrap() error { return e.err }
 
 func scrub(err error, secrets ...string) error {
-	msg := err.Error()
-	for _, s := range secrets {
-		if s != "" {
-			msg = strings.ReplaceAll(msg, s, secret.Redacted)
-		}
-	}
+	msg := secret.Scrub(err.Error(), secrets...) // pieces and base64 of the password too
 	if msg == err.Error() {
 		return err
 	}

@@ -15,8 +15,57 @@ import (
 	"github.com/rootwatch/rootwatch/internal/notify/format"
 )
 
-// maxSubject keeps the subject on one folded header line in most clients.
+// maxSubject keeps the subject readable in a mail list; folding keeps its
+// header lines within RFC 5322's limits however it is encoded.
 const maxSubject = 150
+
+// RFC 5322 §2.1.1: a line SHOULD be at most 78 characters and MUST be at
+// most 998; RFC 2047 §2: an encoded-word is at most 75 characters, which
+// mime's encoder keeps to by splitting into several words.
+const (
+	foldAt      = 78
+	maxLine     = 998
+	maxXHeaders = 200 // X-Rootwatch-* values: IDs and rule names, never prose
+)
+
+// subject is the alert's subject as header text. A literal "=?" would
+// make mail clients decode attacker text as an RFC 2047 encoded-word
+// (which can carry line breaks and lookalike text), so it is split.
+func subject(a alert.Alert) string {
+	return strings.ReplaceAll(format.Subject(a, maxSubject), "=?", "= ?")
+}
+
+// headerText is one clean, bounded line of ASCII for an X- header.
+func headerText(s string) string {
+	return format.TruncateBytes(format.ASCII(format.OneLine(s)), maxXHeaders)
+}
+
+// foldHeader writes "Name: value" folded at spaces (CRLF + space, which
+// unfolding removes) so every line stays within foldAt where a space
+// allows and never exceeds maxLine: a long multi-byte subject encodes to
+// many encoded-words that would otherwise share one line of over 1,000
+// characters. value is one line already (OneLine, encoded-words).
+func foldHeader(name, value string) string {
+	var b strings.Builder
+	line := name + ":"
+	for _, word := range strings.Fields(value) {
+		if len(word) > maxLine-1 {
+			word = word[:maxLine-1] // unreachable with bounded inputs; never exceed the MUST
+		}
+		// Folding right after the colon is allowed (the field body may
+		// start with folding white space) and is what a full-length
+		// encoded-word needs to fit.
+		if len(line)+1+len(word) > foldAt {
+			b.WriteString(line)
+			b.WriteString("\r\n")
+			line = ""
+		}
+		line += " " + word
+	}
+	b.WriteString(line)
+	b.WriteString("\r\n")
+	return b.String()
+}
 
 // Message renders the RFC 5322 message for a: headers that cannot be
 // injected into (every value is one line, non-ASCII encoded per RFC 2047),
@@ -35,18 +84,18 @@ func Message(cfg Config, a alert.Alert, now time.Time) ([]byte, error) {
 		to = append(to, addr.String())
 	}
 	var b bytes.Buffer
-	header := func(k, v string) { fmt.Fprintf(&b, "%s: %s\r\n", k, v) }
+	header := func(k, v string) { b.WriteString(foldHeader(k, v)) }
 	header("From", from.String())
 	header("To", strings.Join(to, ", "))
-	header("Subject", mime.QEncoding.Encode("utf-8", format.Subject(a, maxSubject)))
+	header("Subject", mime.QEncoding.Encode("utf-8", subject(a)))
 	header("Date", now.UTC().Format(time.RFC1123Z))
 	header("Message-ID", messageID(a, from.Address))
 	header("MIME-Version", "1.0")
 	header("Content-Type", `text/plain; charset="utf-8"`)
 	header("Content-Transfer-Encoding", "quoted-printable")
 	header("Auto-Submitted", "auto-generated") // RFC 3834: no vacation replies
-	header("X-Rootwatch-Alert-Id", format.OneLine(a.ID))
-	header("X-Rootwatch-Rule", format.OneLine(a.Rule))
+	header("X-Rootwatch-Alert-Id", headerText(a.ID))
+	header("X-Rootwatch-Rule", headerText(a.Rule))
 	header("X-Rootwatch-Severity", a.Severity.String())
 	b.WriteString("\r\n")
 	qp := quotedprintable.NewWriter(&b)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rootwatch/rootwatch/internal/alert"
+	"github.com/rootwatch/rootwatch/internal/safetext"
 )
 
 // Fact is one labelled detail of an alert, in display order. Card-style
@@ -17,12 +18,14 @@ type Fact struct {
 	Label, Value string
 }
 
-// Facts lists the alert's details that are set, most useful first.
+// Facts lists the alert's details that are set, most useful first. Each
+// label and value is one clean line (OneLine): a value never starts a line
+// of its own, so it cannot pass for another field in a body or card.
 func Facts(a alert.Alert) []Fact {
 	var fs []Fact
 	add := func(label, value string) {
-		if value != "" {
-			fs = append(fs, Fact{label, value})
+		if value = OneLine(value); value != "" {
+			fs = append(fs, Fact{OneLine(label), value})
 		}
 	}
 	add("Account", AccountLabel(a))
@@ -72,15 +75,23 @@ func Headline(a alert.Alert) string {
 	return Subject(a, 200)
 }
 
+// MaxBodyEventIDs is how many event IDs a body lists before it counts the
+// rest: 1,000 IDs are about 39 KB, well inside SNS's 256 KiB with the
+// events, while an uncapped alert of 10,000 would not fit at all.
+const MaxBodyEventIDs = 1000
+
 // Body renders the plain-text message: headline, summary, facts, console
-// link, every event ID and the full events as indented JSON, so the
-// message alone is enough to investigate.
+// link, the event IDs (the first MaxBodyEventIDs, then a count) and the
+// full events as indented JSON, so the message alone is enough to
+// investigate. Every value is cleaned of control characters and escape
+// sequences, and starts no line of its own: attacker text (an alias, a
+// user agent) cannot forge a field or a header-looking line.
 func Body(a alert.Alert) string {
 	var b strings.Builder
 	b.WriteString(Headline(a))
 	b.WriteString("\n\n")
-	if a.Summary != "" {
-		b.WriteString(a.Summary)
+	if s := OneLine(a.Summary); s != "" {
+		b.WriteString(s)
 		b.WriteString("\n\n")
 	}
 	facts := Facts(a)
@@ -91,31 +102,53 @@ func Body(a alert.Alert) string {
 	for _, f := range facts {
 		fmt.Fprintf(&b, "%s:%s %s\n", f.Label, strings.Repeat(" ", width-runes(f.Label)), f.Value)
 	}
-	if link := ConsoleLink(a); link != "" {
+	if link := OneLine(ConsoleLink(a)); link != "" {
 		fmt.Fprintf(&b, "\nConsole: %s\n", link)
 	}
 	if len(a.EventIDs) > 0 {
 		b.WriteString("\nCloudTrail event IDs:\n")
-		for _, id := range a.EventIDs {
+		ids, more := CapList(a.EventIDs, MaxBodyEventIDs)
+		for _, id := range ids {
 			b.WriteString("  ")
-			b.WriteString(id)
+			b.WriteString(OneLine(id))
 			b.WriteByte('\n')
+		}
+		if more > 0 {
+			fmt.Fprintf(&b, "  and %d more\n", more)
 		}
 	}
 	for i, ev := range a.Events {
 		fmt.Fprintf(&b, "\nEvent %d of %d:\n", i+1, len(a.Events))
-		b.WriteString(indentJSON(ev))
+		b.WriteString(IndentJSON(ev))
 		b.WriteByte('\n')
 	}
 	return b.String()
 }
 
-// indentJSON pretty-prints an event; one that is not valid JSON is shown
-// as it came, because hiding it would hide evidence.
-func indentJSON(raw json.RawMessage) string {
-	var out bytes.Buffer
-	if err := json.Indent(&out, raw, "", "  "); err != nil {
-		return string(raw)
+// CapList returns the first max items and how many it left out.
+func CapList(items []string, max int) ([]string, int) {
+	if len(items) <= max {
+		return items, 0
 	}
-	return out.String()
+	return items[:max], len(items) - max
+}
+
+// IndentJSON pretty-prints an event. One that is not valid JSON is shown
+// as it came (hiding it would hide evidence) but indented, so none of its
+// lines can pass for a field of the message. Each line is cleaned of
+// control characters, escape sequences and bidi controls (valid JSON
+// escapes the first two, but not the third).
+func IndentJSON(raw json.RawMessage) string {
+	var out bytes.Buffer
+	prefix := ""
+	if err := json.Indent(&out, raw, "", "  "); err != nil {
+		out.Reset()
+		out.Write(raw)
+		prefix = "  "
+	}
+	lines := strings.Split(strings.ReplaceAll(out.String(), "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = prefix + strings.TrimRight(safetext.Terminal(l), " ")
+	}
+	return strings.Join(lines, "\n")
 }

@@ -8,7 +8,8 @@ import (
 )
 
 // FuzzSubject holds Subject to its promise for any event name, alias and
-// account: within the limit, valid UTF-8, one line, and naming the event.
+// account: within the limit, valid UTF-8, one line, and naming the event;
+// and ASCIISubject to what SNS accepts.
 func FuzzSubject(f *testing.F) {
 	f.Add("ConsoleLogin", "prod-payments", "123456789012", 99)
 	f.Add("GetCallerIdentity", strings.Repeat("支払い", 40), "123456789012", 40)
@@ -26,6 +27,9 @@ func FuzzSubject(f *testing.F) {
 		}
 		if !utf8.ValidString(got) || strings.IndexFunc(got, unicode.IsControl) >= 0 {
 			t.Fatalf("Subject is not one clean line: %q", got)
+		}
+		if max >= 20 && max < 100 { // SNS uses 99; below 20 nothing useful fits
+			checkSNSSubject(t, ASCIISubject(a, max), max)
 		}
 		ev := OneLine(event)
 		if max >= 30 && ev != "" && !strings.HasPrefix(strings.TrimPrefix(got, "Root usage: "), string([]rune(ev)[:1])) {

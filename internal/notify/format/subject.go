@@ -20,13 +20,50 @@ const minAlias = 6
 // prefix, and finally the end of the event name; the event name's start
 // and the account alias or ID are always there.
 func Subject(a alert.Alert, max int) string {
+	return subject(a, max, unicodeText)
+}
+
+// ASCIISubject is Subject for receivers that take printable ASCII only:
+// SNS (the Publish API reference: "ASCII text that begins with a letter,
+// number, or punctuation mark; must not include line breaks or control
+// characters; and must be less than 100 characters long"; an endpoint that
+// enforces it refuses the publish, and Lambda mode then dead-letters the
+// root alert). Accented letters lose their accents, other non-ASCII runs
+// become "?", a cut ends in "...", and max counts bytes (= characters).
+// An alias with nothing readable left is dropped: the account ID says more.
+func ASCIISubject(a alert.Alert, max int) string {
+	return subject(a, max, asciiText)
+}
+
+// textStyle is how a subject's parts are cleaned and cut.
+type textStyle struct {
+	clean    func(string) string
+	ellipsis string
+	// readableAlias drops an alias that cleaning left without a letter or
+	// digit ("???" from a non-Latin alias).
+	readableAlias bool
+}
+
+var (
+	unicodeText = textStyle{clean: OneLine, ellipsis: Ellipsis}
+	asciiText   = textStyle{clean: func(s string) string { return OneLine(ASCII(OneLine(s))) }, ellipsis: ASCIIEllipsis, readableAlias: true}
+)
+
+func subject(a alert.Alert, max int, st textStyle) string {
 	if max <= 0 {
 		max = MaxSubject
 	}
-	prefix := OneLine(Prefix(a))
-	what := OneLine(What(a))
-	alias := OneLine(AccountAlias(a))
-	id := OneLine(a.Account)
+	cut := func(s string, max int) string { return truncateWith(s, max, st.ellipsis) }
+	prefix := st.clean(Prefix(a))
+	what := st.clean(What(a))
+	if what == "" {
+		what = "alert" // an event name of control characters only
+	}
+	alias := st.clean(AccountAlias(a))
+	if st.readableAlias && !readable(alias) {
+		alias = ""
+	}
+	id := st.clean(a.Account)
 	more := ""
 	if n := len(a.EventIDs); n > 1 {
 		more = fmt.Sprintf(" +%d more", n-1)
@@ -58,8 +95,8 @@ func Subject(a alert.Alert, max int) string {
 	if alias != "" {
 		// Cut the alias just enough, if what is left is still worth reading.
 		over := runes(build(prefix, what, "", alias, id)) - max
-		if keep := runes(alias) - over; keep >= minAlias {
-			return build(prefix, what, "", Truncate(alias, keep), id)
+		if keep := runes(alias) - over; keep >= minAlias-1+runes(st.ellipsis) {
+			return build(prefix, what, "", cut(alias, keep), id)
 		}
 		if id != "" {
 			if s := build(prefix, what, "", "", id); fits(s) {
@@ -82,11 +119,11 @@ func Subject(a alert.Alert, max int) string {
 		account = alias
 	}
 	fixed := runes(build("", "", "", "", account)) // " in ACCOUNT"
-	if room := max - fixed; room >= minAlias {
-		return build("", Truncate(what, room), "", "", account)
+	if room := max - fixed; room >= minAlias-1+runes(st.ellipsis) {
+		return build("", cut(what, room), "", "", account)
 	}
 	half := (max - runes(" in ")) / 2
-	return Truncate(build("", Truncate(what, max-runes(" in ")-half), "", "", Truncate(account, half)), max)
+	return cut(build("", cut(what, max-runes(" in ")-half), "", "", cut(account, half)), max)
 }
 
 // Prefix names the kind of alert in a few words.

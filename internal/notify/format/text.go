@@ -4,27 +4,37 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/rootwatch/rootwatch/internal/safetext"
 )
 
-// Ellipsis marks text that was cut.
-const Ellipsis = "…"
+// Ellipsis marks text that was cut; ASCIIEllipsis where only ASCII may go.
+const (
+	Ellipsis      = "…"
+	ASCIIEllipsis = "..."
+)
 
 // Truncate cuts s to at most max runes, ending in Ellipsis when cut. It
 // counts runes, not bytes, so it never splits a multi-byte character.
-func Truncate(s string, max int) string {
+func Truncate(s string, max int) string { return truncateWith(s, max, Ellipsis) }
+
+// truncateWith is Truncate with the given ellipsis; a limit too small for
+// the ellipsis and any text gets the start of the ellipsis alone.
+func truncateWith(s string, max int, ellipsis string) string {
 	if max <= 0 {
 		return ""
 	}
 	if utf8.RuneCountInString(s) <= max {
 		return s
 	}
-	if max == 1 {
-		return Ellipsis
+	el := utf8.RuneCountInString(ellipsis)
+	if max <= el {
+		return string([]rune(ellipsis)[:max])
 	}
 	n := 0
 	for i := range s {
-		if n == max-1 {
-			return strings.TrimRightFunc(s[:i], unicode.IsSpace) + Ellipsis
+		if n == max-el {
+			return strings.TrimRightFunc(s[:i], unicode.IsSpace) + ellipsis
 		}
 		n++
 	}
@@ -48,13 +58,16 @@ func TruncateBytes(s string, max int) string {
 }
 
 // OneLine replaces line breaks, tabs and other control characters with
-// spaces and collapses runs of spaces: subjects and headers must be a
+// spaces, drops terminal escape sequences and bidi controls, and collapses
+// runs of spaces: subjects and headers must be a
 // single clean line (SNS rejects control characters in a subject, and a
 // newline in an email header is an injection).
 func OneLine(s string) string {
 	var b strings.Builder
 	space := false
-	for _, r := range s {
+	// Terminal escape sequences go whole (not just their ESC), and the
+	// bidirectional controls that reorder what a reader sees go too.
+	for _, r := range safetext.Terminal(s) {
 		if unicode.IsControl(r) || unicode.IsSpace(r) || r == utf8.RuneError {
 			space = true
 			continue

@@ -5,6 +5,7 @@
 package notifytest
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/rootwatch/rootwatch/internal/alert"
 	"github.com/rootwatch/rootwatch/internal/notify"
+	"github.com/rootwatch/rootwatch/internal/secret"
 )
 
 // Now is the fixed clock of notifier tests.
@@ -163,7 +165,8 @@ func CheckFailure(t *testing.T, err error, retryable bool, secrets ...string) {
 }
 
 // CheckNoSecret fails if err's message contains any secret (or its
-// distinctive path, for URLs).
+// distinctive path, for URLs), any piece of one of secret.MinFragment
+// characters or more, or its base64.
 func CheckNoSecret(t *testing.T, err error, secrets ...string) {
 	t.Helper()
 	if err == nil {
@@ -171,17 +174,43 @@ func CheckNoSecret(t *testing.T, err error, secrets ...string) {
 	}
 	msg := err.Error()
 	for _, s := range secrets {
-		if s == "" {
-			continue
-		}
-		if strings.Contains(msg, s) {
-			t.Errorf("error leaks a secret %q: %s", s, msg)
+		for _, form := range []string{s, base64.StdEncoding.EncodeToString([]byte(s))} {
+			if form == "" {
+				continue
+			}
+			if strings.Contains(msg, form) {
+				t.Errorf("error leaks a secret %q: %s", form, msg)
+				continue
+			}
+			for i := 0; i+secret.MinFragment <= len(form); i++ {
+				if piece := form[i : i+secret.MinFragment]; strings.Contains(msg, piece) {
+					t.Errorf("error leaks %q, a piece of the secret %q: %s", piece, form, msg)
+					break
+				}
+			}
 		}
 	}
 }
 
-// Answer answers with the case's status; echo is appended to the body to
-// play a server that quotes the request back (it must not reach errors).
+// Echoes is what a receiver that quotes a request back might send of
+// secret: all of it, its second half, a middle piece, and its base64
+// (whole and cut), as a 400 body that shows "the token you sent" does.
+func Echoes(secret string) string {
+	n := len(secret)
+	if n < 4 {
+		return secret
+	}
+	b64 := base64.StdEncoding.EncodeToString([]byte(secret))
+	return strings.Join([]string{
+		secret, "..." + secret[n/2:], "'" + secret[n/4:n/4+n/2] + "'", b64, b64[2 : len(b64)-3],
+	}, " | ")
+}
+
+// Answer answers with the case's status; the body starts with Echoes of
+// echo (a secret the request carried) to play a server that quotes the
+// request back: none of it may reach errors.
 func (c StatusCase) Answer(echo string) func(Request) (int, http.Header, string) {
-	return func(Request) (int, http.Header, string) { return c.Status, c.Header, c.Body + " " + echo }
+	return func(Request) (int, http.Header, string) {
+		return c.Status, c.Header, Echoes(echo) + " " + c.Body
+	}
 }

@@ -7,10 +7,15 @@ import (
 	"github.com/rootwatch/rootwatch/internal/notify/format"
 )
 
-// Events API v2 limits.
+// Events API v2 limits: summary 1024 characters, dedup_key 255, the
+// whole payload 512 KB. The budgets below keep a 10,000-ID alert with a
+// large event well inside the last.
 const (
-	MaxSummary  = 1024
-	MaxDedupKey = 255
+	MaxSummary    = 1024
+	MaxDedupKey   = 255
+	MaxPayload    = 512 << 10
+	MaxEventIDs   = 1000      // about 40 KB
+	maxFirstEvent = 256 << 10 // an event above this goes as (cut) text
 )
 
 // Event is an Events API v2 alert event.
@@ -63,18 +68,24 @@ func NewEvent(cfg Config, a alert.Alert) Event {
 	}
 	p := &Payload{
 		Summary:   format.Truncate(format.Subject(a, MaxSummary)+summaryTail(a), MaxSummary),
-		Source:    format.Truncate(source, 255),
+		Source:    format.Truncate(format.OneLine(source), 255),
 		Severity:  severity(a.Severity),
-		Component: a.EventSource,
-		Group:     a.Account,
-		Class:     a.Rule,
+		Component: format.Truncate(format.OneLine(a.EventSource), 255),
+		Group:     format.Truncate(format.OneLine(a.Account), 255),
+		Class:     format.Truncate(format.OneLine(a.Rule), 255),
 		CustomDetails: map[string]any{
-			"alert_id":  a.ID,
-			"rule":      a.Rule,
-			"kind":      string(a.Kind),
-			"account":   a.Account,
-			"event_ids": a.EventIDs,
+			"alert_id": a.ID,
+			"rule":     a.Rule,
+			"kind":     string(a.Kind),
+			"account":  a.Account,
 		},
+	}
+	// Events API payloads are limited to 512 KB (Events API v2 overview,
+	// "Size Limits"); 10,000 event IDs alone are 400 KB.
+	ids, more := format.CapList(a.EventIDs, MaxEventIDs)
+	p.CustomDetails["event_ids"] = ids
+	if more > 0 {
+		p.CustomDetails["event_ids_not_listed"] = more
 	}
 	ts := a.EventTime
 	if ts.IsZero() {
@@ -86,8 +97,10 @@ func NewEvent(cfg Config, a alert.Alert) Event {
 	for _, f := range format.Facts(a) {
 		p.CustomDetails[f.Label] = f.Value
 	}
-	if len(a.Events) > 0 {
+	if len(a.Events) > 0 && len(a.Events[0]) <= maxFirstEvent {
 		p.CustomDetails["first_event"] = a.Events[0]
+	} else if len(a.Events) > 0 {
+		p.CustomDetails["first_event"] = format.TruncateBytes(string(a.Events[0]), maxFirstEvent)
 	}
 	ev.Payload = p
 	if link := format.ConsoleLink(a); link != "" {
@@ -97,8 +110,8 @@ func NewEvent(cfg Config, a alert.Alert) Event {
 }
 
 func summaryTail(a alert.Alert) string {
-	if a.SourceIP != "" {
-		return " from " + a.SourceIP
+	if ip := format.OneLine(a.SourceIP); ip != "" {
+		return " from " + ip
 	}
 	return ""
 }

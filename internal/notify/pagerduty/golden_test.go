@@ -17,4 +17,7 @@ func TestGoldenEvents(t *testing.T) {
 	a.Kind, a.State, a.PreviousState = alert.KindAlarm, "OK", "ALARM"
 	resolve, _ := json.Marshal(NewEvent(cfg, a))
 	notifytest.Golden(t, "resolve.json", resolve)
+
+	hostile, _ := json.Marshal(NewEvent(cfg, notifytest.HostileAlert()))
+	notifytest.Golden(t, "hostile.json", hostile)
 }

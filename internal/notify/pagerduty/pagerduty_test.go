@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/rootwatch/rootwatch/internal/alert"
@@ -65,8 +66,11 @@ func validate(r notifytest.Request) error {
 	if !ok {
 		return fmt.Errorf("trigger without payload")
 	}
-	if s, _ := p["summary"].(string); s == "" || utf8.RuneCountInString(s) > MaxSummary {
-		return fmt.Errorf("summary length %d", utf8.RuneCountInString(s))
+	if s, _ := p["summary"].(string); s == "" || utf8.RuneCountInString(s) > MaxSummary || strings.IndexFunc(s, unicode.IsControl) >= 0 {
+		return fmt.Errorf("summary of %d characters: %q", utf8.RuneCountInString(s), s)
+	}
+	if len(r.Body) > MaxPayload {
+		return fmt.Errorf("payload of %d bytes, the limit is %d", len(r.Body), MaxPayload)
 	}
 	if s, _ := p["source"].(string); s == "" {
 		return fmt.Errorf("source missing")
@@ -166,6 +170,23 @@ func TestLongFieldsWithinLimits(t *testing.T) {
 	a.EventName = strings.Repeat("E", 2000)
 	if err := newNotifier(t, rc.URL).Notify(context.Background(), a); err != nil {
 		t.Fatalf("PagerDuty would reject: %v", err)
+	}
+}
+
+func TestLargeAndHostileAlertsAccepted(t *testing.T) {
+	huge := notifytest.LargeAlert(10000)
+	huge.Events[0] = []byte(`{"big":"` + strings.Repeat("y", 600<<10) + `"}`)
+	for name, a := range map[string]alert.Alert{
+		"10000 event IDs": notifytest.LargeAlert(10000),
+		"huge event":      huge,
+		"hostile":         notifytest.HostileAlert(),
+	} {
+		t.Run(name, func(t *testing.T) {
+			rc := receiver(t)
+			if err := newNotifier(t, rc.URL).Notify(context.Background(), a); err != nil {
+				t.Fatalf("PagerDuty would reject: %v", err)
+			}
+		})
 	}
 }
 

@@ -126,8 +126,9 @@ func Rejected(r Request, retryable bool, resp *Response) error {
 	return notify.Permanent(err)
 }
 
-// excerpt is the start of an error body, on one line, with the URL and
-// its path (which holds the token) blanked in case the server echoes them.
+// excerpt is the start of an error body, on one line, with the URL, its
+// path (which holds the token) and every request secret blanked, whole
+// or in pieces, in case the server echoes them.
 func excerpt(body []byte, r Request) string {
 	s := format.OneLine(string(body))
 	if s == "" {
@@ -145,26 +146,14 @@ func scrub(err error, r Request) error {
 	return err
 }
 
+// scrubString hides, in text a receiver sent back, the URL and every
+// secret of the request, and any piece or encoding of them (secret.Scrub).
 func scrubString(s string, r Request) string {
+	secrets := []string{r.URL.Reveal()}
 	for _, sec := range r.Secrets {
-		if !sec.IsZero() {
-			s = strings.ReplaceAll(s, sec.Reveal(), secret.Redacted)
-		}
+		secrets = append(secrets, sec.Reveal())
 	}
-	raw := r.URL.Reveal()
-	if raw == "" {
-		return s
-	}
-	s = strings.ReplaceAll(s, raw, secret.Redacted)
-	if p, err := url.Parse(raw); err == nil {
-		if p.Path != "" && p.Path != "/" {
-			s = strings.ReplaceAll(s, p.Path, "/"+secret.Redacted)
-		}
-		if p.RawQuery != "" {
-			s = strings.ReplaceAll(s, p.RawQuery, secret.Redacted)
-		}
-	}
-	return s
+	return secret.Scrub(s, secrets...)
 }
 
 // retryAfter reads Retry-After as seconds or an HTTP date; capped at an

@@ -1,11 +1,8 @@
 package slack
 
 import (
-	"bytes"
-	"encoding/json"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/rootwatch/rootwatch/internal/alert"
 	"github.com/rootwatch/rootwatch/internal/notify/format"
@@ -13,7 +10,8 @@ import (
 
 // Block Kit limits (docs.slack.dev/reference/block-kit): header text 150
 // characters, section text 3000, up to 10 fields of 2000, button text 75
-// and URL 3000, 50 blocks per message.
+// and URL 3000, 10 context elements, 50 blocks per message; the message
+// text 40,000. The rich_text code block keeps to the section limit.
 const (
 	MaxHeader      = 150
 	MaxSectionText = 3000
@@ -22,24 +20,28 @@ const (
 	MaxButtonText  = 75
 	MaxURL         = 3000
 	MaxBlocks      = 50
+	MaxMessageText = 40000 // the top-level text (chat.postMessage: truncated beyond)
 )
 
 // Message is an incoming-webhook payload.
 type Message struct {
-	Text      string  `json:"text"`
+	Text string `json:"text"`
+	// Mrkdwn false keeps Slack from formatting the fallback text, which
+	// holds the subject (attacker-influenced); blocks decide their own.
+	Mrkdwn    *bool   `json:"mrkdwn,omitempty"`
 	Blocks    []Block `json:"blocks"`
 	Channel   string  `json:"channel,omitempty"`
 	Username  string  `json:"username,omitempty"`
 	IconEmoji string  `json:"icon_emoji,omitempty"`
 }
 
-// Block is one layout block (header, section, actions, context); only the
-// fields its type uses are set.
+// Block is one layout block (header, section, rich_text, actions,
+// context); only the fields its type uses are set.
 type Block struct {
 	Type     string `json:"type"`
 	Text     *Text  `json:"text,omitempty"`
 	Fields   []Text `json:"fields,omitempty"`
-	Elements []any  `json:"elements,omitempty"` // Text in context blocks, Button in actions blocks
+	Elements []any  `json:"elements,omitempty"` // Text in context blocks, Button in actions blocks, Preformatted in rich_text
 }
 
 // Text is a composition text object.
@@ -56,28 +58,53 @@ type Button struct {
 	URL  string `json:"url"`
 }
 
+// Preformatted is a rich_text_preformatted element: a code block whose
+// text elements Slack shows literally, with no mrkdwn parsing, so a "```"
+// inside an event cannot close the block and format what follows.
+type Preformatted struct {
+	Type     string        `json:"type"` // rich_text_preformatted
+	Elements []RichTextRun `json:"elements"`
+}
+
+// RichTextRun is a rich_text "text" element.
+type RichTextRun struct {
+	Type string `json:"type"` // text
+	Text string `json:"text"`
+}
+
 // NewMessage lays out a: header, summary, facts (as section fields), the
 // first event, a console button and a context line with the alert ID.
+//
+// Every value an attacker can influence is in a plain_text object or a
+// rich_text text element, which Slack never parses as mrkdwn: no
+// "<https://evil|Reset MFA>" link, no "*bold*", no "<!channel>", no
+// auto-linked URL. The fallback text is not mrkdwn either, and is
+// escaped as Slack asks for every text (& < >).
 func NewMessage(a alert.Alert) Message {
-	m := Message{Text: escape(format.Subject(a, 200))}
+	off := false
+	m := Message{Text: escape(format.Subject(a, 200)), Mrkdwn: &off}
 	m.Blocks = append(m.Blocks, Block{Type: "header",
-		Text: &Text{Type: "plain_text", Text: format.Truncate(format.Headline(a), MaxHeader), Emoji: true}})
-	if a.Summary != "" {
-		m.Blocks = append(m.Blocks, section(escape(a.Summary)))
+		Text: plain(format.Headline(a), MaxHeader)})
+	if s := format.OneLine(a.Summary); s != "" {
+		m.Blocks = append(m.Blocks, Block{Type: "section", Text: plain(s, MaxSectionText)})
 	}
 	facts := format.Facts(a)
 	for len(facts) > 0 && len(m.Blocks) < MaxBlocks-3 {
 		n := min(len(facts), MaxFields)
 		b := Block{Type: "section"}
 		for _, f := range facts[:n] {
-			b.Fields = append(b.Fields, Text{Type: "mrkdwn",
-				Text: format.Truncate("*"+escape(f.Label)+"*\n"+escape(f.Value), MaxFieldText)})
+			b.Fields = append(b.Fields, *plain(f.Label+"\n"+f.Value, MaxFieldText))
 		}
 		m.Blocks = append(m.Blocks, b)
 		facts = facts[n:]
 	}
 	if len(a.Events) > 0 {
-		m.Blocks = append(m.Blocks, section(codeBlock(a)))
+		head := "Event 1 of " + strconv.Itoa(len(a.Events)) + ":\n"
+		m.Blocks = append(m.Blocks, Block{Type: "rich_text", Elements: []any{Preformatted{
+			Type: "rich_text_preformatted",
+			Elements: []RichTextRun{{Type: "text",
+				Text: truncateEscaped(head+format.IndentJSON(a.Events[0]), MaxSectionText)}},
+		}}})
 	}
 	if link := format.ConsoleLink(a); link != "" && len(link) <= MaxURL {
 		m.Blocks = append(m.Blocks, Block{Type: "actions", Elements: []any{Button{
@@ -90,34 +117,35 @@ func NewMessage(a alert.Alert) Message {
 	} else if n > 1 {
 		line += " · " + strconv.Itoa(n) + " CloudTrail events"
 	}
-	m.Blocks = append(m.Blocks, Block{Type: "context", Elements: []any{
-		Text{Type: "mrkdwn", Text: format.Truncate(escape(line), MaxFieldText)},
-	}})
+	m.Blocks = append(m.Blocks, Block{Type: "context", Elements: []any{*plain(line, MaxFieldText)}})
 	return m
 }
 
-func section(mrkdwn string) Block {
-	return Block{Type: "section", Text: &Text{Type: "mrkdwn", Text: format.Truncate(mrkdwn, MaxSectionText)}}
+// plain is a plain_text object cut to max characters. It is escaped too:
+// Slack asks for & < > to be escaped in every text it reads, and an
+// unescaped "<!channel>" is the one thing not worth betting on.
+func plain(s string, max int) *Text {
+	return &Text{Type: "plain_text", Text: truncateEscaped(s, max)}
 }
 
-// codeBlock shows the first event, indented, in a code block that fits
-// the section limit; every event is in the SNS, email and webhook bodies.
-func codeBlock(a alert.Alert) string {
-	var buf bytes.Buffer
-	if err := json.Indent(&buf, a.Events[0], "", "  "); err != nil {
-		buf.Reset()
-		buf.Write(a.Events[0])
+// truncateEscaped escapes s and cuts it to max characters without
+// splitting an escape ("&am…" would show as text, not as "&").
+func truncateEscaped(s string, max int) string {
+	e := escape(s)
+	if len([]rune(e)) <= max {
+		return e
 	}
-	head := "*Event 1 of " + strconv.Itoa(len(a.Events)) + "*\n```\n"
-	const tail = "\n```"
-	room := MaxSectionText - utf8.RuneCountInString(head) - utf8.RuneCountInString(tail)
-	return head + format.Truncate(escape(buf.String()), room) + tail
+	cut := format.Truncate(e, max)
+	if i := strings.LastIndexByte(cut, '&'); i >= 0 && !strings.Contains(cut[i:], ";") {
+		cut = cut[:i] + format.Ellipsis
+	}
+	return cut
 }
 
 // mrkdwnEscaper is built once: a Replacer is immutable and safe for
 // concurrent use, and building one per call cost more than the message.
 var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
-// escape applies Slack's three mrkdwn escapes so that event content
-// (user agents, aliases) cannot forge links or @-mentions.
+// escape applies Slack's three escapes (& < >), which every text Slack
+// reads needs so that it cannot forge links or @-mentions.
 func escape(s string) string { return mrkdwnEscaper.Replace(s) }

@@ -28,13 +28,13 @@ func checkSchema(t *testing.T, body []byte) map[string]any {
 	}
 	for k := range m {
 		switch k {
-		case "text", "blocks", "channel", "username", "icon_emoji":
+		case "text", "blocks", "channel", "username", "icon_emoji", "mrkdwn":
 		default:
 			t.Errorf("unknown top-level field %q", k)
 		}
 	}
-	if s, _ := m["text"].(string); s == "" {
-		t.Error("no fallback text")
+	if s, _ := m["text"].(string); s == "" || utf8.RuneCountInString(s) > MaxMessageText {
+		t.Errorf("fallback text has %d characters, want 1..%d", utf8.RuneCountInString(s), MaxMessageText)
 	}
 	blocks, _ := m["blocks"].([]any)
 	if len(blocks) == 0 || len(blocks) > MaxBlocks {
@@ -96,6 +96,23 @@ func checkSchema(t *testing.T, body []byte) map[string]any {
 				textObj(where+" button", e["text"], []string{"plain_text"}, MaxButtonText)
 				if u, _ := e["url"].(string); u == "" || len(u) > MaxURL {
 					t.Errorf("%s: button url %q", where, u)
+				}
+			}
+		case "rich_text":
+			els, _ := b["elements"].([]any)
+			if len(els) == 0 {
+				t.Errorf("%s: no elements", where)
+			}
+			for _, ev := range els {
+				e := ev.(map[string]any)
+				if e["type"] != "rich_text_preformatted" {
+					t.Errorf("%s: element type %v", where, e["type"])
+				}
+				for _, rv := range e["elements"].([]any) {
+					r := rv.(map[string]any)
+					if s, _ := r["text"].(string); r["type"] != "text" || s == "" || utf8.RuneCountInString(s) > MaxSectionText {
+						t.Errorf("%s: text element %v of %d characters", where, r["type"], utf8.RuneCountInString(s))
+					}
 				}
 			}
 		case "context":

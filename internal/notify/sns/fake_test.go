@@ -19,9 +19,11 @@ import (
 
 // fakeSNS answers the SNS Query API on loopback the way SNS does for
 // Publish: it checks the topic exists and the documented constraints on
-// Subject (UTF-8, no line breaks or control characters, under 100
-// characters), Message (at most 256 KiB) and FIFO parameters, and can be
-// told to throttle. The real SDK client talks to it.
+// Subject (the stricter, older API reference: ASCII text that begins with a
+// letter, number or punctuation mark, no line breaks or control
+// characters, under 100 characters), message attribute values (the XML
+// character ranges), Message (valid UTF-8, at most 256 KiB) and FIFO
+// parameters, and can be told to throttle. The real SDK client talks to it.
 type fakeSNS struct {
 	*httptest.Server
 	topics map[string]bool
@@ -86,16 +88,18 @@ func (f *fakeSNS) serve(w http.ResponseWriter, r *http.Request) {
 		f.fail(w, 404, "NotFound", "Topic does not exist")
 		return
 	}
-	if s, ok := v["Subject"]; ok {
-		sub := s[0]
-		if sub == "" || utf8.RuneCountInString(sub) >= 100 || !utf8.ValidString(sub) ||
-			strings.IndexFunc(sub, unicode.IsControl) >= 0 {
-			f.fail(w, 400, "InvalidParameter", "Invalid parameter: Subject")
+	if s, ok := v["Subject"]; ok && !validSubject(s[0]) {
+		f.fail(w, 400, "InvalidParameter", "Invalid parameter: Subject")
+		return
+	}
+	for k, vals := range v {
+		if strings.HasSuffix(k, ".Value.StringValue") && strings.IndexFunc(vals[0], badAttributeChar) >= 0 {
+			f.fail(w, 400, "InvalidParameterValue", "Invalid attribute value")
 			return
 		}
 	}
 	msg := v.Get("Message")
-	if msg == "" || len(msg) > 256<<10 {
+	if msg == "" || len(msg) > 256<<10 || !utf8.ValidString(msg) {
 		f.fail(w, 400, "InvalidParameter", "Invalid parameter: Message too long")
 		return
 	}
@@ -140,4 +144,28 @@ func attributes(v url.Values) map[string]string {
 		}
 		out[name] = v.Get(p+"Value.DataType") + ":" + v.Get(p+"Value.StringValue")
 	}
+}
+
+func validSubject(s string) bool {
+	if s == "" || len(s) >= 100 || !(unicode.IsLetter(rune(s[0])) || unicode.IsDigit(rune(s[0])) || unicode.IsPunct(rune(s[0])) || unicode.IsSymbol(rune(s[0]))) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// badAttributeChar is outside what SNS allows in a String attribute:
+// #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF.
+func badAttributeChar(r rune) bool {
+	switch {
+	case r == 0x9 || r == 0xA || r == 0xD:
+		return false
+	case r < 0x20, r >= 0xD800 && r < 0xE000, r == 0xFFFE || r == 0xFFFF, r == utf8.RuneError:
+		return true
+	}
+	return false
 }

@@ -101,13 +101,17 @@ func New(cfg Config, deps Deps) (*Notifier, error) {
 func (n *Notifier) Input(a alert.Alert) *awssns.PublishInput {
 	in := &awssns.PublishInput{
 		TopicArn: aws.String(n.cfg.TopicARN),
-		Subject:  aws.String(format.Subject(a, format.MaxSubject)),
-		Message:  aws.String(format.TruncateBytes(format.Body(a), bodyBudget)),
+		Subject:  aws.String(format.ASCIISubject(a, format.MaxSubject)),
+		// SNS replaces a message that is not valid UTF-8 with an error
+		// text; an event with bad bytes must not cost the whole alert.
+		Message: aws.String(format.TruncateBytes(strings.ToValidUTF8(format.Body(a), "\uFFFD"), bodyBudget)),
 	}
 	if !n.cfg.NoAttributes {
 		in.MessageAttributes = map[string]types.MessageAttributeValue{}
 		add := func(k, v string) {
-			if v != "" {
+			// Attribute values may hold no control characters (SNS answers
+			// InvalidParameterValue), and filter policies match one line.
+			if v = format.OneLine(v); v != "" {
 				in.MessageAttributes[k] = types.MessageAttributeValue{DataType: aws.String("String"), StringValue: aws.String(v)}
 			}
 		}

@@ -2,9 +2,12 @@ package sns
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/rootwatch/rootwatch/internal/alert"
+	"github.com/rootwatch/rootwatch/internal/notify/format"
 	"github.com/rootwatch/rootwatch/internal/notify/notifytest"
 )
 
@@ -58,6 +61,44 @@ func TestLongAliasAndHugeEventsAccepted(t *testing.T) {
 	}
 	if s := f.last(t).Get("Subject"); !strings.Contains(s, "ConsoleLogin") || !strings.Contains(s, "123456789012") {
 		t.Errorf("subject lost event or account: %q", s)
+	}
+}
+
+// Lambda mode publishes root alerts with 100-character event names and
+// long or non-Latin aliases; SNS must accept every one (issue 10 §6).
+func TestHostileAndLongValuesPublished(t *testing.T) {
+	name100 := strings.Repeat("DescribeSomethingVeryLong", 4)
+	tests := map[string]func(*alert.Alert){
+		"100-character event name": func(a *alert.Alert) { a.EventName = name100 },
+		"long accented alias":      func(a *alert.Alert) { a.AccountAlias = strings.Repeat("très-long-alias-", 20) },
+		"non-Latin alias":          func(a *alert.Alert) { a.AccountAlias = "支払い本番環境アカウント" },
+		"both long":                func(a *alert.Alert) { a.EventName = name100; a.AccountAlias = strings.Repeat("ü", 63) },
+		"control characters": func(a *alert.Alert) {
+			a.EventName = "Console\r\nLogin\x00"
+			a.AccountAlias = "prod\x1b[2Jpayments\u202e"
+			a.Events = append(a.Events, []byte("{\"bad\":\"\xff\xfe\"}"))
+		},
+		"10000 event IDs": func(a *alert.Alert) {
+			a.EventIDs = nil
+			for i := range 10000 {
+				a.EventIDs = append(a.EventIDs, fmt.Sprintf("3b5a2f4e-1111-4000-8000-%012d", i))
+			}
+		},
+	}
+	for name, edit := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := newFakeSNS(t, topic)
+			n, _ := New(Config{TopicARN: topic}, Deps{Client: f.client()})
+			a := notifytest.Alert()
+			edit(&a)
+			if err := n.Notify(context.Background(), a); err != nil {
+				t.Fatalf("SNS would reject: %v", err)
+			}
+			s := f.last(t).Get("Subject")
+			if !strings.Contains(s, "123456789012") || !strings.Contains(s, format.ASCII(format.OneLine(a.EventName))[:5]) {
+				t.Errorf("subject lost the event or the account: %q", s)
+			}
+		})
 	}
 }
 

@@ -1,7 +1,6 @@
 package teams
 
 import (
-	"bytes"
 	"encoding/json"
 	"strconv"
 
@@ -48,23 +47,40 @@ type MSTeams struct {
 	Width string `json:"width,omitempty"`
 }
 
-// Element is a TextBlock or a FactSet.
+// Element is a TextBlock (rootwatch's own words only: TextBlock renders
+// Markdown) or a RichTextBlock, whose TextRuns render their text as it is
+// ("Markdown is not supported", Adaptive Cards schema, TextRun). Every
+// value an attacker can influence goes in a TextRun, so an alias like
+// "[Reset MFA](https://evil)" or "**URGENT**" shows as those characters.
+// (FactSet is not used: Teams renders Markdown in Fact.Title and
+// Fact.Value.)
 type Element struct {
-	Type     string `json:"type"`
-	Text     string `json:"text,omitempty"`
+	Type     string    `json:"type"`
+	Text     string    `json:"text,omitempty"`
+	Size     string    `json:"size,omitempty"`
+	Weight   string    `json:"weight,omitempty"`
+	IsSubtle bool      `json:"isSubtle,omitempty"`
+	Wrap     bool      `json:"wrap,omitempty"`
+	Inlines  []TextRun `json:"inlines,omitempty"`
+}
+
+// TextRun is a run of literal text inside a RichTextBlock.
+type TextRun struct {
+	Type     string `json:"type"` // "TextRun"
+	Text     string `json:"text"`
 	Size     string `json:"size,omitempty"`
 	Weight   string `json:"weight,omitempty"`
 	Color    string `json:"color,omitempty"`
 	FontType string `json:"fontType,omitempty"`
 	IsSubtle bool   `json:"isSubtle,omitempty"`
-	Wrap     bool   `json:"wrap,omitempty"`
-	Facts    []Fact `json:"facts,omitempty"`
 }
 
-// Fact is a FactSet row.
-type Fact struct {
-	Title string `json:"title"`
-	Value string `json:"value"`
+// literal is a RichTextBlock of runs.
+func literal(runs ...TextRun) Element {
+	for i := range runs {
+		runs[i].Type = "TextRun"
+	}
+	return Element{Type: "RichTextBlock", Inlines: runs}
 }
 
 // Action is an Action.OpenUrl.
@@ -84,28 +100,21 @@ func NewMessage(a alert.Alert) Message {
 		color = "Warning"
 	}
 	body := []Element{
-		{Type: "TextBlock", Text: format.Truncate(format.Headline(a), 200), Size: "Large", Weight: "Bolder", Color: color, Wrap: true},
-		{Type: "TextBlock", Text: format.Subject(a, format.MaxSubject), IsSubtle: true, Wrap: true},
+		literal(TextRun{Text: format.Truncate(format.Headline(a), 200), Size: "Large", Weight: "Bolder", Color: color}),
+		literal(TextRun{Text: format.Subject(a, format.MaxSubject), IsSubtle: true}),
 	}
-	if a.Summary != "" {
-		body = append(body, Element{Type: "TextBlock", Text: format.Truncate(a.Summary, maxTextRunes), Wrap: true})
+	if s := format.OneLine(a.Summary); s != "" {
+		body = append(body, literal(TextRun{Text: format.Truncate(s, maxTextRunes)}))
 	}
-	var facts []Fact
 	for _, f := range format.Facts(a) {
-		facts = append(facts, Fact{Title: format.Truncate(f.Label, 100), Value: format.Truncate(f.Value, 500)})
-	}
-	if len(facts) > 0 {
-		body = append(body, Element{Type: "FactSet", Facts: facts})
+		body = append(body, literal(
+			TextRun{Text: format.Truncate(f.Label, 100) + ": ", Weight: "Bolder"},
+			TextRun{Text: format.Truncate(f.Value, 500)}))
 	}
 	if len(a.Events) > 0 {
-		var buf bytes.Buffer
-		if err := json.Indent(&buf, a.Events[0], "", "  "); err != nil {
-			buf.Reset()
-			buf.Write(a.Events[0])
-		}
 		body = append(body,
 			Element{Type: "TextBlock", Text: "Event 1 of " + strconv.Itoa(len(a.Events)), Weight: "Bolder"},
-			Element{Type: "TextBlock", Text: format.TruncateBytes(buf.String(), maxEventBytes), FontType: "Monospace", Wrap: true})
+			literal(TextRun{Text: format.TruncateBytes(format.IndentJSON(a.Events[0]), maxEventBytes), FontType: "Monospace"}))
 	}
 	card := Card{Schema: CardSchema, Type: "AdaptiveCard", Version: CardVersion, Body: body, MSTeams: &MSTeams{Width: "Full"}}
 	if link := format.ConsoleLink(a); link != "" {
@@ -115,8 +124,8 @@ func NewMessage(a alert.Alert) Message {
 }
 
 // fit keeps the message under MaxMessageBytes, giving up the event
-// excerpt first and then the length of each fact: Teams rejects the whole
-// message rather than cutting it.
+// excerpt first, then the length of each fact, then the later facts:
+// Teams rejects the whole message rather than cutting it.
 func fit(m Message) Message {
 	size := func() int {
 		b, _ := json.Marshal(m)
@@ -126,30 +135,23 @@ func fit(m Message) Message {
 	if size() <= MaxMessageBytes {
 		return m
 	}
-	for i := len(card.Body) - 1; i >= 0; i-- {
-		if card.Body[i].FontType == "Monospace" {
-			card.Body[i].Text = "(event too large for Teams; see the email, SNS or webhook copy)"
+	runs := func(f func(r *TextRun)) {
+		for i := range card.Body {
+			for j := range card.Body[i].Inlines {
+				f(&card.Body[i].Inlines[j])
+			}
 		}
 	}
+	runs(func(r *TextRun) {
+		if r.FontType == "Monospace" {
+			r.Text = "(event too large for Teams; see the email, SNS or webhook copy)"
+		}
+	})
 	for limit := 200; size() > MaxMessageBytes && limit >= 20; limit /= 2 {
-		for i := range card.Body {
-			card.Body[i].Text = format.Truncate(card.Body[i].Text, max(limit, 200))
-			for j := range card.Body[i].Facts {
-				card.Body[i].Facts[j].Value = format.Truncate(card.Body[i].Facts[j].Value, limit)
-			}
-		}
+		runs(func(r *TextRun) { r.Text = format.Truncate(r.Text, limit) })
 	}
-	for size() > MaxMessageBytes {
-		shrunk := false
-		for i := range card.Body {
-			if n := len(card.Body[i].Facts); n > 1 {
-				card.Body[i].Facts = card.Body[i].Facts[:n/2]
-				shrunk = true
-			}
-		}
-		if !shrunk {
-			break // nothing left to give up; the texts are bounded well below the limit
-		}
+	for size() > MaxMessageBytes && len(card.Body) > 3 {
+		card.Body = card.Body[:len(card.Body)-1] // the last facts; the title and subject stay
 	}
 	return m
 }

@@ -53,25 +53,21 @@ func checkSchema(t *testing.T, body []byte) map[string]any {
 			if s, _ := e["text"].(string); s == "" {
 				t.Errorf("body %d: empty TextBlock", i)
 			}
-			for k, allowed := range map[string][]string{
-				"size":     {"Small", "Default", "Medium", "Large", "ExtraLarge"},
-				"weight":   {"Lighter", "Default", "Bolder"},
-				"color":    {"Default", "Dark", "Light", "Accent", "Good", "Warning", "Attention"},
-				"fontType": {"Default", "Monospace"},
-			} {
-				if v, ok := e[k]; ok && !contains(allowed, v.(string)) {
-					t.Errorf("body %d: %s = %v", i, k, v)
-				}
+			checkTextStyle(t, i, e)
+		case "RichTextBlock":
+			inl, _ := e["inlines"].([]any)
+			if len(inl) == 0 {
+				t.Errorf("body %d: RichTextBlock without inlines", i)
 			}
-		case "FactSet":
-			for _, fv := range e["facts"].([]any) {
-				f := fv.(map[string]any)
-				if _, ok := f["title"].(string); !ok {
-					t.Errorf("fact without title: %v", f)
+			for _, rv := range inl {
+				r := rv.(map[string]any)
+				if r["type"] != "TextRun" {
+					t.Errorf("body %d: inline %v", i, r["type"])
 				}
-				if _, ok := f["value"].(string); !ok {
-					t.Errorf("fact without value: %v", f)
+				if s, _ := r["text"].(string); s == "" {
+					t.Errorf("body %d: empty TextRun", i)
 				}
+				checkTextStyle(t, i, r)
 			}
 		default:
 			t.Errorf("body %d: unexpected element %v", i, e["type"])
@@ -84,6 +80,22 @@ func checkSchema(t *testing.T, body []byte) map[string]any {
 		}
 	}
 	return card
+}
+
+// checkTextStyle checks the style properties TextBlock and TextRun share
+// against their documented values.
+func checkTextStyle(t *testing.T, i int, e map[string]any) {
+	t.Helper()
+	for k, allowed := range map[string][]string{
+		"size":     {"Small", "Default", "Medium", "Large", "ExtraLarge"},
+		"weight":   {"Lighter", "Default", "Bolder"},
+		"color":    {"Default", "Dark", "Light", "Accent", "Good", "Warning", "Attention"},
+		"fontType": {"Default", "Monospace"},
+	} {
+		if v, ok := e[k]; ok && !contains(allowed, v.(string)) {
+			t.Errorf("body %d: %s = %v", i, k, v)
+		}
+	}
 }
 
 func contains(list []string, s string) bool {
