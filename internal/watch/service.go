@@ -169,6 +169,7 @@ func New(ctx context.Context, o Options) (*Service, error) {
 		if err != nil {
 			return nil, fmt.Errorf("watch: listen on %s: %w", o.Listen, err)
 		}
+		source.WarnIfExposed(log, l, "/healthz, /readyz and /metrics", false)
 		s.listener = l
 		s.srv = &http.Server{Handler: s.handler(), ReadHeaderTimeout: 10 * time.Second}
 	}
