@@ -38,6 +38,7 @@ type pipeline struct {
 	m       *metrics
 	log     *slog.Logger
 	wake    func()
+	health  *storeHealth
 }
 
 var _ source.Sink = (*pipeline)(nil)
@@ -121,6 +122,7 @@ func (p *pipeline) Deliver(ctx context.Context, b source.Batch) error {
 		}
 		return nil
 	})
+	p.health.record(writerBatch, err)
 	if err != nil {
 		p.m.batchesFailed.WithLabelValues(b.Source).Inc()
 		return fmt.Errorf("record alerts of %s: %w", b.Name, err)
@@ -259,6 +261,7 @@ func (p *pipeline) tick(ctx context.Context) error {
 			}
 			return p.store.SaveGroup(ctx, tx, g)
 		})
+		p.health.record(writerTick, err)
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -283,6 +286,7 @@ func (p *pipeline) tick(ctx context.Context) error {
 				}
 				return p.store.SaveAlarm(ctx, tx, st)
 			})
+			p.health.record(writerTick, err)
 			if err != nil {
 				errs = append(errs, err)
 			}

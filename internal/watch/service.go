@@ -163,7 +163,8 @@ func New(ctx context.Context, o Options) (*Service, error) {
 		enrich: o.Enrich, timeout: o.NotifyTimeout, backoff: o.Backoff, parallel: 8, idle: time.Second, now: o.Now,
 		m: m, log: log, wakeCh: make(chan struct{}, 1), quiesceCh: make(chan struct{})}
 	s.pipe = &pipeline{store: o.Store, det: o.Detector, mode: o.Mode, group: o.Group, alarm: o.Alarm,
-		targets: o.Targets, now: o.Now, m: m, log: log, wake: s.disp.wake}
+		targets: o.Targets, now: o.Now, m: m, log: log, wake: s.disp.wake, health: &storeHealth{}}
+	s.disp.health = s.pipe.health
 	if o.Listen != "" {
 		l, err := net.Listen("tcp", o.Listen)
 		if err != nil {

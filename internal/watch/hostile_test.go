@@ -1,0 +1,116 @@
+package watch_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/rootwatch/rootwatch/internal/store"
+	"github.com/rootwatch/rootwatch/internal/watch"
+	"github.com/rootwatch/rootwatch/internal/watch/source"
+)
+
+// Hostile inputs and broken environments against the whole service: each
+// test is an attack or a fault that once blinded or flooded watch.
+
+// readyz is the status /readyz answers.
+func readyz(t *testing.T, addr string) int {
+	t.Helper()
+	resp, err := http.Get("http://" + addr + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// A store that answers pings but fails every write (corrupt, read-only)
+// must not be reported ready: ready means able to record. Once writes
+// succeed again, so does /readyz.
+func TestHostileReadyzFollowsStoreWrites(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	dir := t.TempDir()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "rw.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	logs := &logBuffer{}
+	log := slog.New(slog.NewJSONHandler(logs, nil))
+	rc := newReceiver(t)
+	src, err := source.NewDir(source.DirConfig{Path: dir, Interval: 5 * time.Millisecond, Settle: -1, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := watch.New(ctx, watch.Options{Store: st, Sources: []source.Source{src},
+		Targets: []watch.Target{rc.target(t)}, Logger: log, Backoff: fastBackoff(), Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every table a batch writes refuses every write, as a corrupt
+	// database would; reads and pings still work.
+	tables := []string{"watch_seen", "watch_checkpoints", "watch_outbox", "watch_groups", "watch_alarms"}
+	for _, tbl := range tables {
+		for _, op := range []string{"INSERT", "UPDATE"} {
+			if _, err := st.DB().ExecContext(ctx, fmt.Sprintf(`CREATE TRIGGER corrupt_%s_%s BEFORE %s ON %s
+				BEGIN SELECT RAISE(ABORT, 'database disk image is malformed'); END`, tbl, op, op, tbl)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	start(t, svc)
+	writeLogFile(t, dir, "a.json", []string{rootEvent("ready-1", "203.0.113.90", time.Now())})
+	waitLog(ctx, t, logs, "malformed")
+	if got := readyz(t, svc.Addr()); got != http.StatusServiceUnavailable {
+		t.Fatalf("/readyz = %d while every batch fails, want 503", got)
+	}
+	for _, tbl := range tables {
+		for _, op := range []string{"INSERT", "UPDATE"} {
+			if _, err := st.DB().ExecContext(ctx, fmt.Sprintf(`DROP TRIGGER corrupt_%s_%s`, tbl, op)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := rc.waitEvents(ctx, []string{"ready-1"}); err != nil {
+		t.Fatal(err)
+	}
+	for readyz(t, svc.Addr()) != http.StatusOK {
+		select {
+		case <-ctx.Done():
+			t.Fatal("/readyz never came back after the store recovered")
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// /healthz, /readyz and /metrics on every interface are said out loud.
+func TestHostileListenEverywhereWarns(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		listen string
+		warn   bool
+	}{{"127.0.0.1:0", false}, {":0", true}} {
+		st, err := store.Open(ctx, filepath.Join(t.TempDir(), "rw.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		logs := &logBuffer{}
+		rc := newReceiver(t)
+		svc, err := watch.New(ctx, watch.Options{Store: st, Targets: []watch.Target{rc.target(t)},
+			Logger: slog.New(slog.NewJSONHandler(logs, nil)), Listen: tt.listen})
+		if err != nil {
+			t.Fatal(err)
+		}
+		start(t, svc)
+		svc.Stop()
+		st.Close()
+		if got := logs.contains("without TLS"); got != tt.warn {
+			t.Errorf("--listen %s: warned = %v, want %v", tt.listen, got, tt.warn)
+		}
+	}
+}
