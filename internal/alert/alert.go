@@ -36,6 +36,7 @@ const (
 	KindAlarm Kind = "alarm" // a CloudWatch-alarm-style state transition
 	KindAudit Kind = "audit" // the monitoring chain broke or healed
 	KindTest  Kind = "test"  // rootwatch notify test
+	KindInput Kind = "input" // an input watch could not read (a blind spot)
 )
 
 // Rule names of the built-in detections.
@@ -43,6 +44,9 @@ const (
 	RuleRootUsage = "cis-4.3-root-usage"
 	RuleTamper    = "monitoring-tamper"
 	RuleAudit     = "cis-4.3-audit"
+	// RuleInputUnreadable: a file (or other input) watch cannot read, so
+	// whatever root activity it holds is unseen.
+	RuleInputUnreadable = "input-unreadable"
 )
 
 // Alert is one notification's worth of information. ID is stable for the

@@ -5,9 +5,15 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/rootwatch/rootwatch/internal/alert"
+	"github.com/rootwatch/rootwatch/internal/notify/route"
 
 	"github.com/rootwatch/rootwatch/internal/store"
 	"github.com/rootwatch/rootwatch/internal/watch"
@@ -113,4 +119,70 @@ func TestHostileListenEverywhereWarns(t *testing.T) {
 			t.Errorf("--listen %s: warned = %v, want %v", tt.listen, got, tt.warn)
 		}
 	}
+}
+
+// A file watch cannot read is an alert of its own, at the error level,
+// through the outbox, once however many scans find it.
+func TestHostileUnreadableInputAlerts(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	dir := t.TempDir()
+	if err := os.Symlink(filepath.Join(dir, "missing"), filepath.Join(dir, "a.json")); err != nil {
+		t.Fatal(err)
+	}
+	writeLogFile(t, dir, "b.json", []string{rootEvent("unr-1", "203.0.113.91", time.Now())})
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "rw.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rc := newReceiver(t)
+	var ops collectNotifier
+	svc, err := watch.New(ctx, watch.Options{Store: st, Sources: []source.Source{dirSource(t, dir)},
+		Targets: []watch.Target{{Name: "log", Notifier: rc.target(t).Notifier, Wants: func(a alert.Alert) bool {
+			return a.Rule != alert.RuleInputUnreadable // the test receiver wants event IDs
+		}}, {Name: "ops", Notifier: &ops, Wants: func(a alert.Alert) bool {
+			return a.Rule == alert.RuleInputUnreadable && route.Of(a) == route.LevelError
+		}}},
+		Logger: testLogger(t), Backoff: fastBackoff()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start(t, svc)
+	if err := rc.waitEvents(ctx, []string{"unr-1"}); err != nil {
+		t.Fatal(err)
+	}
+	writeLogFile(t, dir, "c.json", []string{rootEvent("unr-2", "203.0.113.92", time.Now())})
+	if err := rc.waitEvents(ctx, []string{"unr-2"}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := st.ListOutbox(ctx, store.OutboxFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range rows {
+		if r.Rule == alert.RuleInputUnreadable {
+			n++
+			if r.Notifier != "ops" || !strings.Contains(r.Alert.Title, "a.json") {
+				t.Errorf("unreadable alert %+v", r)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d input-unreadable outbox rows, want exactly 1", n)
+	}
+}
+
+// collectNotifier accepts every alert and keeps it.
+type collectNotifier struct {
+	mu  sync.Mutex
+	got []alert.Alert
+}
+
+func (c *collectNotifier) Notify(_ context.Context, a alert.Alert) error {
+	c.mu.Lock()
+	c.got = append(c.got, a)
+	c.mu.Unlock()
+	return nil
 }
