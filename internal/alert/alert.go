@@ -77,10 +77,18 @@ type Alert struct {
 	MFAUsed     string    `json:"mfa_used,omitempty"`
 	ConsoleURL  string    `json:"console_url,omitempty"`
 
-	// Every CloudTrail event the alert covers, so a receiver can prove
-	// nothing was lost.
-	EventIDs []string          `json:"event_ids,omitempty"`
-	Events   []json.RawMessage `json:"events,omitempty"`
+	// The CloudTrail events the alert covers, so a receiver can prove
+	// nothing was lost: EventIDs lists them, up to a cap (detect's
+	// MaxAlertEventIDs); EventCount is how many the alert covers in all
+	// and EventsOmitted how many of those EventIDs does not list, which
+	// ScanHint (a `rootwatch scan` command over the events' time window)
+	// finds. EventCount 0 means an alert from before the cap: EventIDs is
+	// complete.
+	EventIDs      []string          `json:"event_ids,omitempty"`
+	Events        []json.RawMessage `json:"events,omitempty"`
+	EventCount    int               `json:"event_count,omitempty"`
+	EventsOmitted int               `json:"events_omitted,omitempty"`
+	ScanHint      string            `json:"scan_hint,omitempty"`
 
 	// Alarm-mode state transition ("ALARM", "OK"); empty otherwise.
 	State         string `json:"state,omitempty"`

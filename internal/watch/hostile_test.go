@@ -1,6 +1,7 @@
 package watch_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"github.com/rootwatch/rootwatch/internal/alert"
+	"github.com/rootwatch/rootwatch/internal/cloudtrail"
+	"github.com/rootwatch/rootwatch/internal/detect"
 	"github.com/rootwatch/rootwatch/internal/notify/route"
 
 	"github.com/rootwatch/rootwatch/internal/store"
@@ -185,4 +188,69 @@ func (c *collectNotifier) Notify(_ context.Context, a alert.Alert) error {
 	c.got = append(c.got, a)
 	c.mu.Unlock()
 	return nil
+}
+
+// One authenticated request with hundreds of thousands of root events
+// made one alert listing every event ID (1.4 GB). Now an alert lists at
+// most detect.MaxAlertEventIDs, a batch turns at most
+// detect.MaxBatchMatches into alerts one by one, and every event is still
+// counted in some alert.
+func TestHostileFloodBoundedAlerts(t *testing.T) {
+	ctx := context.Background()
+	const events = 5000
+	for _, tt := range []struct {
+		name    string
+		ip      func(i int) string
+		maxRows int
+	}{
+		{"one session", func(int) string { return "203.0.113.50" }, 2},
+		{"a session per event", func(i int) string { return fmt.Sprintf("10.%d.%d.%d", i>>16, (i>>8)&255, i&255) }, detect.MaxBatchMatches + 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			st, err := store.Open(ctx, filepath.Join(t.TempDir(), "rw.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			svc, err := watch.New(ctx, watch.Options{Store: st, Targets: []watch.Target{{Name: "c", Notifier: &collectNotifier{}}},
+				Logger: testLogger(t)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			now := time.Now()
+			recs := make([]string, events)
+			for i := range recs {
+				recs[i] = rootEvent(fmt.Sprint("flood-", i), tt.ip(i), now.Add(time.Duration(i)*time.Millisecond))
+			}
+			body := []byte(`{"Records":[` + strings.Join(recs, ",") + `]}`)
+			err = svc.Sink().Deliver(ctx, source.Batch{Source: "test", Name: "flood", Received: now,
+				Records: func(fn func([]byte) error) error {
+					_, err := cloudtrail.Decode(bytes.NewReader(body), "flood", fn)
+					return err
+				}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := st.ListOutbox(ctx, store.OutboxFilter{Limit: 100000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) > tt.maxRows {
+				t.Errorf("%d alerts, want at most %d", len(rows), tt.maxRows)
+			}
+			counted := 0
+			for _, r := range rows {
+				if len(r.Alert.EventIDs) > detect.MaxAlertEventIDs {
+					t.Errorf("alert %s lists %d event IDs", r.AlertID, len(r.Alert.EventIDs))
+				}
+				if r.Alert.EventsOmitted > 0 && !strings.Contains(r.Alert.ScanHint, "rootwatch scan --since") {
+					t.Errorf("alert %s omits %d events without saying how to list them", r.AlertID, r.Alert.EventsOmitted)
+				}
+				counted += r.Alert.EventCount
+			}
+			if counted != events {
+				t.Errorf("alerts count %d events, want all %d", counted, events)
+			}
+		})
+	}
 }

@@ -56,8 +56,8 @@ func (p *pipeline) Checkpoints(ctx context.Context, prefix string) (map[string]s
 // batch that was read is recorded rather than read again.
 func (p *pipeline) Deliver(ctx context.Context, b source.Batch) error {
 	var (
-		matches []detect.Match
-		n       int
+		col detect.Collector // bounded work per batch: the rest is counted
+		n   int
 	)
 	err := b.Records(func(raw []byte) error {
 		n++
@@ -68,7 +68,9 @@ func (p *pipeline) Deliver(ctx context.Context, b source.Batch) error {
 			p.log.Warn("matched record does not decode", "source", b.Source, "input", b.Name, "error", err)
 			return nil
 		}
-		matches = append(matches, ms...)
+		for _, m := range ms {
+			col.Add(m)
+		}
 		return nil
 	})
 	p.m.eventsRead.WithLabelValues(b.Source).Add(float64(n))
@@ -87,6 +89,7 @@ func (p *pipeline) Deliver(ctx context.Context, b source.Batch) error {
 		return fmt.Errorf("read %s: %w", b.Name, err)
 	}
 	readErr := err
+	matches := col.Matches()
 	if len(matches) == 0 && b.Checkpoint == nil {
 		if readErr != nil {
 			p.m.poison.WithLabelValues(b.Source).Inc()
@@ -109,6 +112,7 @@ func (p *pipeline) Deliver(ctx context.Context, b source.Batch) error {
 		if err != nil {
 			return err
 		}
+		alerts = append(alerts, col.Overflow(b.Name, now)...)
 		if queued, err = p.enqueue(tctx, tx, alerts, now); err != nil {
 			return err
 		}
