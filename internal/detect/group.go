@@ -48,7 +48,7 @@ type Group struct {
 	Pending []Match   `json:"pending,omitempty"`
 	// Omitted counts pending events beyond MaxAlertEventIDs, which are not
 	// kept (the state would grow without bound); the follow-up counts them.
-	Omitted int `json:"omitted,omitempty"`
+	Omitted int       `json:"omitted,omitempty"`
 	FlushAt time.Time `json:"flush_at,omitzero"` // wall clock; zero when nothing pending
 	Touched time.Time `json:"touched"`           // wall clock of the last change
 }
