@@ -36,6 +36,7 @@ const (
 	KindAlarm Kind = "alarm" // a CloudWatch-alarm-style state transition
 	KindAudit Kind = "audit" // the monitoring chain broke or healed
 	KindTest  Kind = "test"  // rootwatch notify test
+	KindInput Kind = "input" // an input watch could not read (a blind spot)
 )
 
 // Rule names of the built-in detections.
@@ -43,6 +44,9 @@ const (
 	RuleRootUsage = "cis-4.3-root-usage"
 	RuleTamper    = "monitoring-tamper"
 	RuleAudit     = "cis-4.3-audit"
+	// RuleInputUnreadable: a file (or other input) watch cannot read, so
+	// whatever root activity it holds is unseen.
+	RuleInputUnreadable = "input-unreadable"
 )
 
 // Alert is one notification's worth of information. ID is stable for the
@@ -73,10 +77,18 @@ type Alert struct {
 	MFAUsed     string    `json:"mfa_used,omitempty"`
 	ConsoleURL  string    `json:"console_url,omitempty"`
 
-	// Every CloudTrail event the alert covers, so a receiver can prove
-	// nothing was lost.
-	EventIDs []string          `json:"event_ids,omitempty"`
-	Events   []json.RawMessage `json:"events,omitempty"`
+	// The CloudTrail events the alert covers, so a receiver can prove
+	// nothing was lost: EventIDs lists them, up to a cap (detect's
+	// MaxAlertEventIDs); EventCount is how many the alert covers in all
+	// and EventsOmitted how many of those EventIDs does not list, which
+	// ScanHint (a `rootwatch scan` command over the events' time window)
+	// finds. EventCount 0 means an alert from before the cap: EventIDs is
+	// complete.
+	EventIDs      []string          `json:"event_ids,omitempty"`
+	Events        []json.RawMessage `json:"events,omitempty"`
+	EventCount    int               `json:"event_count,omitempty"`
+	EventsOmitted int               `json:"events_omitted,omitempty"`
+	ScanHint      string            `json:"scan_hint,omitempty"`
 
 	// Alarm-mode state transition ("ALARM", "OK"); empty otherwise.
 	State         string `json:"state,omitempty"`

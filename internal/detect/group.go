@@ -28,9 +28,14 @@ func DefaultGroupPolicy() GroupPolicy {
 	return GroupPolicy{Window: time.Hour, FlushDelay: time.Minute}
 }
 
-// MaxRawEvents bounds how many full records one alert carries; EventIDs
-// always lists every event.
+// MaxRawEvents bounds how many full records one alert carries.
 const MaxRawEvents = 50
+
+// MaxAlertEventIDs bounds how many event IDs one alert lists: a session of
+// hundreds of thousands of events (one forged request can hold them) must
+// not become one alert of a gigabyte. The rest are counted
+// (alert.EventsOmitted) and the alert says how to list them (ScanHint).
+const MaxAlertEventIDs = 100
 
 // Group is the persisted state of one open session.
 type Group struct {
@@ -41,6 +46,9 @@ type Group struct {
 	Last    time.Time `json:"last"`    // event time of the latest event
 	Parts   int       `json:"parts"`   // alerts sent for this session so far
 	Pending []Match   `json:"pending,omitempty"`
+	// Omitted counts pending events beyond MaxAlertEventIDs, which are not
+	// kept (the state would grow without bound); the follow-up counts them.
+	Omitted int       `json:"omitted,omitempty"`
 	FlushAt time.Time `json:"flush_at,omitzero"` // wall clock; zero when nothing pending
 	Touched time.Time `json:"touched"`           // wall clock of the last change
 }
@@ -85,7 +93,11 @@ func (p GroupPolicy) Add(g *Group, key string, ms []Match, now time.Time) (*Grou
 			if len(fresh) > 0 || cur.Parts == 0 {
 				fresh = append(fresh, m)
 			} else {
-				cur.Pending = append(cur.Pending, m)
+				if len(cur.Pending) < MaxAlertEventIDs {
+					cur.Pending = append(cur.Pending, m)
+				} else {
+					cur.Omitted++
+				}
 				if cur.FlushAt.IsZero() {
 					cur.FlushAt = now.Add(p.FlushDelay)
 				}
@@ -132,8 +144,10 @@ func (p GroupPolicy) flush(g *Group, now time.Time) (alert.Alert, bool) {
 		return alert.Alert{}, false
 	}
 	a := p.build(g, g.Pending, now)
+	addOmitted(&a, g.Omitted, g.First, g.Last)
 	g.Parts++
 	g.Pending = nil
+	g.Omitted = 0
 	g.FlushAt = time.Time{}
 	return a, true
 }
@@ -163,15 +177,24 @@ func (p GroupPolicy) build(g *Group, ms []Match, now time.Time) alert.Alert {
 func EventAlert(ms []Match, now time.Time) alert.Alert {
 	first := ms[0].Event
 	sev := ms[0].Severity
-	ids := make([]string, 0, len(ms))
+	ids := make([]string, 0, min(len(ms), MaxAlertEventIDs))
 	raws := make([]json.RawMessage, 0, min(len(ms), MaxRawEvents))
+	firstT, lastT := first.Time, first.Time
 	for i, m := range ms {
 		if m.Severity > sev {
 			sev = m.Severity
 		}
-		ids = append(ids, m.Event.ID)
+		if i < MaxAlertEventIDs {
+			ids = append(ids, m.Event.ID)
+		}
 		if i < MaxRawEvents {
 			raws = append(raws, m.Event.Raw)
+		}
+		if m.Event.Time.Before(firstT) {
+			firstT = m.Event.Time
+		}
+		if m.Event.Time.After(lastT) {
+			lastT = m.Event.Time
 		}
 	}
 	title := fmt.Sprintf("%s: %s in %s", ms[0].Title, first.Name, first.Account)
@@ -216,10 +239,15 @@ func EventAlert(ms []Match, now time.Time) alert.Alert {
 		ConsoleURL:  first.ConsoleURL(),
 		EventIDs:    ids,
 		Events:      raws,
+		EventCount:  len(ms),
 		Details:     map[string]string{"events": strconv.Itoa(len(ms))},
 	}
 	if len(ms) > MaxRawEvents {
 		a.Details["events_omitted"] = strconv.Itoa(len(ms) - MaxRawEvents)
+	}
+	if len(ms) > len(ids) {
+		a.EventsOmitted = len(ms) - len(ids)
+		a.ScanHint = ScanHint(firstT, lastT)
 	}
 	return a
 }

@@ -154,7 +154,7 @@ func (h *Handler) Process(ctx context.Context, name string, payload []byte) (Res
 		h.o.Logger.Warn("skipped a bad part of the payload", "error", p)
 	}
 	res := Result{Records: st.Records}
-	alerts, err := h.detect(raws)
+	alerts, err := h.detect(name, raws)
 	if err != nil {
 		return res, err
 	}
@@ -180,28 +180,32 @@ func (h *Handler) object(ctx context.Context, o cloudtrail.ObjectRef, hd cloudtr
 
 // detect runs the rules and groups this payload's matches into sessions
 // (same rule, account, source IP and identity), one alert each.
-func (h *Handler) detect(raws [][]byte) ([]alert.Alert, error) {
-	groups := map[string][]detect.Match{}
-	var order []string
+func (h *Handler) detect(name string, raws [][]byte) ([]alert.Alert, error) {
+	var col detect.Collector // bounded work per payload, as watch's batches
 	for _, raw := range raws {
 		ms, err := h.o.Detector.Detect(raw)
 		if err != nil {
 			return nil, fmt.Errorf("detect: %w", err)
 		}
 		for _, m := range ms {
-			k := detect.GroupKey(m)
-			if _, ok := groups[k]; !ok {
-				order = append(order, k)
-			}
-			groups[k] = append(groups[k], m)
+			col.Add(m)
 		}
+	}
+	groups := map[string][]detect.Match{}
+	var order []string
+	for _, m := range col.Matches() {
+		k := detect.GroupKey(m)
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], m)
 	}
 	now := h.o.Now()
 	alerts := make([]alert.Alert, 0, len(order))
 	for _, k := range order {
 		alerts = append(alerts, detect.EventAlert(groups[k], now))
 	}
-	return alerts, nil
+	return append(alerts, col.Overflow(name, now)...), nil
 }
 
 // deliver sends every alert to every notifier its routes choose. All are

@@ -33,6 +33,7 @@ type dispatcher struct {
 	quiesceCh   chan struct{}
 	quiesceOnce sync.Once
 	lastFailure sync.Map // notifier → error text, for /readyz detail
+	health      *storeHealth
 }
 
 func (d *dispatcher) wake() {
@@ -64,6 +65,7 @@ func (d *dispatcher) run(ctx context.Context) {
 		full := free == 0
 		if free > 0 && ctx.Err() == nil {
 			items, err := d.store.Claim(ctx, d.owner, d.now(), d.lease, free)
+			d.health.record(writerOutbox, err)
 			if err != nil && ctx.Err() == nil {
 				d.log.Error("outbox", "error", err)
 			}

@@ -10,7 +10,8 @@ import (
 )
 
 // handler serves the operational endpoints: /healthz (the process is
-// alive), /readyz (running and the store answers), /metrics (Prometheus).
+// alive), /readyz (running, the store answers and its last write
+// succeeded: able to record), /metrics (Prometheus).
 func (s *Service) handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -28,6 +29,12 @@ func (s *Service) handler() http.Handler {
 		defer cancel()
 		if err := s.o.Store.DB().PingContext(ctx); err != nil {
 			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		if err := s.pipe.health.failing(); err != nil {
+			// The cause is in the log; the endpoint may be reachable by
+			// more people than the log is.
+			http.Error(w, "store cannot record: the last write failed (see the log)", http.StatusServiceUnavailable)
 			return
 		}
 		_, _ = fmt.Fprintln(w, "ready")

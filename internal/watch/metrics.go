@@ -13,6 +13,7 @@ type metrics struct {
 	eventsMatched *prometheus.CounterVec
 	batchesFailed *prometheus.CounterVec
 	poison        *prometheus.CounterVec
+	unreadable    *prometheus.CounterVec
 	alertsSent    *prometheus.CounterVec
 	alertsFailed  *prometheus.CounterVec
 	alertsDead    *prometheus.CounterVec
@@ -33,6 +34,8 @@ func newMetrics() *metrics {
 			Name: "rootwatch_batches_failed_total", Help: "Batches not recorded (left for redelivery), by source."}, []string{"source"}),
 		poison: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "rootwatch_poison_messages_total", Help: "Inputs that cannot be decoded, left to the dead-letter policy, by source."}, []string{"source"}),
+		unreadable: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "rootwatch_inputs_unreadable_total", Help: "Inputs that could not be read (each reported as an input-unreadable alert), by source."}, []string{"source"}),
 		alertsSent: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "rootwatch_alerts_sent_total", Help: "Alert deliveries accepted by a receiver, by notifier."}, []string{"notifier"}),
 		alertsFailed: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -49,7 +52,7 @@ func newMetrics() *metrics {
 			Name: "rootwatch_alert_delivery_seconds", Help: "Time from the input reaching rootwatch to a receiver accepting its alert.",
 			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300}}),
 	}
-	m.reg.MustRegister(m.eventsRead, m.eventsMatched, m.batchesFailed, m.poison, m.alertsSent, m.alertsFailed,
+	m.reg.MustRegister(m.eventsRead, m.eventsMatched, m.batchesFailed, m.poison, m.unreadable, m.alertsSent, m.alertsFailed,
 		m.alertsDead, m.alertsPending, m.alertsDeadNow, m.sourceLag, m.deliveryDelay,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

@@ -38,6 +38,7 @@ type pipeline struct {
 	m       *metrics
 	log     *slog.Logger
 	wake    func()
+	health  *storeHealth
 }
 
 var _ source.Sink = (*pipeline)(nil)
@@ -55,8 +56,8 @@ func (p *pipeline) Checkpoints(ctx context.Context, prefix string) (map[string]s
 // batch that was read is recorded rather than read again.
 func (p *pipeline) Deliver(ctx context.Context, b source.Batch) error {
 	var (
-		matches []detect.Match
-		n       int
+		col detect.Collector // bounded work per batch: the rest is counted
+		n   int
 	)
 	err := b.Records(func(raw []byte) error {
 		n++
@@ -67,7 +68,9 @@ func (p *pipeline) Deliver(ctx context.Context, b source.Batch) error {
 			p.log.Warn("matched record does not decode", "source", b.Source, "input", b.Name, "error", err)
 			return nil
 		}
-		matches = append(matches, ms...)
+		for _, m := range ms {
+			col.Add(m)
+		}
 		return nil
 	})
 	p.m.eventsRead.WithLabelValues(b.Source).Add(float64(n))
@@ -86,6 +89,7 @@ func (p *pipeline) Deliver(ctx context.Context, b source.Batch) error {
 		return fmt.Errorf("read %s: %w", b.Name, err)
 	}
 	readErr := err
+	matches := col.Matches()
 	if len(matches) == 0 && b.Checkpoint == nil {
 		if readErr != nil {
 			p.m.poison.WithLabelValues(b.Source).Inc()
@@ -108,6 +112,7 @@ func (p *pipeline) Deliver(ctx context.Context, b source.Batch) error {
 		if err != nil {
 			return err
 		}
+		alerts = append(alerts, col.Overflow(b.Name, now)...)
 		if queued, err = p.enqueue(tctx, tx, alerts, now); err != nil {
 			return err
 		}
@@ -121,6 +126,7 @@ func (p *pipeline) Deliver(ctx context.Context, b source.Batch) error {
 		}
 		return nil
 	})
+	p.health.record(writerBatch, err)
 	if err != nil {
 		p.m.batchesFailed.WithLabelValues(b.Source).Inc()
 		return fmt.Errorf("record alerts of %s: %w", b.Name, err)
@@ -259,6 +265,7 @@ func (p *pipeline) tick(ctx context.Context) error {
 			}
 			return p.store.SaveGroup(ctx, tx, g)
 		})
+		p.health.record(writerTick, err)
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -283,6 +290,7 @@ func (p *pipeline) tick(ctx context.Context) error {
 				}
 				return p.store.SaveAlarm(ctx, tx, st)
 			})
+			p.health.record(writerTick, err)
 			if err != nil {
 				errs = append(errs, err)
 			}

@@ -163,12 +163,14 @@ func New(ctx context.Context, o Options) (*Service, error) {
 		enrich: o.Enrich, timeout: o.NotifyTimeout, backoff: o.Backoff, parallel: 8, idle: time.Second, now: o.Now,
 		m: m, log: log, wakeCh: make(chan struct{}, 1), quiesceCh: make(chan struct{})}
 	s.pipe = &pipeline{store: o.Store, det: o.Detector, mode: o.Mode, group: o.Group, alarm: o.Alarm,
-		targets: o.Targets, now: o.Now, m: m, log: log, wake: s.disp.wake}
+		targets: o.Targets, now: o.Now, m: m, log: log, wake: s.disp.wake, health: &storeHealth{}}
+	s.disp.health = s.pipe.health
 	if o.Listen != "" {
 		l, err := net.Listen("tcp", o.Listen)
 		if err != nil {
 			return nil, fmt.Errorf("watch: listen on %s: %w", o.Listen, err)
 		}
+		source.WarnIfExposed(log, l, "/healthz, /readyz and /metrics", false)
 		s.listener = l
 		s.srv = &http.Server{Handler: s.handler(), ReadHeaderTimeout: 10 * time.Second}
 	}

@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/rootwatch/rootwatch/internal/cloudtrail"
 )
 
 // fakeQueue behaves like an SQS standard queue: a received message is
@@ -225,6 +227,7 @@ type fakeSink struct {
 	failing     bool
 	delivered   chan struct{}
 	block       chan struct{} // when set, Deliver waits on it
+	unreadable  []string      // input: cause, as reported
 }
 
 func newFakeSink() *fakeSink {
@@ -245,7 +248,9 @@ func (s *fakeSink) Deliver(ctx context.Context, b Batch) error {
 	err := b.Records(func(raw []byte) error { got = append(got, string(raw)); return nil })
 	s.mu.Lock()
 	s.records = append(s.records, got...)
-	if b.Checkpoint != nil {
+	var bad *cloudtrail.DecodeError
+	// As the pipeline: a failed read (not bad CloudTrail) records nothing.
+	if b.Checkpoint != nil && (err == nil || errors.As(err, &bad)) {
 		s.checkpoints[b.Checkpoint.Name] = b.Checkpoint.Value
 	}
 	s.mu.Unlock()
@@ -276,4 +281,20 @@ func (s *fakeSink) got() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.records...)
+}
+
+func (s *fakeSink) Unreadable(_ context.Context, _, input, cause string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failing {
+		return errors.New("store unavailable")
+	}
+	s.unreadable = append(s.unreadable, input+": "+cause)
+	return nil
+}
+
+func (s *fakeSink) gotUnreadable() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.unreadable...)
 }

@@ -20,7 +20,7 @@ func FuzzIngest(f *testing.F) {
 	f.Add([]byte("\x1f\x8b\x08\x00"), "")
 	h := &HTTP{c: HTTPConfig{Path: "/", Header: "X-Rootwatch-Secret", Secret: "s", MaxBody: 1 << 20}}
 	f.Fuzz(func(t *testing.T, body []byte, firehose string) {
-		hh := *h
+		hh := &HTTP{c: h.c}
 		hh.c.Now = nowForFuzz
 		hh.c.Log = discard
 		sink := newFakeSink()

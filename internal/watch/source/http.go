@@ -42,8 +42,9 @@ type HTTPConfig struct {
 
 // HTTP is the ingest endpoint source.
 type HTTP struct {
-	c HTTPConfig
-	l net.Listener
+	c      HTTPConfig
+	l      net.Listener
+	denied authFailures
 }
 
 // FirehoseAccessKeyHeader is where Firehose HTTP endpoint destinations put
@@ -77,6 +78,7 @@ func NewHTTP(c HTTPConfig) (*HTTP, error) {
 	if err != nil {
 		return nil, fmt.Errorf("http source: listen on %s: %w", c.Addr, err)
 	}
+	WarnIfExposed(c.Log, l, "http source "+c.Addr, c.CertFile != "")
 	if c.CertFile != "" {
 		cert, err := tls.LoadX509KeyPair(c.CertFile, c.KeyFile)
 		if err != nil {
@@ -103,6 +105,11 @@ func (h *HTTP) Run(ctx context.Context, sink Sink) error {
 		BaseContext: func(net.Listener) context.Context { return ctx }}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(h.l) }()
+	defer func() {
+		if n, last := h.denied.flush(); n > 0 {
+			h.logDenied(n, last)
+		}
+	}()
 	select {
 	case <-ctx.Done():
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -163,7 +170,9 @@ func (h *HTTP) handler(sink Sink) http.Handler {
 			return
 		}
 		if !h.authorized(r) {
-			h.c.Log.Warn("ingest request without a valid secret", "remote", r.RemoteAddr)
+			if n, ok := h.denied.note(h.c.Now(), r.RemoteAddr); ok {
+				h.logDenied(n, r.RemoteAddr)
+			}
 			answer(http.StatusUnauthorized, "missing or wrong shared secret")
 			return
 		}

@@ -27,6 +27,11 @@ type Sink interface {
 	Checkpoint(ctx context.Context, name string) (string, bool, error)
 	// Checkpoints lists checkpoints whose names start with prefix.
 	Checkpoints(ctx context.Context, prefix string) (map[string]string, error)
+	// Unreadable records that input (a file) of source could not be read
+	// because of cause, as an alert of its own: an input nobody can read
+	// is a blind spot, never "no root activity". The same input and cause
+	// make the same alert, recorded once. nil means durable.
+	Unreadable(ctx context.Context, source, input, cause string) error
 }
 
 // Batch is one unit of input: an SQS message, a file, a page of log events,
