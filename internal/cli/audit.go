@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -30,6 +31,11 @@ type AuditOptions struct {
 	Format      string
 	Output      string
 
+	// Version is rootwatch's version, stated in every report.
+	Version string
+	// Now is the clock (ASFF UpdatedAt, the store's first-seen times).
+	Now func() time.Time
+
 	Out, ErrOut io.Writer
 	// Progress is true when ErrOut is a terminal.
 	Progress bool
@@ -43,6 +49,8 @@ func NewCmdAudit(f *Factory) *cobra.Command { return newCmdAudit(f, nil) }
 
 func newCmdAudit(f *Factory, runF func(context.Context, *AuditOptions) error) *cobra.Command {
 	opts := &AuditOptions{
+		Version: version,
+		Now:     f.Now,
 		Dial: func(ctx context.Context, o *AuditOptions) (awsread.Dialer, error) {
 			cfg, err := f.AWSConfig(ctx, awsconfig.Options{Profile: o.Profile, Region: o.Region})
 			if err != nil {
@@ -155,7 +163,11 @@ func auditRun(ctx context.Context, o *AuditOptions) error {
 		return fmt.Errorf("audit: %w", err)
 	}
 	rep := audit.Evaluate(snap)
-	f, err := report.New(o.Format)
+	ro := report.Options{Version: o.Version, Regions: report.RegionsOf(snap)}
+	if o.Now != nil {
+		ro.Now = o.Now()
+	}
+	f, err := report.New(o.Format, ro)
 	if err != nil {
 		return exitcode.Usagef("%v", err)
 	}
