@@ -95,11 +95,11 @@ func readJSON(t *testing.T, path string, v any) {
 }
 
 type ocsfDef struct {
-	UID        int                       `json:"uid"`
-	Name       string                    `json:"name"`
-	Caption    string                    `json:"caption"`
-	Category   string                    `json:"category"`
-	Extends    string                    `json:"extends"`
+	UID        int                        `json:"uid"`
+	Name       string                     `json:"name"`
+	Caption    string                     `json:"caption"`
+	Category   string                     `json:"category"`
+	Extends    string                     `json:"extends"`
 	Attributes map[string]json.RawMessage `json:"attributes"`
 }
 
