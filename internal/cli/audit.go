@@ -11,13 +11,17 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	shtypes "github.com/aws/aws-sdk-go-v2/service/securityhub/types"
 	"github.com/spf13/cobra"
 
 	"github.com/rootwatch/rootwatch/internal/audit"
 	"github.com/rootwatch/rootwatch/internal/audit/report"
+	"github.com/rootwatch/rootwatch/internal/audit/shimport"
 	"github.com/rootwatch/rootwatch/internal/awsconfig"
 	"github.com/rootwatch/rootwatch/internal/awsread"
 	"github.com/rootwatch/rootwatch/internal/exitcode"
+	"github.com/rootwatch/rootwatch/internal/store"
 )
 
 // AuditOptions are the audit command's flags and dependencies.
@@ -30,6 +34,10 @@ type AuditOptions struct {
 	Concurrency int
 	Format      string
 	Output      string
+	// ImportSecurityHub sends the ASFF findings to Security Hub.
+	ImportSecurityHub bool
+	// Store remembers when each ASFF finding was first seen.
+	Store string
 
 	// Version is rootwatch's version, stated in every report.
 	Version string
@@ -42,6 +50,8 @@ type AuditOptions struct {
 	// Dial opens AWS; tests replace it with awsfake.
 	Dial  func(ctx context.Context, o *AuditOptions) (awsread.Dialer, error)
 	Retry awsread.Retry
+	// ImportDial opens Security Hub as each account; tests replace it.
+	ImportDial func(ctx context.Context, o *AuditOptions, caller string) (shimport.Dialer, error)
 }
 
 // NewCmdAudit builds `rootwatch audit`.
@@ -57,6 +67,13 @@ func newCmdAudit(f *Factory, runF func(context.Context, *AuditOptions) error) *c
 				return nil, err
 			}
 			return awsread.NewSDKDialer(cfg), nil
+		},
+		ImportDial: func(ctx context.Context, o *AuditOptions, caller string) (shimport.Dialer, error) {
+			cfg, err := f.AWSConfig(ctx, awsconfig.Options{Profile: o.Profile, Region: o.Region})
+			if err != nil {
+				return nil, err
+			}
+			return shimport.NewSDKDialer(cfg, caller, o.RoleName), nil
 		},
 	}
 	cmd := &cobra.Command{
@@ -100,6 +117,8 @@ Exit status: 0 all PASS, 3 any FAIL, 4 no FAIL but some UNKNOWN, 1 error,
 	fl.IntVar(&opts.Concurrency, "concurrency", 16, "accounts audited at once with --org")
 	fl.StringVar(&opts.Format, "format", "table", "output format: "+strings.Join(report.Names, "|"))
 	fl.StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of standard output")
+	fl.BoolVar(&opts.ImportSecurityHub, "import-securityhub", false, "also import the ASFF findings into AWS Security Hub, each in its own account and region (with --org through --role-name); see docs/iam/audit-import-policy.json")
+	fl.StringVar(&opts.Store, "store", "", "store that remembers when each ASFF finding was first seen: a SQLite file or postgres://... (default: "+defaultStoreHint()+")")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Names, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -167,6 +186,11 @@ func auditRun(ctx context.Context, o *AuditOptions) error {
 	if o.Now != nil {
 		ro.Now = o.Now()
 	}
+	if o.Format == "asff" || o.ImportSecurityHub {
+		if ro.FirstSeen, err = firstSeen(ctx, o.Store, &rep, ro); err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
+	}
 	f, err := report.New(o.Format, ro)
 	if err != nil {
 		return exitcode.Usagef("%v", err)
@@ -182,8 +206,49 @@ func auditRun(ctx context.Context, o *AuditOptions) error {
 		s := rep.Summary
 		_, _ = fmt.Fprintf(o.ErrOut, "wrote %s: %d account(s), %d PASS, %d FAIL, %d UNKNOWN, %d skipped\n", o.Output, s.Accounts, s.Pass, s.Fail, s.Unknown, s.Skipped)
 	}
+	if o.ImportSecurityHub {
+		if err := importSecurityHub(ctx, o, snap.Caller, report.ASFFFindings(&rep, ro)); err != nil {
+			return err
+		}
+	}
 	if code := rep.ExitCode(); code != exitcode.OK {
 		return exitcode.New(code, nil)
+	}
+	return nil
+}
+
+// firstSeen reads, and records for new findings, when each ASFF finding
+// was first reported, so CreatedAt stays put across runs.
+func firstSeen(ctx context.Context, dsn string, rep *audit.Report, ro report.Options) (map[string]time.Time, error) {
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = st.Close() }()
+	if err := st.MigrateFindings(ctx); err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, f := range report.ASFFFindings(rep, ro) {
+		ids = append(ids, aws.ToString(f.Id))
+	}
+	return st.FirstSeen(ctx, ids, rep.GeneratedAt)
+}
+
+// importSecurityHub sends the findings; any finding Security Hub refuses
+// fails the command with its account, region, Id and message.
+func importSecurityHub(ctx context.Context, o *AuditOptions, caller string, findings []shtypes.AwsSecurityFinding) error {
+	d, err := o.ImportDial(ctx, o, caller)
+	if err != nil {
+		return fmt.Errorf("audit: import into Security Hub: %w", err)
+	}
+	res, err := shimport.Import(ctx, d, findings)
+	if err != nil {
+		return fmt.Errorf("audit: import into Security Hub: %w", err)
+	}
+	_, _ = fmt.Fprintf(o.ErrOut, "imported %d finding(s) into Security Hub\n", res.Imported)
+	if err := res.Err(); err != nil {
+		return exitcode.New(exitcode.Error, fmt.Errorf("audit: %w", err))
 	}
 	return nil
 }
