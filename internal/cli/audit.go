@@ -154,7 +154,7 @@ func auditRun(ctx context.Context, o *AuditOptions) error {
 	}
 	co := awsread.Options{
 		Regions: o.Regions, Org: o.Org, RoleName: o.RoleName, Concurrency: o.Concurrency, Retry: o.Retry,
-		DefaultRegion: o.Region,
+		DefaultRegion: o.Region, Now: o.Now,
 	}
 	if o.Region != "" {
 		co.Regions = []string{o.Region}
