@@ -90,8 +90,11 @@ permission is named). With --org every account of the organization is
 audited through --role-name, and organization trails are credited to the
 accounts they cover.
 
-Exit status: 0 all PASS, 3 any FAIL, 4 no FAIL but some UNKNOWN, 1 error,
-2 usage.`,
+--import-securityhub also imports the ASFF findings into Security Hub, each
+from its own account and region (see docs/iam/audit-import-policy.json).
+
+Exit status: 0 all PASS, 3 any FAIL, 4 no FAIL but some UNKNOWN, 1 error
+(or findings Security Hub refused), 2 usage.`,
 		Example: `  rootwatch audit
   rootwatch audit --profile prod --regions eu-west-1,us-east-1 --format json
   rootwatch audit --org --role-name AWSControlTowerExecution --format html --output cis-4.3.html`,
