@@ -100,11 +100,8 @@ func asffProblems(f types.AwsSecurityFinding) []string {
 func TestASFFShapeOfTheSDK(t *testing.T) {
 	for _, name := range fixtures {
 		t.Run(name, func(t *testing.T) {
-			r, o := loadFixture(t, name)
-			var buf bytes.Buffer
-			if err := (ASFF{o}).Format(&buf, r); err != nil {
-				t.Fatal(err)
-			}
+			r, o, out := render(t, name, func(o Options) Formatter { return ASFF{o} })
+			buf := bytes.NewBuffer(out)
 			if strings.Contains(buf.String(), "null") {
 				t.Error("ASFF holds null members")
 			}

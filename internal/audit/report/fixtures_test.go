@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"testing"
@@ -35,4 +36,15 @@ func loadFixture(t *testing.T, name string) (*audit.Report, Options) {
 func testOptions(t *testing.T) Options {
 	_, o := loadFixture(t, "snapshot.json")
 	return o
+}
+
+// render formats fixture name with the formatter newF builds.
+func render(t *testing.T, name string, newF func(Options) Formatter) (*audit.Report, Options, []byte) {
+	t.Helper()
+	r, o := loadFixture(t, name)
+	var buf bytes.Buffer
+	if err := newF(o).Format(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	return r, o, buf.Bytes()
 }

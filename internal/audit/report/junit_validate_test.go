@@ -264,11 +264,8 @@ func TestJUnitValidAgainstJenkinsXSD(t *testing.T) {
 	xsd := loadJUnitXSD(t)
 	for _, name := range fixtures {
 		t.Run(name, func(t *testing.T) {
-			r, o := loadFixture(t, name)
-			var buf bytes.Buffer
-			if err := (JUnit{o}).Format(&buf, r); err != nil {
-				t.Fatal(err)
-			}
+			r, _, out := render(t, name, func(o Options) Formatter { return JUnit{o} })
+			buf := bytes.NewBuffer(out)
 			for _, p := range xsd.validate(buf.Bytes(), "testsuites") {
 				t.Errorf("junit-10.xsd: %s", p)
 			}

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -358,15 +357,7 @@ func TestOCSFValidAgainstSchema(t *testing.T) {
 	schema := loadOCSF(t)
 	for _, name := range fixtures {
 		t.Run(name, func(t *testing.T) {
-			r, o := loadFixture(t, name)
-			var buf bytes.Buffer
-			if err := (OCSF{o}).Format(&buf, r); err != nil {
-				t.Fatal(err)
-			}
-			var events []map[string]any
-			if err := json.Unmarshal(buf.Bytes(), &events); err != nil {
-				t.Fatal(err)
-			}
+			events := ocsfEvents(t, name)
 			if len(events) == 0 {
 				t.Fatal("no events")
 			}
@@ -397,16 +388,7 @@ func TestOCSFValidAgainstSchema(t *testing.T) {
 // attributes the old output took from later versions.
 func TestOCSFValidatorCatchesLaterVersions(t *testing.T) {
 	schema := loadOCSF(t)
-	r, o := loadFixture(t, "snapshot.json")
-	var buf bytes.Buffer
-	if err := (OCSF{o}).Format(&buf, r); err != nil {
-		t.Fatal(err)
-	}
-	var events []map[string]any
-	if err := json.Unmarshal(buf.Bytes(), &events); err != nil {
-		t.Fatal(err)
-	}
-	ev := events[0]
+	ev := ocsfEvents(t, "snapshot.json")[0]
 	ev["resources"] = []any{map[string]any{"uid": "x"}}
 	ev["compliance"].(map[string]any)["checks"] = []any{}
 	ev["compliance"].(map[string]any)["status"] = "Fail"
@@ -418,4 +400,14 @@ func TestOCSFValidatorCatchesLaterVersions(t *testing.T) {
 			t.Errorf("validator missed %q in:\n%s", want, got)
 		}
 	}
+}
+
+func ocsfEvents(t *testing.T, fixture string) []map[string]any {
+	t.Helper()
+	_, _, out := render(t, fixture, func(o Options) Formatter { return OCSF{o} })
+	var events []map[string]any
+	if err := json.Unmarshal(out, &events); err != nil {
+		t.Fatal(err)
+	}
+	return events
 }

@@ -187,22 +187,18 @@ func TestSARIFValidAndAcceptedByGitHub(t *testing.T) {
 	schema := compileSARIFSchema(t)
 	for _, name := range fixtures {
 		t.Run(name, func(t *testing.T) {
-			r, o := loadFixture(t, name)
-			var buf bytes.Buffer
-			if err := (SARIF{o}).Format(&buf, r); err != nil {
-				t.Fatal(err)
-			}
-			inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(buf.Bytes()))
+			_, _, out := render(t, name, func(o Options) Formatter { return SARIF{o} })
+			inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(out))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if err := schema.Validate(inst); err != nil {
 				t.Errorf("not valid SARIF 2.1.0: %v", err)
 			}
-			for _, p := range githubSARIFProblems(buf.Bytes()) {
+			for _, p := range githubSARIFProblems(out) {
 				t.Errorf("GitHub would refuse: %s", p)
 			}
-			s := buf.String()
+			s := string(out)
 			for _, want := range []string{`"version": "` + testVersion + `"`, `"informationUri"`, `"rootwatch.regions"`, `"startTimeUtc"`} {
 				if !strings.Contains(s, want) {
 					t.Errorf("SARIF lacks %s", want)

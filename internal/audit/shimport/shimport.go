@@ -66,7 +66,7 @@ func (r Result) Err() error {
 		}
 		lines = append(lines, f.String())
 	}
-	return fmt.Errorf("Security Hub refused %d finding(s) (%d imported):\n  %s", len(r.Failed), r.Imported, strings.Join(lines, "\n  "))
+	return fmt.Errorf("import into Security Hub: %d finding(s) refused (%d imported):\n  %s", len(r.Failed), r.Imported, strings.Join(lines, "\n  "))
 }
 
 // Import sends findings, grouped by account and region, in batches of
