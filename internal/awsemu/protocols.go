@@ -63,12 +63,16 @@ func (p protocol) parse(r *http.Request, body []byte) (string, any, error) {
 		}
 		return op, parseForm(form), nil
 	case protoRESTJSON:
-		// Account's operations are POST /<operationWithLowerFirst>.
-		name := strings.Trim(r.URL.Path, "/")
-		if name == "" {
-			return "", nil, apiErr("UnknownOperationException", "no operation in path", http.StatusNotFound)
+		// Account's operations are POST /<operationWithLowerFirst>;
+		// others are routed by method and path.
+		op, routed := restOps[r.Method+" "+r.URL.Path]
+		if !routed {
+			name := strings.Trim(r.URL.Path, "/")
+			if name == "" || strings.Contains(name, "/") {
+				return "", nil, apiErr("UnknownOperationException", "no operation at "+r.URL.Path, http.StatusNotFound)
+			}
+			op = strings.ToUpper(name[:1]) + name[1:]
 		}
-		op := strings.ToUpper(name[:1]) + name[1:]
 		data, err := parseJSON(body)
 		if err != nil {
 			return op, nil, apiErr("SerializationException", err.Error(), http.StatusBadRequest)

@@ -36,6 +36,15 @@ var services = map[string]service{
 		return s.Cloud.Conn(c.account).EC2(c.region)
 	}},
 	"account": {proto: protoRESTJSON, client: func(s *Server, c caller) any { return s.Cloud.Conn(c.account).Account() }},
+	"securityhub": {proto: protoRESTJSON, client: func(s *Server, c caller) any {
+		return s.Cloud.Conn(c.account).SecurityHub(c.region)
+	}},
+}
+
+// restOps names the restJson1 operations whose path is not the operation
+// name (Security Hub's, from its service model's @http traits).
+var restOps = map[string]string{
+	"POST /findings/import": "BatchImportFindings",
 }
 
 func xmlEscape(b *bytes.Buffer, s string) { _ = xml.EscapeText(b, []byte(s)) }

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	shtypes "github.com/aws/aws-sdk-go-v2/service/securityhub/types"
 	"github.com/aws/smithy-go"
 )
 
@@ -30,6 +31,9 @@ type Cloud struct {
 	sessions map[string]string // access key ID -> account ID
 	calls    map[string]int    // IAM action -> calls
 	nextKey  int
+	// findings are the Security Hub findings imported, per
+	// "account/region", by finding Id.
+	findings map[string]map[string]shtypes.AwsSecurityFinding
 }
 
 // Organization is an AWS Organizations organization.

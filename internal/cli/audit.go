@@ -9,15 +9,20 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	shtypes "github.com/aws/aws-sdk-go-v2/service/securityhub/types"
 	"github.com/spf13/cobra"
 
 	"github.com/rootwatch/rootwatch/internal/audit"
 	"github.com/rootwatch/rootwatch/internal/audit/report"
+	"github.com/rootwatch/rootwatch/internal/audit/shimport"
 	"github.com/rootwatch/rootwatch/internal/awsconfig"
 	"github.com/rootwatch/rootwatch/internal/awsread"
 	"github.com/rootwatch/rootwatch/internal/exitcode"
 	"github.com/rootwatch/rootwatch/internal/safetext"
+	"github.com/rootwatch/rootwatch/internal/store"
 )
 
 // AuditOptions are the audit command's flags and dependencies.
@@ -34,6 +39,15 @@ type AuditOptions struct {
 	Strict bool
 	// CSVRaw writes CSV cells as they are, without formula neutralising.
 	CSVRaw bool
+	// ImportSecurityHub sends the ASFF findings to Security Hub.
+	ImportSecurityHub bool
+	// Store remembers when each ASFF finding was first seen.
+	Store string
+
+	// Version is rootwatch's version, stated in every report.
+	Version string
+	// Now is the clock (ASFF UpdatedAt, the store's first-seen times).
+	Now func() time.Time
 
 	Out, ErrOut io.Writer
 	// Progress is true when ErrOut is a terminal.
@@ -41,6 +55,8 @@ type AuditOptions struct {
 	// Dial opens AWS; tests replace it with awsfake.
 	Dial  func(ctx context.Context, o *AuditOptions) (awsread.Dialer, error)
 	Retry awsread.Retry
+	// ImportDial opens Security Hub as each account; tests replace it.
+	ImportDial func(ctx context.Context, o *AuditOptions, caller string) (shimport.Dialer, error)
 }
 
 // NewCmdAudit builds `rootwatch audit`.
@@ -48,12 +64,21 @@ func NewCmdAudit(f *Factory) *cobra.Command { return newCmdAudit(f, nil) }
 
 func newCmdAudit(f *Factory, runF func(context.Context, *AuditOptions) error) *cobra.Command {
 	opts := &AuditOptions{
+		Version: version,
+		Now:     f.Now,
 		Dial: func(ctx context.Context, o *AuditOptions) (awsread.Dialer, error) {
 			cfg, err := f.AWSConfig(ctx, awsconfig.Options{Profile: o.Profile, Region: o.Region})
 			if err != nil {
 				return nil, err
 			}
 			return awsread.NewSDKDialer(cfg), nil
+		},
+		ImportDial: func(ctx context.Context, o *AuditOptions, caller string) (shimport.Dialer, error) {
+			cfg, err := f.AWSConfig(ctx, awsconfig.Options{Profile: o.Profile, Region: o.Region})
+			if err != nil {
+				return nil, err
+			}
+			return shimport.NewSDKDialer(cfg, caller, o.RoleName), nil
 		},
 	}
 	cmd := &cobra.Command{
@@ -76,9 +101,13 @@ link with warnings FAILs. With --org every account of the organization is
 audited through --role-name, and organization trails are credited to the
 accounts they cover.
 
+--import-securityhub also imports the ASFF findings into Security Hub, each
+from its own account and region (see docs/iam/audit-import-policy.json).
+
 Exit status: 0 all PASS (warnings allowed, unless --strict), 3 any FAIL
-(with --strict: or any warning), 4 no FAIL but some UNKNOWN, 1 error,
-2 usage (an unknown region name in --regions, for instance).`,
+(with --strict: or any warning), 4 no FAIL but some UNKNOWN, 1 error (or
+findings Security Hub refused), 2 usage (an unknown region name in
+--regions, for instance).`,
 		Example: `  rootwatch audit
   rootwatch audit --profile prod --regions eu-west-1,us-east-1 --format json
   rootwatch audit --org --role-name AWSControlTowerExecution --format html --output cis-4.3.html`,
@@ -106,6 +135,8 @@ Exit status: 0 all PASS (warnings allowed, unless --strict), 3 any FAIL
 	fl.StringVarP(&opts.Output, "output", "o", "", "write the report to this file instead of standard output")
 	fl.BoolVar(&opts.Strict, "strict", false, "treat every warning as a FAIL of its link (exit 3 if any)")
 	fl.BoolVar(&opts.CSVRaw, "csv-raw", false, "with --format csv, write cells as they are, without neutralising spreadsheet formulas (for machine consumers)")
+	fl.BoolVar(&opts.ImportSecurityHub, "import-securityhub", false, "also import the ASFF findings into AWS Security Hub, each in its own account and region (with --org through --role-name); see docs/iam/audit-import-policy.json")
+	fl.StringVar(&opts.Store, "store", "", "store that remembers when each ASFF finding was first seen: a SQLite file or postgres://... (default: "+defaultStoreHint()+")")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Names, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -144,7 +175,7 @@ func auditRun(ctx context.Context, o *AuditOptions) error {
 	}
 	co := awsread.Options{
 		Regions: o.Regions, Org: o.Org, RoleName: o.RoleName, Concurrency: o.Concurrency, Retry: o.Retry,
-		DefaultRegion: o.Region,
+		DefaultRegion: o.Region, Now: o.Now,
 	}
 	if o.Region != "" {
 		co.Regions = []string{o.Region}
@@ -172,12 +203,18 @@ func auditRun(ctx context.Context, o *AuditOptions) error {
 		return fmt.Errorf("audit: %w", err)
 	}
 	rep := audit.Evaluator{Strict: o.Strict}.Evaluate(snap)
-	f, err := report.New(o.Format)
+	ro := report.Options{Version: o.Version, Regions: report.RegionsOf(snap), CSVRaw: o.CSVRaw}
+	if o.Now != nil {
+		ro.Now = o.Now()
+	}
+	if o.Format == "asff" || o.ImportSecurityHub {
+		if ro.FirstSeen, err = firstSeen(ctx, o.Store, &rep, ro); err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
+	}
+	f, err := report.New(o.Format, ro)
 	if err != nil {
 		return exitcode.Usagef("%v", err)
-	}
-	if o.Format == "csv" {
-		f = report.CSV{Raw: o.CSVRaw}
 	}
 	if o.Output == "" {
 		if err := f.Format(o.Out, &rep); err != nil {
@@ -190,8 +227,49 @@ func auditRun(ctx context.Context, o *AuditOptions) error {
 		s := rep.Summary
 		_, _ = fmt.Fprintf(o.ErrOut, "wrote %s: %d account(s), %d PASS, %d FAIL, %d UNKNOWN, %d skipped, %d warning(s)\n", o.Output, s.Accounts, s.Pass, s.Fail, s.Unknown, s.Skipped, s.Warnings)
 	}
+	if o.ImportSecurityHub {
+		if err := importSecurityHub(ctx, o, snap.Caller, report.ASFFFindings(&rep, ro)); err != nil {
+			return err
+		}
+	}
 	if code := rep.ExitCode(); code != exitcode.OK {
 		return exitcode.New(code, nil)
+	}
+	return nil
+}
+
+// firstSeen reads, and records for new findings, when each ASFF finding
+// was first reported, so CreatedAt stays put across runs.
+func firstSeen(ctx context.Context, dsn string, rep *audit.Report, ro report.Options) (map[string]time.Time, error) {
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = st.Close() }()
+	if err := st.MigrateFindings(ctx); err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, f := range report.ASFFFindings(rep, ro) {
+		ids = append(ids, aws.ToString(f.Id))
+	}
+	return st.FirstSeen(ctx, ids, rep.GeneratedAt)
+}
+
+// importSecurityHub sends the findings; any finding Security Hub refuses
+// fails the command with its account, region, Id and message.
+func importSecurityHub(ctx context.Context, o *AuditOptions, caller string, findings []shtypes.AwsSecurityFinding) error {
+	d, err := o.ImportDial(ctx, o, caller)
+	if err != nil {
+		return fmt.Errorf("audit: import into Security Hub: %w", err)
+	}
+	res, err := shimport.Import(ctx, d, findings)
+	if err != nil {
+		return fmt.Errorf("audit: import into Security Hub: %w", err)
+	}
+	_, _ = fmt.Fprintf(o.ErrOut, "imported %d finding(s) into Security Hub\n", res.Imported)
+	if err := res.Err(); err != nil {
+		return exitcode.New(exitcode.Error, fmt.Errorf("audit: %w", err))
 	}
 	return nil
 }

@@ -12,7 +12,7 @@ import (
 // HTML writes one self-contained page (inline CSS, no scripts, no
 // external resources) that a compliance officer can hand to an auditor:
 // an overview, then each account's chain with evidence and fixes.
-type HTML struct{}
+type HTML struct{ Options Options }
 
 //go:embed report.html.tmpl
 var htmlSource string
@@ -31,6 +31,21 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 }).Parse(htmlSource))
 
 // Format implements Formatter.
-func (HTML) Format(w io.Writer, r *audit.Report) error {
-	return htmlTemplate.Execute(w, r)
+func (h HTML) Format(w io.Writer, r *audit.Report) error {
+	return htmlTemplate.Execute(w, htmlPage{Report: r, Run: htmlRun{
+		Version: h.Options.version(), Accounts: len(r.Accounts), Regions: h.Options.allRegions(r),
+	}})
+}
+
+// htmlPage is what the template sees: the report's fields as before, and
+// the run the header states (version, accounts and regions covered).
+type htmlPage struct {
+	*audit.Report
+	Run htmlRun
+}
+
+type htmlRun struct {
+	Version  string
+	Accounts int
+	Regions  []string
 }

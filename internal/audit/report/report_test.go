@@ -35,7 +35,7 @@ func TestGolden(t *testing.T) {
 	ext := map[string]string{"table": "txt", "json": "json", "csv": "csv", "ocsf": "ocsf.json", "asff": "asff.json", "sarif": "sarif", "junit": "xml", "html": "html"}
 	for _, name := range Names {
 		t.Run(name, func(t *testing.T) {
-			f, err := New(name)
+			f, err := New(name, testOptions(t))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -119,14 +119,14 @@ func TestJSONShape(t *testing.T) {
 }
 
 func TestNewUnknownFormat(t *testing.T) {
-	if _, err := New("yaml"); err == nil || !strings.Contains(err.Error(), "table, json") {
+	if _, err := New("yaml", Options{}); err == nil || !strings.Contains(err.Error(), "table, json") {
 		t.Errorf("New(yaml) error = %v", err)
 	}
 }
 
 func TestHTMLSelfContained(t *testing.T) {
 	var buf bytes.Buffer
-	if err := (HTML{}).Format(&buf, sampleReport(t)); err != nil {
+	if err := (HTML{testOptions(t)}).Format(&buf, sampleReport(t)); err != nil {
 		t.Fatal(err)
 	}
 	s := buf.String()
