@@ -89,7 +89,9 @@ func TestAuditSingleAccount(t *testing.T) {
 		{name: "filter narrower", edit: narrower, code: 3, links: "trail=PASS log-group=PASS metric-filter=FAIL", detail: map[string]string{"metric-filter": "narrower"}},
 		{name: "filter with ||", edit: orPattern, code: 3, links: "trail=PASS log-group=PASS metric-filter=FAIL"},
 		{name: "filter reordered and respaced", edit: reordered, code: 0, links: allPass, detail: map[string]string{"metric-filter": "equivalent"}},
-		{name: "filter broader", edit: broader, code: 0, links: allPass, detail: map[string]string{"metric-filter": "noisier"}},
+		{name: "filter broader", edit: broader, code: 0, links: allPass, detail: map[string]string{"metric-filter": "more root events"}},
+		{name: "filter counts non-root events", edit: countsEveryCall, code: 3, links: "trail=PASS log-group=PASS metric-filter=FAIL", detail: map[string]string{"metric-filter": "not root"}},
+		{name: "hourly alarm period is a warning", edit: hourlyAlarm, code: 0, links: allPass},
 		{name: "alarm actions disabled", edit: actionsOff, code: 3, links: "trail=PASS log-group=PASS metric-filter=PASS alarm=FAIL", detail: map[string]string{"alarm": "actions"}},
 		{name: "alarm wrong namespace", edit: wrongNamespace, code: 3, links: "trail=PASS log-group=PASS metric-filter=PASS alarm=FAIL"},
 		{name: "alarm with dimensions", edit: dimensions, code: 3, links: "trail=PASS log-group=PASS metric-filter=PASS alarm=FAIL"},
@@ -220,5 +222,21 @@ func TestAuditTable(t *testing.T) {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("table lacks %q:\n%s", want, r.stdout)
 		}
+	}
+}
+
+// TestAuditStrict: a warning never changes the verdict, except under
+// --strict, where it FAILs its link.
+func TestAuditStrict(t *testing.T) {
+	t.Parallel()
+	c := compliant()
+	c.Edit(hourlyAlarm)
+	r := newEnv(t, c).run("audit", "--format", "json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"code": "alarm-period-over-300s"`) {
+		t.Fatalf("without --strict: exit %d, want 0 and the period warning\n%s", r.code, r)
+	}
+	r = newEnv(t, c).run("audit", "--format", "json", "--strict")
+	if r.code != 3 {
+		t.Fatalf("with --strict: exit %d, want 3\n%s", r.code, r)
 	}
 }

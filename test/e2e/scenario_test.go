@@ -72,6 +72,12 @@ var (
 	orPattern = func(c *awsfake.Cloud) {
 		setPattern(c, `{ ($.userIdentity.type = "Root" && $.eventName = "ConsoleLogin") || ($.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventName = "CreateUser") }`)
 	}
+	// countsEveryCall is the issue's example: broader than CIS, and it
+	// admits every non-service event, so the alarm sits in ALARM.
+	countsEveryCall = func(c *awsfake.Cloud) {
+		setPattern(c, `{ ($.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS) || $.eventType != "AwsServiceEvent" }`)
+	}
+	hourlyAlarm    = func(c *awsfake.Cloud) { alarmOf(c).Period = aws.Int32(3600) }
 	actionsOff     = func(c *awsfake.Cloud) { alarmOf(c).ActionsEnabled = aws.Bool(false) }
 	wrongNamespace = func(c *awsfake.Cloud) { alarmOf(c).Namespace = aws.String("LogMetrics") }
 	dimensions     = func(c *awsfake.Cloud) {
