@@ -1,6 +1,7 @@
 package cloudtrail
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 )
@@ -45,3 +46,39 @@ var ErrTruncated = errors.New("truncated input")
 // ErrTooLarge marks a single JSON value (one line of JSON Lines) larger
 // than Options.MaxValue. JSON Lines resume at the next line after it.
 var ErrTooLarge = errors.New("value larger than the size limit")
+
+// ErrMalformedRecord marks a record that holds what a rule looks for but is
+// not well-formed JSON: an invalid escape or a malformed number, which the
+// decoders' structural skip lets through. CloudTrail never writes one, and
+// no JSON filter pattern can judge it, so it is reported, never taken for a
+// record that does not match.
+var ErrMalformedRecord = errors.New("record is not well-formed JSON and cannot be judged")
+
+// MalformedRecordError is ErrMalformedRecord with where the JSON breaks.
+type MalformedRecordError struct {
+	// Offset is the byte offset in the record where it stops being JSON,
+	// -1 when unknown.
+	Offset int64
+	Reason string
+}
+
+func (e *MalformedRecordError) Error() string {
+	if e.Offset < 0 {
+		return ErrMalformedRecord.Error()
+	}
+	return fmt.Sprintf("%s: byte %d of the record: %s", ErrMalformedRecord, e.Offset, e.Reason)
+}
+
+func (e *MalformedRecordError) Unwrap() error { return ErrMalformedRecord }
+
+// Malformed describes why raw, a record a filter pattern could not judge,
+// is not well-formed JSON.
+func Malformed(raw []byte) *MalformedRecordError {
+	var v struct{}
+	var se *json.SyntaxError
+	if err := json.Unmarshal(raw, &v); errors.As(err, &se) {
+		// encoding/json counts the offset past the byte it rejects.
+		return &MalformedRecordError{Offset: max(se.Offset-1, 0), Reason: se.Error()}
+	}
+	return &MalformedRecordError{Offset: -1}
+}

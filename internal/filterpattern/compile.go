@@ -106,18 +106,31 @@ func (m *Matcher) Pattern() *Pattern { return m.pat }
 // Match reports whether the log event message matches the pattern, exactly
 // as CloudWatch Logs would decide it.
 func (m *Matcher) Match(event []byte) bool {
+	matched, _ := m.Judge(event)
+	return matched
+}
+
+// Judge is Match that also says whether the pattern could judge the event
+// at all. A JSON pattern fails on an event that is not one well-formed
+// JSON object (an invalid escape, a malformed number), as CloudWatch Logs
+// does; judged is false for such an event when it holds the bytes the
+// pattern looks for (its prefilter passed), since a reader of its fields
+// cannot rule it out. A security tool must count those rather than call
+// them clean: a hostile writer can break one escape to hide a record.
+// Every other event, and every event of a non-JSON pattern, is judged.
+func (m *Matcher) Judge(event []byte) (matched, judged bool) {
 	if !m.pre.mayMatch(event) {
-		return false
+		return false, true
 	}
 	switch {
 	case m.terms != nil:
-		return m.terms.match(event)
+		return m.terms.match(event), true
 	case m.re != nil:
-		return m.re.Match(event)
+		return m.re.Match(event), true
 	case m.json != nil:
-		return m.json.matchDocument(event)
+		return m.json.judgeDocument(event)
 	case m.delim != nil:
-		return m.delim.match(event)
+		return m.delim.match(event), true
 	}
-	return false
+	return false, true
 }

@@ -49,15 +49,15 @@ func compileJSON(e Expr, o options) (*jsonExpr, error) {
 	return nil, fmt.Errorf("filterpattern: unknown expression %T", e)
 }
 
-// matchDocument evaluates the expression against one event. The event must
+// judgeDocument evaluates the expression against one event. The event must
 // be a single well-formed JSON object (spec §4.5.1); anything else fails
-// every JSON pattern.
-func (e *jsonExpr) matchDocument(doc []byte) bool {
+// every JSON pattern and is reported as not judged.
+func (e *jsonExpr) judgeDocument(doc []byte) (matched, judged bool) {
 	root, ok := validObject(doc)
 	if !ok {
-		return false
+		return false, false
 	}
-	return e.eval(doc, root)
+	return e.eval(doc, root), true
 }
 
 func (e *jsonExpr) eval(doc []byte, root int) bool {

@@ -24,7 +24,10 @@ import (
 // Matcher is what the scanner needs from a compiled filter pattern; a
 // *filterpattern.Matcher is one.
 type Matcher interface {
-	Match(event []byte) bool
+	// Judge reports whether the event matches, and false for judged when
+	// it may hold what the pattern looks for but is not well-formed
+	// enough to tell (filterpattern.Matcher.Judge).
+	Judge(event []byte) (matched, judged bool)
 }
 
 // Config says what to look for and how.
@@ -110,6 +113,10 @@ type Stats struct {
 	Units      int64 `json:"units"`
 	Records    int64 `json:"records"`
 	Candidates int64 `json:"candidates"`
+	// Malformed counts candidate records that are not well-formed JSON:
+	// each is a problem (the first few named with their offset), since
+	// whatever they hold was not judged.
+	Malformed  int64 `json:"malformed_records,omitempty"`
 	Matches    int64 `json:"matches"`
 	Excluded   int64 `json:"excluded"`
 	Duplicates int64 `json:"duplicates"`
@@ -274,11 +281,25 @@ func (s *scanner) unit(ctx context.Context, u Unit, dec *cloudtrail.Decoder) err
 	var local Stats
 	local.Units = 1
 	var sinkErr error
+	// Problems per unit are bounded: one forged file can hold millions of
+	// malformed records. Past the bound they are counted, and the count
+	// is a problem of its own.
+	var unjudged int64
+	defer func() {
+		if unjudged > maxRecordProblems {
+			s.problem(u.Name, fmt.Errorf("%d more records could not be judged (not named one by one)", unjudged-maxRecordProblems))
+		}
+	}()
 	record := func(raw []byte, at place) {
 		local.Candidates++
 		f, rec, ok, err := s.evaluate(raw, at)
 		if err != nil {
-			s.problem(at.String(), err)
+			if errors.Is(err, cloudtrail.ErrMalformedRecord) {
+				local.Malformed++
+			}
+			if unjudged++; unjudged <= maxRecordProblems {
+				s.problem(at.String(), err)
+			}
 			return
 		}
 		if ok && sinkErr == nil {
@@ -347,6 +368,7 @@ func (s *scanner) unit(ctx context.Context, u Unit, dec *cloudtrail.Decoder) err
 	st.Units += local.Units
 	st.Records += local.Records
 	st.Candidates += local.Candidates
+	st.Malformed += local.Malformed
 	st.Insights += local.Insights
 	st.Digests += local.Digests
 	st.Objects += local.Objects
@@ -374,9 +396,17 @@ func (p place) String() string {
 	return fmt.Sprintf("%s@%d", p.name, p.off)
 }
 
-// evaluate matches one candidate and, when it is reported, decodes it.
+// maxRecordProblems bounds the records of one unit named as problems.
+const maxRecordProblems = 20
+
+// evaluate matches one candidate and, when it is reported, decodes it. A
+// candidate the pattern cannot judge (not well-formed JSON) is an error:
+// skipping it would let one broken escape hide a root record.
 func (s *scanner) evaluate(raw []byte, at place) (Finding, cloudtrail.Record, bool, error) {
-	matched := s.cfg.Matcher.Match(raw)
+	matched, judged := s.cfg.Matcher.Judge(raw)
+	if !judged {
+		return Finding{}, cloudtrail.Record{}, false, malformedAt(raw, at)
+	}
 	if !matched && !s.cfg.AllRoot {
 		return Finding{}, cloudtrail.Record{}, false, nil
 	}
@@ -399,6 +429,17 @@ func (s *scanner) evaluate(raw []byte, at place) (Finding, cloudtrail.Record, bo
 	f := newFinding(&rec, v, matched, at.String())
 	f.AccountAlias = s.cfg.Aliases[f.Account]
 	return f, rec, true, nil
+}
+
+// malformedAt describes a record the pattern could not judge, with the
+// byte of the input where its JSON breaks when the record's offset is
+// known.
+func malformedAt(raw []byte, at place) error {
+	e := cloudtrail.Malformed(raw)
+	if at.off < 0 || e.Offset < 0 {
+		return fmt.Errorf("%s: %w", at, e)
+	}
+	return &cloudtrail.DecodeError{Name: at.name, Offset: at.off + e.Offset, Msg: e.Reason, Err: cloudtrail.ErrMalformedRecord}
 }
 
 // progressReader counts stored bytes as they are read.
