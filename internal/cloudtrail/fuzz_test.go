@@ -20,6 +20,10 @@ func FuzzDecode(f *testing.F) {
 	// Insights events between records: counted as Insights by both paths.
 	f.Add([]byte(`{"Records":[`+recUser+`,`+recInsight+`,`+recInsight+`,`+recRoot+`]}`), uint16(0))
 	f.Add([]byte(recInsight+"\n"+recUser+"\n"+recInsight+"\n"), uint16(128))
+	// A root record with an invalid escape (issue 13): both paths must
+	// still yield it, for the matcher to report it as not judged.
+	f.Add([]byte(`{"Records":[`+recUser+`,`+strings.Replace(recRoot, `"eventTime"`, `"userAgent":"\x","eventTime"`, 1)+`]}`), uint16(0))
+	f.Add([]byte(strings.Replace(recRoot, `"eventTime"`, `"userAgent":"\uZZZZ","eventTime"`, 1)+"\n"+recUser+"\n"), uint16(64))
 	f.Fuzz(func(t *testing.T, data []byte, window uint16) {
 		type run struct {
 			st   Stats

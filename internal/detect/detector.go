@@ -11,6 +11,7 @@ import (
 	"fmt"
 
 	"github.com/rootwatch/rootwatch/internal/alert"
+	"github.com/rootwatch/rootwatch/internal/cloudtrail"
 )
 
 // Match is one record matched by one rule.
@@ -56,7 +57,10 @@ func (d *Detector) Rules() []Rule { return append([]Rule(nil), d.rules...) }
 
 // Detect evaluates every rule on one record. Non-matching records (nearly
 // all of them) cost one engine pass per rule and no decoding; a matching
-// record is decoded once.
+// record is decoded once. A record that holds what a rule looks for but
+// is not well-formed JSON is a *cloudtrail.MalformedRecordError (wrapping
+// cloudtrail.ErrMalformedRecord): the caller reports it, since skipping
+// it would let one broken escape hide a root event.
 func (d *Detector) Detect(raw []byte) ([]Match, error) {
 	var (
 		out []Match
@@ -65,7 +69,11 @@ func (d *Detector) Detect(raw []byte) ([]Match, error) {
 	)
 	for i := range d.rules {
 		r := &d.rules[i]
-		if !r.matcher.Match(raw) {
+		matched, judged := r.matcher.Judge(raw)
+		if !judged {
+			return nil, cloudtrail.Malformed(raw)
+		}
+		if !matched {
 			continue
 		}
 		if !got {

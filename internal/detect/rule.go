@@ -8,10 +8,12 @@ import (
 	"github.com/rootwatch/rootwatch/internal/cis"
 )
 
-// Matcher tells whether one raw CloudTrail record matches a filter pattern.
-// *filterpattern.Matcher satisfies it.
+// Matcher tells whether one raw CloudTrail record matches a filter pattern,
+// and whether it could tell (filterpattern.Matcher.Judge: a record that is
+// not well-formed JSON cannot be judged). *filterpattern.Matcher satisfies
+// it.
 type Matcher interface {
-	Match(event []byte) bool
+	Judge(event []byte) (matched, judged bool)
 }
 
 // Rule is one detection: a CloudWatch Logs filter pattern evaluated by the

@@ -14,6 +14,10 @@ var matchSeeds = [][2]string{
 	{cisPattern, `{"userIdentity":{"type":"R\u006fot"},"eventType":"AwsConsoleSignIn"}`},
 	{cisPattern, `{"userIdentity":{"type":"Root","invokedBy":"support.amazonaws.com"},"eventType":"AwsApiCall"}`},
 	{cisPattern, `{"userIdentity":{"type":"Root"}}`},
+	// Not well-formed JSON yet holding the values (issue 13): not judged.
+	{cisPattern, `{"userIdentity":{"type":"Root"},"eventType":"AwsApiCall","userAgent":"\x"}`},
+	{cisPattern, `{"userIdentity":{"type":"Root"},"eventType":"AwsApiCall","userAgent":"\uZZZZ"}`},
+	{cisPattern, `{"userIdentity":{"type":"Root"},"eventType":"AwsApiCall","n":1.2.3}`},
 	{cisPattern, `{"userIdentity":{"type":"Root"},"eventType":"AwsServiceEvent"}`},
 	{`{ $.a[*].b = "x*y" || $.c.* > 10 }`, `{"a":[{"b":"xzy"},1,null],"c":{"d":11}}`},
 	{`{ $.a IS NULL && $.b NOT EXISTS }`, `{"a":null,"a":1}`},
@@ -46,6 +50,10 @@ func FuzzMatch(f *testing.F) {
 			t.Fatalf("Parse accepted %q but NewMatcher rejects it: %v", pattern, err)
 		}
 		got := m.Match(event)
+		matched, judged := m.Judge(event)
+		if matched != got || !judged && (matched || p.Kind != KindJSON || isJSONObject(event)) {
+			t.Fatalf("Judge(%q, %q) = %v, %v; Match says %v", pattern, event, matched, judged, got)
+		}
 		if !utf8.Valid(event) {
 			return
 		}

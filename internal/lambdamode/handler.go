@@ -24,6 +24,7 @@ import (
 	"github.com/rootwatch/rootwatch/internal/detect"
 	"github.com/rootwatch/rootwatch/internal/enrich"
 	"github.com/rootwatch/rootwatch/internal/notify/build"
+	"github.com/rootwatch/rootwatch/internal/notify/route"
 )
 
 // S3API fetches the CloudTrail log files S3 notifications point at.
@@ -181,9 +182,22 @@ func (h *Handler) object(ctx context.Context, o cloudtrail.ObjectRef, hd cloudtr
 // detect runs the rules and groups this payload's matches into sessions
 // (same rule, account, source IP and identity), one alert each.
 func (h *Handler) detect(name string, raws [][]byte) ([]alert.Alert, error) {
-	var col detect.Collector // bounded work per payload, as watch's batches
+	var (
+		col      detect.Collector // bounded work per payload, as watch's batches
+		unjudged int
+		firstBad error
+	)
 	for _, raw := range raws {
 		ms, err := h.o.Detector.Detect(raw)
+		if errors.Is(err, cloudtrail.ErrMalformedRecord) {
+			// Failing the payload would hold back the alerts of every
+			// other record of it on each retry: the malformed ones
+			// become one alert of their own, as in watch.
+			if unjudged++; firstBad == nil {
+				firstBad = err
+			}
+			continue
+		}
 		if err != nil {
 			return nil, fmt.Errorf("detect: %w", err)
 		}
@@ -205,7 +219,13 @@ func (h *Handler) detect(name string, raws [][]byte) ([]alert.Alert, error) {
 	for _, k := range order {
 		alerts = append(alerts, detect.EventAlert(groups[k], now))
 	}
-	return append(alerts, col.Overflow(name, now)...), nil
+	alerts = append(alerts, col.Overflow(name, now)...)
+	if unjudged > 0 {
+		a := detect.UnreadableAlert("lambda", name, fmt.Sprintf("%d of its records cannot be judged (first: %v)", unjudged, firstBad), now)
+		a.Details[route.DetailLevel] = route.LevelError.String()
+		alerts = append(alerts, a)
+	}
+	return alerts, nil
 }
 
 // deliver sends every alert to every notifier its routes choose. All are

@@ -58,14 +58,18 @@ func (p *pipeline) Deliver(ctx context.Context, b source.Batch) error {
 	var (
 		col detect.Collector // bounded work per batch: the rest is counted
 		n   int
+		// Records no rule could judge (not well-formed JSON): counted,
+		// and the batch's input becomes an unreadable-input alert.
+		unjudged int
+		firstBad error
 	)
 	err := b.Records(func(raw []byte) error {
 		n++
 		ms, err := p.det.Detect(raw)
 		if err != nil {
-			// The engine matched but the record does not decode: report it,
-			// never drop it silently.
-			p.log.Warn("matched record does not decode", "source", b.Source, "input", b.Name, "error", err)
+			if unjudged++; firstBad == nil {
+				firstBad = err
+			}
 			return nil
 		}
 		for _, m := range ms {
@@ -89,6 +93,14 @@ func (p *pipeline) Deliver(ctx context.Context, b source.Batch) error {
 		return fmt.Errorf("read %s: %w", b.Name, err)
 	}
 	readErr := err
+	if unjudged > 0 {
+		cause := fmt.Sprintf("%d of its records cannot be judged (first: %v)", unjudged, firstBad)
+		p.log.Warn("records cannot be judged", "source", b.Source, "input", b.Name, "records", unjudged, "error", firstBad)
+		if err := p.Unreadable(ctx, b.Source, b.Name, cause); err != nil {
+			p.m.batchesFailed.WithLabelValues(b.Source).Inc()
+			return err
+		}
+	}
 	matches := col.Matches()
 	if len(matches) == 0 && b.Checkpoint == nil {
 		if readErr != nil {
