@@ -345,7 +345,7 @@ func watchRun(ctx context.Context, f *Factory, opts *watchOptions) error {
 		log.Warn("no AWS configuration: alerts will name accounts by ID only", "error", err)
 	}
 	if a := c.Watch.Audit; a != nil && a.Every > 0 {
-		ao, err := watchAudit(ctx, c, a, st, awsCfg, f.Now, log)
+		ao, err := watchAudit(ctx, c, a, st, awsCfg, f.Now, log, func() ([]byte, error) { return journalKey(f) })
 		if err != nil {
 			return err
 		}

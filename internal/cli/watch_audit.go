@@ -181,8 +181,13 @@ func firstLines(s string, n int) string {
 	return strings.Join(lines, "\n")
 }
 
+// watchAudit builds the scheduled audit and, with correction on, its
+// corrector, whose journal is signed with the key `fix` uses (key): backout
+// refuses rows it cannot authenticate, and only then does a row forged
+// into a shared store fail its check.
 func watchAudit(_ context.Context, c config.File, a *config.Audit, st *store.Store,
-	awsCfg func(context.Context, string) (aws.Config, error), now func() time.Time, log *slog.Logger) (*watch.AuditOptions, error) {
+	awsCfg func(context.Context, string) (aws.Config, error), now func() time.Time, log *slog.Logger,
+	key func() ([]byte, error)) (*watch.AuditOptions, error) {
 	load := func(ctx context.Context) (aws.Config, error) { return awsCfg(ctx, "") }
 	eng := &fixEngine{
 		read: func(ctx context.Context) (awsread.Dialer, error) {
@@ -224,7 +229,11 @@ func watchAudit(_ context.Context, c config.File, a *config.Audit, st *store.Sto
 	}
 	ao := &watch.AuditOptions{Auditor: eng, Correct: a.Correct, Level: a.Level}
 	if ao.Correct != "" && ao.Correct != watch.CorrectNever {
-		j, err := store.OpenJournal(context.Background(), st, now)
+		k, err := key()
+		if err != nil {
+			return nil, fmt.Errorf("watch.audit.correct: %w", err)
+		}
+		j, err := store.OpenSignedJournal(context.Background(), st, now, k)
 		if err != nil {
 			return nil, err
 		}
