@@ -256,7 +256,7 @@ func TestCollectOrganizationThrottled(t *testing.T) {
 
 // An error the SDK's retryer already gave up on (MaxAttemptsError) is not
 // retried again: nested retries made one throttled call take minutes.
-func TestCollectDoesNotRetryWhatTheSDKRetried(t *testing.T) {
+func TestHostileCollectOneRetryLayer(t *testing.T) {
 	c := awsfake.New()
 	c.AddAccount(mgmt, "management")
 	calls := 0

@@ -16,10 +16,10 @@ import (
 	"github.com/rootwatch/rootwatch/internal/awsread"
 )
 
-// TestSDKDialerGivesUpOnSilentEndpoint: an endpoint that accepts the
+// TestHostileSDKDialerGivesUpOnSilentEndpoint: an endpoint that accepts the
 // connection and never answers (a stuck proxy, a wrong AWS_ENDPOINT_URL)
 // must fail the call, not hang the audit.
-func TestSDKDialerGivesUpOnSilentEndpoint(t *testing.T) {
+func TestHostileSDKDialerGivesUpOnSilentEndpoint(t *testing.T) {
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
 		select { // never answers

@@ -18,7 +18,7 @@ func hostileRecord(ua, ip string) string {
 	return `{"eventVersion":"1.09","userIdentity":{"type":"Root","accountId":"111122223333"},"eventTime":"2024-06-02T10:04:40Z","eventSource":"iam.amazonaws.com","eventName":"CreateAccessKey","awsRegion":"us-east-1","sourceIPAddress":"` + q(ip) + `","userAgent":"` + q(ua) + `","eventID":"h1","eventType":"AwsApiCall","recipientAccountId":"111122223333"}` + "\n"
 }
 
-func TestScanHostileOutput(t *testing.T) {
+func TestHostileScanOutput(t *testing.T) {
 	formula := `=HYPERLINK("http://evil.example/","Reset MFA")`
 	osc := "\x1b]8;;http://evil.example/\x1b\\click\x1b]8;;\x1b\\\x1b[2J"
 	in := hostileRecord(formula, osc)
@@ -47,7 +47,7 @@ func TestScanHostileOutput(t *testing.T) {
 
 // A symlinked directory is scanned, not reported clean; an unreadable
 // path is partial (exit 4), not "No root activity found".
-func TestScanHostilePaths(t *testing.T) {
+func TestHostileScanPaths(t *testing.T) {
 	dir := t.TempDir()
 	real := filepath.Join(dir, "real")
 	os.MkdirAll(real, 0o755)

@@ -10,7 +10,7 @@ import (
 // Insights, not as records, on the fast paths too: they hold no
 // candidate literal, and the fast paths used to count them before
 // record() could tell.
-func TestFastPathCountsInsights(t *testing.T) {
+func TestHostileFastPathCountsInsights(t *testing.T) {
 	ins := recInsight
 	tests := []struct {
 		name string
@@ -39,7 +39,7 @@ func TestFastPathCountsInsights(t *testing.T) {
 
 // A JSON Lines line longer than the value limit is one problem, named
 // with its offset; the lines after it are read.
-func TestOverlongLineResumesAtNextLine(t *testing.T) {
+func TestHostileOverlongLineResumesAtNextLine(t *testing.T) {
 	long := `{"eventVersion":"1.09","userAgent":"` + strings.Repeat("A", 5000) + `"}`
 	tests := []struct {
 		name string
@@ -80,7 +80,7 @@ func TestOverlongLineResumesAtNextLine(t *testing.T) {
 
 // A value too large inside a document is one fatal problem, not a
 // resync that reports each line after it.
-func TestOverlongDocumentIsOneError(t *testing.T) {
+func TestHostileOverlongDocumentIsOneError(t *testing.T) {
 	big := `{"eventVersion":"1.09",` + "\n" + strings.Repeat(` "userAgent":"x",`+"\n", 200) + `"eventName":"x"}`
 	for _, in := range []string{
 		"{\n \"Records\": [\n" + big + ",\n" + recRoot + "\n]}\n",
@@ -94,7 +94,7 @@ func TestOverlongDocumentIsOneError(t *testing.T) {
 	}
 }
 
-func TestParseRecordSignInResultAndOddTypes(t *testing.T) {
+func TestHostileParseRecordOddTypes(t *testing.T) {
 	tests := []struct {
 		name   string
 		raw    string

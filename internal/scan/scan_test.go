@@ -328,7 +328,7 @@ func TestRetryGivesUp(t *testing.T) {
 
 // One layer of retries: a throttle the SDK already retried to its limit
 // is not retried again; one it did not retry (a fake, a drained quota) is.
-func TestRetryOnTopOfSDK(t *testing.T) {
+func TestHostileScanOneRetryLayer(t *testing.T) {
 	r := Retry{Backoff: func(int) time.Duration { return 0 }}
 	calls := 0
 	err := r.do(context.Background(), func() error {

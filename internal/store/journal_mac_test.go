@@ -12,12 +12,12 @@ import (
 	"github.com/rootwatch/rootwatch/internal/store/storetest"
 )
 
-// TestJournalDetectsForgedRows: on SQLite and on PostgreSQL, a row
+// TestHostileJournalDetectsForgedRows: on SQLite and on PostgreSQL, a row
 // inserted straight into the store (as anyone who can write a shared
 // database could), a signed row altered afterwards, and a row signed with
 // another key all fail the check; rootwatch's own rows pass; a row from
 // before signing is reported unsigned.
-func TestJournalDetectsForgedRows(t *testing.T) {
+func TestHostileJournalDetectsForgedRows(t *testing.T) {
 	key := bytes.Repeat([]byte{7}, store.JournalKeySize)
 	for name, open := range map[string]func(testing.TB) *store.Store{"sqlite": storetest.SQLite, "postgres": storetest.Postgres} {
 		t.Run(name, func(t *testing.T) {

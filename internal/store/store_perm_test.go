@@ -8,10 +8,10 @@ import (
 	"testing"
 )
 
-// TestSQLiteFilesArePrivate: the database and its -wal and -shm files are
+// TestHostileSQLiteFilesArePrivate: the database and its -wal and -shm files are
 // 0600, whatever the umask, and a file an older version left 0644 is
 // tightened on open.
-func TestSQLiteFilesArePrivate(t *testing.T) {
+func TestHostileSQLiteFilesArePrivate(t *testing.T) {
 	ctx := context.Background()
 	for name, pre := range map[string]bool{"new": false, "old-0644": true} {
 		t.Run(name, func(t *testing.T) {
@@ -48,10 +48,10 @@ func TestSQLiteFilesArePrivate(t *testing.T) {
 	}
 }
 
-// TestDefaultStoreRefusesSymlink: a symbolic link planted at the default
+// TestHostileDefaultStoreRefusesSymlink: a symbolic link planted at the default
 // path (or as its directory) is refused; the same link named with --store
 // is the user's choice and opens.
-func TestDefaultStoreRefusesSymlink(t *testing.T) {
+func TestHostileDefaultStoreRefusesSymlink(t *testing.T) {
 	ctx := context.Background()
 	elsewhere := filepath.Join(t.TempDir(), "elsewhere.db")
 	for name, plant := range map[string]func(state string) error{

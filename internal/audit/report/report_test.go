@@ -148,7 +148,7 @@ func hostileReport() *audit.Report {
 	}}}
 }
 
-func TestCSVNeutralisesFormulas(t *testing.T) {
+func TestHostileAuditCSVNeutralisesFormulas(t *testing.T) {
 	for _, tt := range []struct {
 		raw  bool
 		want []string
@@ -168,7 +168,7 @@ func TestCSVNeutralisesFormulas(t *testing.T) {
 	}
 }
 
-func TestTableStripsTerminalEscapes(t *testing.T) {
+func TestHostileAuditTableStripsTerminalEscapes(t *testing.T) {
 	var buf bytes.Buffer
 	if err := (Table{}).Format(&buf, hostileReport()); err != nil {
 		t.Fatal(err)

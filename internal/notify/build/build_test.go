@@ -93,7 +93,7 @@ func TestParseSpec(t *testing.T) {
 
 // Secrets named by env: or file: never appear on the command line; a
 // secret written inline gets one warning on stderr naming every such spec.
-func TestSpecSecretsFromEnvAndFile(t *testing.T) {
+func TestHostileSpecSecretsFromEnvAndFile(t *testing.T) {
 	env := map[string]string{"SLACK_URL": slackURL, "WEBHOOK_URL": "https://h.example/SLACKTOKEN123"}
 	files := map[string]string{"/run/secrets/pd": pdKey + "\n", "/run/secrets/teams": "https://x.example/w/SLACKTOKEN123\n"}
 	deps, _ := testDeps(env, files)

@@ -85,10 +85,10 @@ func echoSMTP(t *testing.T) string {
 	return l.Addr().String()
 }
 
-// TestNoNotifierLeaksASecret is alertmanager's notify/test idea applied to
+// TestHostileNoNotifierLeaksASecret is alertmanager's notify/test idea applied to
 // every kind at once: configure each with secrets, make it fail against a
 // receiver that echoes everything, and check the error.
-func TestNoNotifierLeaksASecret(t *testing.T) {
+func TestHostileNoNotifierLeaksASecret(t *testing.T) {
 	web := echoServer(t)
 	smtpAddr := echoSMTP(t)
 	host, port, _ := net.SplitHostPort(smtpAddr)

@@ -171,7 +171,7 @@ func TestConnectionRefusedRetryable(t *testing.T) {
 	notifytest.CheckFailure(t, err, true, password)
 }
 
-func TestHeaderInjection(t *testing.T) {
+func TestHostileEmailHeaderInjection(t *testing.T) {
 	a := notifytest.Alert()
 	a.AccountAlias = "prod\r\nBcc: attacker@example.com"
 	msg, err := Message(Config{From: user, To: []string{user}}, a, notifytest.Now)

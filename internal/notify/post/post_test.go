@@ -81,7 +81,7 @@ func TestTimeoutRetryable(t *testing.T) {
 	}
 }
 
-func TestSecretsScrubbedFromEcho(t *testing.T) {
+func TestHostileReceiverEchoScrubbed(t *testing.T) {
 	rc := notifytest.NewReceiver(t)
 	rc.SetAnswer(notifytest.Status(400, "bad key KEY-123 for "+"/p/TOKEN?sig=SIG"))
 	_, err := New(nil).Do(context.Background(), Request{URL: secret.Secret(rc.URL + "/p/TOKEN?sig=SIG"), Secrets: []secret.Secret{"KEY-123"}})
