@@ -106,7 +106,7 @@ func TestFindingTimeAndSignInFailure(t *testing.T) {
 
 // Past its bound the dedup set stops dropping: a distinct event is never
 // lost, and the report says duplicates may repeat.
-func TestDedupBoundNeverDropsDistinctEvents(t *testing.T) {
+func TestHostileDedupBoundNeverDropsDistinctEvents(t *testing.T) {
 	cfg := cisConfig(false)
 	cfg.dedupMax = 3
 	res, err := Run(context.Background(), cfg, []Source{&Files{Paths: []string{messy, messy}}})
