@@ -29,7 +29,9 @@ func TestHostileWatchCorrectSignsJournal(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	noAWS := func(context.Context, string) (aws.Config, error) { return aws.Config{}, errors.New("no AWS in this test") }
+	noAWS := func(context.Context, string) (aws.Config, error) {
+		return aws.Config{}, errors.New("no AWS in this test")
+	}
 	ao, err := watchAudit(ctx, config.File{}, &config.Audit{Every: time.Hour, Correct: "always"}, st, noAWS, f.Now,
 		slog.New(slog.DiscardHandler), func() ([]byte, error) { return journalKey(f) })
 	if err != nil {
