@@ -744,3 +744,16 @@ func TestFixDryRunPendingSubscription(t *testing.T) {
 		t.Fatalf("fix calls the chain in place:\n%s", out)
 	}
 }
+
+// TestFixStrictAgreesWithAuditStrict: on a chain that passes with
+// warnings, fix shows them as notes and has nothing to do; with --strict
+// (where audit FAILs the warned links) it names them as links it cannot
+// repair and exits as audit --strict does.
+func TestFixStrictAgreesWithAuditStrict(t *testing.T) {
+	e := newFixEnv(t)
+	e.expect(exitcode.OK, "note: warning on topic", "fix", "--regions", fixRegion, "--dry-run")
+	out := e.expect(exitcode.Unrepaired, "! cannot repair topic: FAIL topic-not-encrypted", "fix", "--regions", fixRegion, "--dry-run", "--strict")
+	if !strings.Contains(out, "--strict counts a warning as a FAIL") {
+		t.Fatalf("fix --strict does not say why:\n%s", out)
+	}
+}

@@ -29,6 +29,9 @@ type Options struct {
 	RoleName          string
 	// Tags are added to every resource fix creates, beside rootwatch's own.
 	Tags map[string]string
+	// Strict is audit's --strict: a warning left on a link counts as a
+	// link fix cannot repair, so fix --strict and audit --strict agree.
+	Strict bool
 	// Retry bounds retries of throttled reads before planning, as the
 	// audit's collector does.
 	Retry awsread.Retry
