@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/rootwatch/rootwatch/internal/cis"
-	"github.com/rootwatch/rootwatch/internal/filterpattern"
+	"github.com/rootwatch/rootwatch/filterpattern"
 	"github.com/rootwatch/rootwatch/internal/inventory"
 )
 

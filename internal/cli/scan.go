@@ -25,7 +25,7 @@ import (
 	"github.com/rootwatch/rootwatch/internal/cis"
 	"github.com/rootwatch/rootwatch/internal/enrich"
 	"github.com/rootwatch/rootwatch/internal/exitcode"
-	"github.com/rootwatch/rootwatch/internal/filterpattern"
+	"github.com/rootwatch/rootwatch/filterpattern"
 	"github.com/rootwatch/rootwatch/internal/scan"
 )
 

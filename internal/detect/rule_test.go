@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/rootwatch/rootwatch/internal/alert"
-	"github.com/rootwatch/rootwatch/internal/filterpattern"
+	"github.com/rootwatch/rootwatch/filterpattern"
 )
 
 // Every rule's samples pass through the real engine.

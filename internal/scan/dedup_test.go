@@ -9,7 +9,7 @@ import (
 
 	"github.com/rootwatch/rootwatch/internal/cis"
 	"github.com/rootwatch/rootwatch/internal/cloudtrail"
-	"github.com/rootwatch/rootwatch/internal/filterpattern"
+	"github.com/rootwatch/rootwatch/filterpattern"
 )
 
 const messy = "testdata/messy/messy.jsonl"
