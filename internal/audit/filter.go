@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/rootwatch/rootwatch/internal/cis"
 	"github.com/rootwatch/rootwatch/filterpattern"
+	"github.com/rootwatch/rootwatch/internal/cis"
 	"github.com/rootwatch/rootwatch/internal/inventory"
 )
 
