@@ -120,7 +120,7 @@ func checkAlarm(al *inventory.Alarm, m *inventory.MetricTransformation, now time
 		fixes = append(fixes, put)
 	}
 	if !al.ActionsEnabled {
-		fails = append(fails, "its actions are disabled, so it changes state but notifies nobody")
+		fails = append(fails, disabledActions(al.Reenable))
 		fixes = append(fixes, fmt.Sprintf("aws cloudwatch enable-alarm-actions --alarm-names %s --region %s (or rootwatch backout --enable-actions)", al.Name, al.Region))
 	}
 	if len(fails) > 0 {
@@ -136,6 +136,21 @@ func checkAlarm(al *inventory.Alarm, m *inventory.MetricTransformation, now time
 	}
 	l.Warnings = alarmWarnings(al, put, now)
 	return l
+}
+
+// disabledActions says why an alarm with its actions disabled FAILs,
+// and until when if backout left a schedule to re-enable them. The link
+// FAILs either way: until then nobody is notified. A schedule that could
+// not be read is said to be unknown, never taken as "none" or "soon".
+func disabledActions(re *inventory.Reenable) string {
+	const off = "so it changes state but notifies nobody"
+	switch {
+	case re == nil:
+		return "its actions are disabled, " + off
+	case re.Err != nil:
+		return fmt.Sprintf("its actions are disabled, %s; whether and when rootwatch's schedule %s re-enables them is unknown (%s)", off, re.Schedule, re.Err.Verdict())
+	}
+	return fmt.Sprintf("its actions are disabled until %s (rootwatch's schedule %s re-enables them then), %s until then", re.At.UTC().Format(time.RFC3339), re.Schedule, off)
 }
 
 // alarmWarnings is the advice on an alarm that does fire on one root

@@ -15,7 +15,7 @@ import (
 var iamPrefix = map[string]string{
 	"CloudTrailAPI": "cloudtrail", "LogsAPI": "logs", "CloudWatchAPI": "cloudwatch", "SNSAPI": "sns",
 	"IAMAPI": "iam", "KMSAPI": "kms", "EventBridgeAPI": "events", "AccountAPI": "account",
-	"EC2API": "ec2", "OrganizationsAPI": "organizations", "STSAPI": "sts",
+	"EC2API": "ec2", "OrganizationsAPI": "organizations", "STSAPI": "sts", "SchedulerAPI": "scheduler",
 }
 
 // impliedActions are permissions AWS checks on top of the call's own:
