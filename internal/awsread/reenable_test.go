@@ -40,7 +40,9 @@ func TestCollectReadsReenableSchedule(t *testing.T) {
 			c := awsfake.New()
 			c.AddAccount(mgmt, "management")
 			c.AddCISChain(mgmt, home, false)
-			c.Edit(func(c *awsfake.Cloud) { c.Accounts[mgmt].Region(home).Alarms[cis.AlarmName].ActionsEnabled = aws.Bool(false) })
+			c.Edit(func(c *awsfake.Cloud) {
+				c.Accounts[mgmt].Region(home).Alarms[cis.AlarmName].ActionsEnabled = aws.Bool(false)
+			})
 			_, err := c.Conn(mgmt).SchedulerClient(home).CreateSchedule(context.Background(), &scheduler.CreateScheduleInput{
 				Name: aws.String(name), ScheduleExpression: aws.String(awsread.AtExpression(at)),
 				FlexibleTimeWindow: &schedtypes.FlexibleTimeWindow{Mode: schedtypes.FlexibleTimeWindowModeOff},
