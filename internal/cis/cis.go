@@ -34,6 +34,14 @@ const (
 	TopicName         = "rootwatch-root-usage"
 )
 
+// The names the CIS setup guides (the seeds rootwatch's users start from)
+// give the alarm and the topic. Wherever rootwatch looks a chain's
+// resource up by name, these are the chain's too.
+const (
+	SeedAlarmName = "RootAccountUsageAlarm"
+	SeedTopicName = "CIS-Alarms-Topic"
+)
+
 // RootIdentityPattern is the widest pattern a root-usage metric filter may
 // have: every event it counts must be the root user's. A filter passes
 // 4.3 when it catches every event RootUsagePattern catches and nothing

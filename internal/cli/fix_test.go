@@ -96,7 +96,7 @@ func (e *fixEnv) run(args ...string) (string, int) {
 			})
 		case "backout":
 			*c = *newCmdBackout(f, func(ctx context.Context, o *BackoutOptions) error {
-				o.AWS, o.Sleep = e.access(), noSleep
+				o.AWS, o.Sleep, o.Retry = e.access(), noSleep, fastRetry
 				if o.Store == "" {
 					o.Store = e.store
 				}

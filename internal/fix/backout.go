@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"time"
 
+	"github.com/rootwatch/rootwatch/internal/audit"
 	"github.com/rootwatch/rootwatch/internal/store"
 )
 
@@ -34,6 +36,17 @@ type BackoutRequest struct {
 	// (written before rows were signed); a row whose MAC is wrong is
 	// refused whatever this says.
 	AllowUnsigned bool
+	// Control is every alarm that implements the control, from an audit
+	// of the accounts (audit.ControlAlarms): the action switches work on
+	// these, whoever created them, and on the alarms the journal says
+	// rootwatch made.
+	Control []audit.ControlAlarm
+	// Alarm names the alarm to switch when an account has several.
+	Alarm string
+	// For, with BackoutDisable, also schedules the actions to be enabled
+	// again For after Now, by AWS itself.
+	For time.Duration
+	Now time.Time
 }
 
 // BackoutPlan is a backout's plan and the journal changes it refused to
@@ -49,14 +62,21 @@ type BackoutPlan struct {
 // are refused and listed instead. For the action switches the alarms'
 // current state is read, so a second run plans nothing.
 func PlanBackout(ctx context.Context, d Dialer, j Journal, r BackoutRequest) (*BackoutPlan, error) {
-	changes, err := j.Changes(ctx, store.ChangeQuery{Statuses: []string{store.ChangeDone}, Unreverted: true, ExcludeCommands: []string{"backout", "verify"}})
+	// backout's own rows count only for what a --for run created (the
+	// re-enable schedule and its role): its action switches are not
+	// undone by --remove, they are what --enable-actions is for.
+	changes, err := j.Changes(ctx, store.ChangeQuery{Statuses: []string{store.ChangeDone}, Unreverted: true, ExcludeCommands: []string{"verify"}})
 	if err != nil {
 		return nil, err
 	}
 	bp := &BackoutPlan{}
-	var mine []store.Change
+	var mine, reenable []store.Change
 	for _, c := range changes {
 		if len(r.Accounts) > 0 && !slices.Contains(r.Accounts, c.Account) {
+			continue
+		}
+		fromFor := c.Command == "backout" && Action(c.Action) == Create && slices.Contains([]Kind{KindSchedule, KindRole, KindRolePolicy}, Kind(c.Kind))
+		if c.Command == "backout" && !fromFor {
 			continue
 		}
 		if why := untrusted(c, r.AllowUnsigned); why != "" {
@@ -64,10 +84,17 @@ func PlanBackout(ctx context.Context, d Dialer, j Journal, r BackoutRequest) (*B
 			continue
 		}
 		mine = append(mine, c)
+		if fromFor {
+			reenable = append(reenable, c)
+		}
 	}
 	switch r.Mode {
 	case BackoutDisable, BackoutEnable:
-		bp.Plan, err = planSwitch(ctx, d, mine, r.Mode == BackoutEnable)
+		targets, err := switchTargets(r.Control, mine, r.Accounts, r.Alarm)
+		if err != nil {
+			return nil, err
+		}
+		bp.Plan = planControlSwitch(ctx, d, targets, r, reenable)
 	case BackoutRemove:
 		bp.Plan, err = planRemove(mine)
 	default:
@@ -150,51 +177,6 @@ func sortPlan(p *Plan) {
 		}
 		return a.Region < b.Region
 	})
-}
-
-// planSwitch turns the actions of rootwatch's alarms on or off.
-func planSwitch(ctx context.Context, d Dialer, changes []store.Change, on bool) (*Plan, error) {
-	p := &Plan{}
-	type alarmKey struct{ account, region, name string }
-	seen := map[alarmKey]bool{}
-	for _, c := range changes {
-		if Kind(c.Kind) != KindAlarm {
-			continue
-		}
-		k := alarmKey{c.Account, c.Region, c.Resource}
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
-		ap := p.accountPlan(chainKey{c.Account, c.Region})
-		conn, err := d.Conn(ctx, c.Account)
-		if err != nil {
-			ap.Err = fmt.Errorf("open clients: %w", err)
-			continue
-		}
-		cur, err := describeAlarm(ctx, conn.CloudWatch(c.Region), c.Resource)
-		if errors.Is(err, ErrNotFound) {
-			ap.Notes = append(ap.Notes, fmt.Sprintf("alarm %s no longer exists", c.Resource))
-			continue
-		}
-		if err != nil {
-			ap.Err = fmt.Errorf("read alarm %s: %s: %w", c.Resource, Classify(err), err)
-			continue
-		}
-		if cur.ActionsEnabled == on {
-			continue
-		}
-		after := *cur
-		after.ActionsEnabled = on
-		s := Step{Kind: KindAlarm, Action: DisableActions, Account: c.Account, Region: c.Region, Resource: c.Resource,
-			Before: cur, After: &after, Reason: "CIS 4.3 backout, step 1: the alarm stays, nobody is notified"}
-		if on {
-			s.Action, s.Reason = EnableActions, "CIS 4.3 backout reversed: notifications resume"
-		}
-		ap.Steps = append(ap.Steps, s)
-	}
-	sortPlan(p)
-	return p, nil
 }
 
 // planRemove undoes every journaled change, newest first: what rootwatch

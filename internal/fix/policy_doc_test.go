@@ -25,7 +25,7 @@ var impliedActions = map[string]string{
 	"cloudwatch:TagResource": "PutMetricAlarm with Tags",
 	"logs:TagResource":       "CreateLogGroup with Tags",
 	"iam:TagRole":            "CreateRole with Tags",
-	"iam:PassRole":           "UpdateTrail with CloudWatchLogsRoleArn",
+	"iam:PassRole":           "UpdateTrail with CloudWatchLogsRoleArn, CreateSchedule with Target.RoleArn",
 }
 
 // TestFixPolicyMatchesCalls: docs/iam/fix-policy.json allows exactly what

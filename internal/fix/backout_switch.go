@@ -1,0 +1,170 @@
+package fix
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+
+	"github.com/rootwatch/rootwatch/internal/audit"
+	"github.com/rootwatch/rootwatch/internal/awsread"
+	"github.com/rootwatch/rootwatch/internal/inventory"
+	"github.com/rootwatch/rootwatch/internal/store"
+)
+
+// reenablePolicyName is the inline policy of a re-enable schedule's role.
+const reenablePolicyName = "rootwatch-enable-alarm-actions"
+
+// planControlSwitch turns the actions of the control's alarms on or off.
+// The alarms' live state is read, so a second run plans nothing. With
+// r.For, disabling also leaves a one-time schedule (and its role) that
+// enables the actions again in AWS even if rootwatch never runs again;
+// enabling removes what such a schedule left (rows: the journal's
+// schedule, role and role policy rows, trusted).
+func planControlSwitch(ctx context.Context, d Dialer, targets []audit.ControlAlarm, r BackoutRequest, rows []store.Change) *Plan {
+	on := r.Mode == BackoutEnable
+	p := &Plan{}
+	for _, t := range targets {
+		ap := p.accountPlan(chainKey{t.Account, t.Region})
+		conn, err := d.Conn(ctx, t.Account)
+		if err != nil {
+			ap.Err = fmt.Errorf("open clients: %w", err)
+			continue
+		}
+		cur, err := describeAlarm(ctx, conn.CloudWatch(t.Region), t.Name)
+		if errors.Is(err, ErrNotFound) {
+			ap.Notes = append(ap.Notes, fmt.Sprintf("alarm %s no longer exists", t.Name))
+			continue
+		}
+		if err != nil {
+			ap.Err = fmt.Errorf("read alarm %s: %s: %w", t.Name, Classify(err), err)
+			continue
+		}
+		var steps []Step
+		if !on && r.For > 0 {
+			steps, err = reenableSteps(ctx, conn, t, cur, r)
+			if err != nil {
+				ap.Err = err
+				continue
+			}
+		}
+		if cur.ActionsEnabled != on {
+			after := *cur
+			after.ActionsEnabled = on
+			s := Step{Kind: KindAlarm, Action: DisableActions, Account: t.Account, Region: t.Region, Resource: t.Name,
+				Before: cur, After: &after, Reason: "CIS 4.3 backout, step 1: the alarm that implements the control stays, nobody is notified"}
+			if on {
+				s.Action, s.Reason = EnableActions, "CIS 4.3 backout reversed: notifications resume"
+			}
+			if mine, err := alarmTagged(ctx, conn.CloudWatch(t.Region), t.ARN); t.ARN != "" && err == nil && !mine {
+				s.Note = "rootwatch did not create this alarm; the chain uses it, so only its actions are switched (backout --remove never deletes it)"
+			}
+			steps = append(steps, s)
+		}
+		if on {
+			steps = append(steps, reenableCleanup(t, rows)...)
+		}
+		ap.Steps = append(ap.Steps, steps...)
+	}
+	sortPlan(p)
+	return p
+}
+
+// reenableSteps create the role and the one-time schedule that enable
+// alarm t's actions at r.Now+r.For. Nothing is planned when the schedule
+// already exists; a role of that name that rootwatch did not make is
+// never handed to the scheduler.
+func reenableSteps(ctx context.Context, conn Conn, t audit.ControlAlarm, cur *AlarmSpec, r BackoutRequest) ([]Step, error) {
+	name := inventory.ReenableScheduleName(t.Account, t.Region, t.Name)
+	_, err := conn.Scheduler(t.Region).GetSchedule(ctx, &scheduler.GetScheduleInput{Name: &name})
+	switch {
+	case err == nil:
+		return nil, nil // a run before this one left it; its time stands
+	case ignoreNotFound(err) != nil:
+		return nil, fmt.Errorf("read schedule %s: %s: %w", name, Classify(err), err)
+	}
+	part := partitionOf(t.ARN)
+	alarmARN := t.ARN
+	if alarmARN == "" {
+		alarmARN = fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:%s", part, t.Region, t.Account, t.Name)
+	}
+	roleARN := fmt.Sprintf("arn:%s:iam::%s:role/%s", part, t.Account, name)
+	var steps []Step
+	out, err := conn.IAM().GetRole(ctx, &iam.GetRoleInput{RoleName: &name})
+	switch {
+	case err == nil:
+		if !roleTagged(out) {
+			return nil, fmt.Errorf("IAM role %s exists and does not carry rootwatch's tag %s=true: rootwatch will not hand a role it did not make to the scheduler", name, TagManaged)
+		}
+	case ignoreNotFound(err) != nil:
+		return nil, fmt.Errorf("read role %s: %s: %w", name, Classify(err), err)
+	default:
+		role := &RoleSpec{Name: name, ARN: roleARN, TrustPolicy: trustPolicy("scheduler.amazonaws.com", t.Account),
+			Description: "lets EventBridge Scheduler re-enable the actions of alarm " + truncate(t.Name, 80) + " (managed by rootwatch)",
+			Tags:        map[string]string{TagManaged: "true", TagControl: "cis-4.3"}}
+		policy := &RolePolicySpec{Role: name, Name: reenablePolicyName, Policy: compactJSON(map[string]any{
+			"Version":   "2012-10-17",
+			"Statement": []any{map[string]any{"Effect": "Allow", "Action": "cloudwatch:EnableAlarmActions", "Resource": alarmARN}},
+		})}
+		steps = append(steps,
+			Step{Kind: KindRole, Action: Create, Account: t.Account, Region: t.Region, Resource: roleARN, After: role,
+				Reason: "the schedule below runs as its own role, trusted only by scheduler.amazonaws.com for this account"},
+			Step{Kind: KindRolePolicy, Action: Create, Account: t.Account, Region: t.Region, Resource: roleARN + "/" + reenablePolicyName, After: policy,
+				Reason: "the role may enable this alarm's actions and nothing else"})
+	}
+	input, _ := json.Marshal(map[string][]string{"AlarmNames": {t.Name}})
+	at := r.Now.Add(r.For).UTC().Truncate(time.Second)
+	sched := &ScheduleSpec{Name: name, Expression: awsread.AtExpression(at), TargetARN: awsread.EnableAlarmActionsTarget(part), RoleARN: roleARN, Input: string(input)}
+	why := fmt.Sprintf("--for %s: re-enables the actions at %s even if rootwatch never runs again", r.For, at.Format(time.RFC3339))
+	if cur.ActionsEnabled {
+		why = fmt.Sprintf("--for %s: the actions come back at %s even if rootwatch never runs again", r.For, at.Format(time.RFC3339))
+	}
+	steps = append(steps, Step{Kind: KindSchedule, Action: Create, Account: t.Account, Region: t.Region, Resource: name, After: sched,
+		Reason: why, Note: "a one-time EventBridge Scheduler schedule that deletes itself once it has run; backout --enable-actions removes it sooner"})
+	return steps, nil
+}
+
+func roleTagged(out *iam.GetRoleOutput) bool {
+	if out.Role == nil {
+		return false
+	}
+	for _, t := range out.Role.Tags {
+		if t.Key != nil && *t.Key == TagManaged && t.Value != nil && *t.Value == "true" {
+			return true
+		}
+	}
+	return false
+}
+
+// reenableCleanup undoes, newest first, the schedule, role policy and
+// role a --for run journaled for alarm t. Each step is vetted against the
+// live resource like every other backout step (backout_owner.go).
+func reenableCleanup(t audit.ControlAlarm, rows []store.Change) []Step {
+	name := inventory.ReenableScheduleName(t.Account, t.Region, t.Name)
+	roleARN := fmt.Sprintf("arn:%s:iam::%s:role/%s", partitionOf(t.ARN), t.Account, name)
+	var steps []Step
+	for i := len(rows) - 1; i >= 0; i-- {
+		c := rows[i]
+		if c.Account != t.Account || (c.Resource != name && c.Resource != roleARN && c.Resource != roleARN+"/"+reenablePolicyName) {
+			continue
+		}
+		s, err := undoStep(c)
+		if err != nil {
+			continue
+		}
+		s.Reason = "created by backout --disable-actions --for (" + c.RunID + "); no longer needed"
+		steps = append(steps, s)
+	}
+	return steps
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}
