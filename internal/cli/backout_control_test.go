@@ -32,7 +32,9 @@ func (e *fixEnv) seedChain() {
 
 func (e *fixEnv) actionsEnabled(alarm string) bool {
 	var on bool
-	e.c.Edit(func(c *awsfake.Cloud) { on = aws.ToBool(c.Accounts[fixAccount].Region(fixRegion).Alarms[alarm].ActionsEnabled) })
+	e.c.Edit(func(c *awsfake.Cloud) {
+		on = aws.ToBool(c.Accounts[fixAccount].Region(fixRegion).Alarms[alarm].ActionsEnabled)
+	})
 	return on
 }
 
