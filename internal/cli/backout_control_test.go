@@ -199,3 +199,34 @@ func TestBackoutForSchedulesReenable(t *testing.T) {
 		})
 	}
 }
+
+// TestBackoutRemoveAndTheReenableSchedule: --remove deletes a --for
+// schedule and its role together with rootwatch's alarm (the account is
+// then as before fix), but keeps the schedule of a user's alarm it does
+// not delete: that schedule is all that will switch the actions back on.
+func TestBackoutRemoveAndTheReenableSchedule(t *testing.T) {
+	t.Run("rootwatch's alarm", func(t *testing.T) {
+		e := newFixEnv(t)
+		e.breakChain()
+		before := e.state()
+		e.expect(exitcode.OK, "Done (journal run", "fix", "--regions", fixRegion, "--subscribe", fixQueue, "--yes")
+		e.expect(exitcode.OK, "+ create schedule", "backout", "--disable-actions", "--for", "2h", "--regions", fixRegion, "--yes")
+		out := e.expect(exitcode.OK, "- delete schedule", "backout", "--remove", "--yes")
+		if !strings.Contains(out, "- delete IAM role arn:aws:iam::111111111111:role/rootwatch-reenable-") {
+			t.Errorf("--remove plan:\n%s", out)
+		}
+		if got := e.state(); got != before {
+			t.Fatalf("after --remove the account differs from before fix:\n%s\nwant:\n%s", got, before)
+		}
+	})
+	t.Run("a user's alarm", func(t *testing.T) {
+		e := newFixEnv(t)
+		e.seedChain()
+		e.expect(exitcode.OK, "+ create schedule", "backout", "--disable-actions", "--for", "2h", "--regions", fixRegion, "--yes")
+		withFor := e.state()
+		e.expect(exitcode.OK, "No changes.", "backout", "--remove", "--yes")
+		if e.state() != withFor {
+			t.Fatal("--remove took away the schedule that re-enables a user's alarm")
+		}
+	})
+}

@@ -83,10 +83,11 @@ func PlanBackout(ctx context.Context, d Dialer, j Journal, r BackoutRequest) (*B
 			bp.Refused = append(bp.Refused, Refusal{Account: c.Account, Region: c.Region, Kind: Kind(c.Kind), Resource: c.Resource, Ref: c.Ref(), Why: why})
 			continue
 		}
-		mine = append(mine, c)
 		if fromFor {
 			reenable = append(reenable, c)
+			continue
 		}
+		mine = append(mine, c)
 	}
 	switch r.Mode {
 	case BackoutDisable, BackoutEnable:
@@ -97,6 +98,9 @@ func PlanBackout(ctx context.Context, d Dialer, j Journal, r BackoutRequest) (*B
 		bp.Plan = planControlSwitch(ctx, d, targets, r, reenable)
 	case BackoutRemove:
 		bp.Plan, err = planRemove(mine)
+		if err == nil {
+			withReenables(bp.Plan, reenable)
+		}
 	default:
 		return nil, fmt.Errorf("unknown backout mode %q", r.Mode)
 	}
@@ -104,7 +108,51 @@ func PlanBackout(ctx context.Context, d Dialer, j Journal, r BackoutRequest) (*B
 		return nil, err
 	}
 	bp.vet(ctx, d)
+	if r.Mode == BackoutRemove {
+		bp.dropOrphanReenables()
+	}
 	return bp, nil
+}
+
+// withReenables adds to a --remove plan the cleanup of the re-enable
+// schedule (and its role) of each alarm the plan deletes: with the alarm
+// gone it has nothing to re-enable. A schedule whose alarm stays is kept,
+// disabled actions and all: removing it would leave root unmonitored for
+// good (--enable-actions is what removes it).
+func withReenables(p *Plan, rows []store.Change) {
+	for i := range p.Accounts {
+		ap := &p.Accounts[i]
+		var extra []Step
+		for _, s := range ap.Steps {
+			if s.Kind != KindAlarm || s.Action != Delete {
+				continue
+			}
+			t := audit.ControlAlarm{Account: s.Account, Region: s.Region, Name: s.Resource}
+			if b, ok := s.Before.(*AlarmSpec); ok && b.Name != "" {
+				t.Name = b.Name
+			}
+			for _, c := range reenableCleanup(t, rows) {
+				c.forAlarm = t.Name
+				extra = append(extra, c)
+			}
+		}
+		ap.Steps = append(ap.Steps, extra...)
+	}
+}
+
+// dropOrphanReenables takes out the re-enable cleanup of an alarm whose
+// deletion vet refused: the alarm stays, so its schedule must too.
+func (bp *BackoutPlan) dropOrphanReenables() {
+	for i := range bp.Accounts {
+		ap := &bp.Accounts[i]
+		deleted := map[string]bool{}
+		for _, s := range ap.Steps {
+			if s.Kind == KindAlarm && s.Action == Delete {
+				deleted[s.Resource] = true
+			}
+		}
+		ap.Steps = slices.DeleteFunc(ap.Steps, func(s Step) bool { return s.forAlarm != "" && !deleted[s.forAlarm] })
+	}
 }
 
 // untrusted says why a journal row may not be acted on, or "".

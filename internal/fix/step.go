@@ -78,6 +78,10 @@ type Step struct {
 	// withTopic marks a subscription delete that the deletion of its
 	// topic, later in the same plan, performs: no call is needed.
 	withTopic bool
+	// forAlarm marks, in a --remove plan, the cleanup of the re-enable
+	// schedule of the alarm the plan deletes: dropped if that deletion is
+	// refused.
+	forAlarm string
 }
 
 // MetricFilterSpec is a metric filter with a single transformation.
