@@ -120,7 +120,7 @@ func checkAlarm(al *inventory.Alarm, m *inventory.MetricTransformation, now time
 		fixes = append(fixes, put)
 	}
 	if !al.ActionsEnabled {
-		fails = append(fails, disabledActions(al.Reenable))
+		fails = append(fails, disabledActions(al.Reenable, now))
 		fixes = append(fixes, fmt.Sprintf("aws cloudwatch enable-alarm-actions --alarm-names %s --region %s (or rootwatch backout --enable-actions)", al.Name, al.Region))
 	}
 	if len(fails) > 0 {
@@ -142,13 +142,17 @@ func checkAlarm(al *inventory.Alarm, m *inventory.MetricTransformation, now time
 // and until when if backout left a schedule to re-enable them. The link
 // FAILs either way: until then nobody is notified. A schedule that could
 // not be read is said to be unknown, never taken as "none" or "soon".
-func disabledActions(re *inventory.Reenable) string {
+func disabledActions(re *inventory.Reenable, now time.Time) string {
 	const off = "so it changes state but notifies nobody"
 	switch {
 	case re == nil:
 		return "its actions are disabled, " + off
 	case re.Err != nil:
 		return fmt.Sprintf("its actions are disabled, %s; whether and when rootwatch's schedule %s re-enables them is unknown (%s)", off, re.Schedule, re.Err.Verdict())
+	case !now.IsZero() && re.At.Before(now):
+		// The schedule should have run and deleted itself: its role or
+		// target failed, and nothing will re-enable the actions.
+		return fmt.Sprintf("its actions are disabled, %s; rootwatch's schedule %s was due to re-enable them at %s and has not (check its role and target, or run rootwatch backout --enable-actions)", off, re.Schedule, re.At.UTC().Format(time.RFC3339))
 	}
 	return fmt.Sprintf("its actions are disabled until %s (rootwatch's schedule %s re-enables them then), %s until then", re.At.UTC().Format(time.RFC3339), re.Schedule, off)
 }

@@ -185,6 +185,10 @@ func TestEvaluateLinks(t *testing.T) {
 			a.Alarms[0].ActionsEnabled = false
 			a.Alarms[0].Reenable = &inventory.Reenable{Schedule: "rootwatch-reenable-x", At: time.Date(2026, 12, 1, 14, 0, 0, 0, time.UTC)}
 		}, LinkAlarm, Fail, "actions are disabled until 2026-12-01T14:00:00Z (rootwatch's schedule rootwatch-reenable-x re-enables them then)"},
+		{"actions disabled, schedule overdue", func(a *inventory.Account) {
+			a.Alarms[0].ActionsEnabled = false
+			a.Alarms[0].Reenable = &inventory.Reenable{Schedule: "rootwatch-reenable-x", At: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+		}, LinkAlarm, Fail, "was due to re-enable them at 2026-12-01T09:00:00Z and has not"},
 		{"actions disabled, schedule unreadable", func(a *inventory.Account) {
 			a.Alarms[0].ActionsEnabled = false
 			a.Alarms[0].Reenable = &inventory.Reenable{Schedule: "rootwatch-reenable-x", Err: denied("scheduler:GetSchedule")}

@@ -51,6 +51,9 @@ func planControlSwitch(ctx context.Context, d Dialer, targets []audit.ControlAla
 				ap.Err = err
 				continue
 			}
+			if len(steps) == 0 {
+				ap.Notes = append(ap.Notes, fmt.Sprintf("schedule %s already exists and will re-enable the actions of %s at the time it was given; --for does not change it", inventory.ReenableScheduleName(t.Account, t.Region, t.Name), t.Name))
+			}
 		}
 		if cur.ActionsEnabled != on {
 			after := *cur
