@@ -60,13 +60,13 @@ func TestBackoutSwitchesTheUsersAlarm(t *testing.T) {
 	if e.actionsEnabled(cis.SeedAlarmName) {
 		t.Fatal("the user's alarm still has its actions enabled")
 	}
-	changes, err := e.journal().Changes(context.Background(), store.ChangeQuery{Commands: []string{"backout"}})
+	changes, err := e.signedJournal().Changes(context.Background(), store.ChangeQuery{Commands: []string{"backout"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(changes) != 1 || changes[0].Resource != cis.SeedAlarmName || changes[0].Action != string(fix.DisableActions) ||
-		changes[0].Status != store.ChangeDone || changes[0].MAC == "" {
-		t.Fatalf("journal = %+v, want one signed, done disable-actions row for %s", changes, cis.SeedAlarmName)
+		changes[0].Status != store.ChangeDone || changes[0].Auth != store.AuthValid {
+		t.Fatalf("journal = %+v, want one validly signed, done disable-actions row for %s", changes, cis.SeedAlarmName)
 	}
 	e.expect(exitcode.Findings, "actions are disabled", "audit", "--regions", fixRegion, "--format", "json")
 	e.expect(exitcode.OK, "No changes.", "backout", "--disable-actions", "--regions", fixRegion, "--yes")
@@ -229,4 +229,24 @@ func TestBackoutRemoveAndTheReenableSchedule(t *testing.T) {
 			t.Fatal("--remove took away the schedule that re-enables a user's alarm")
 		}
 	})
+}
+
+// signedJournal reads the store with the test journal key, so each row's
+// MAC is checked.
+func (e *fixEnv) signedJournal() *store.Journal {
+	e.t.Helper()
+	s, err := store.Open(context.Background(), e.store)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { s.Close() })
+	key, err := store.ParseJournalKey(testJournalKey)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	j, err := store.OpenSignedJournal(context.Background(), s, time.Now, key)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return j
 }
