@@ -250,3 +250,14 @@ func (e *fixEnv) signedJournal() *store.Journal {
 	}
 	return j
 }
+
+// TestAuditScheduleUnreadable: with the re-enable schedule unreadable,
+// audit still FAILs the disabled alarm and says the time is unknown,
+// naming the permission; it never drops the question.
+func TestAuditScheduleUnreadable(t *testing.T) {
+	e := newFixEnv(t)
+	e.seedChain()
+	e.expect(exitcode.OK, "+ create schedule", "backout", "--disable-actions", "--for", "2h", "--regions", fixRegion, "--yes")
+	e.c.Deny(fixAccount, "scheduler:GetSchedule")
+	e.expect(exitcode.Findings, "re-enables them is unknown (could not look: missing permission scheduler:GetSchedule)", "audit", "--regions", fixRegion, "--format", "json")
+}
