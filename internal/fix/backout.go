@@ -131,7 +131,12 @@ func withReenables(p *Plan, rows []store.Change) {
 			if b, ok := s.Before.(*AlarmSpec); ok && b.Name != "" {
 				t.Name = b.Name
 			}
-			for _, c := range reenableCleanup(t, rows) {
+			cleanup, err := reenableCleanup(t, rows)
+			if err != nil {
+				ap.Err = err
+				continue
+			}
+			for _, c := range cleanup {
 				c.forAlarm = t.Name
 				extra = append(extra, c)
 			}

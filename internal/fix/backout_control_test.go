@@ -3,6 +3,7 @@ package fix
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/rootwatch/rootwatch/internal/audit"
@@ -64,5 +65,12 @@ func TestSwitchTargets(t *testing.T) {
 				t.Errorf("got %s (%v), want %s", res, err, tt.want)
 			}
 		})
+	}
+}
+
+func TestRoleDescription(t *testing.T) {
+	got := roleDescription("Root ünïcode \u202e\x07" + strings.Repeat("x", 200))
+	if !strings.Contains(got, "Root ünïcode ??xxx") || strings.Count(got, "x") > 81 || !strings.HasSuffix(got, "... (managed by rootwatch)") {
+		t.Errorf("roleDescription = %q", got)
 	}
 }

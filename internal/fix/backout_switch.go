@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -69,7 +70,12 @@ func planControlSwitch(ctx context.Context, d Dialer, targets []audit.ControlAla
 			steps = append(steps, s)
 		}
 		if on {
-			steps = append(steps, reenableCleanup(t, rows)...)
+			cleanup, err := reenableCleanup(t, rows)
+			if err != nil {
+				ap.Err = err
+				continue
+			}
+			steps = append(steps, cleanup...)
 		}
 		ap.Steps = append(ap.Steps, steps...)
 	}
@@ -107,7 +113,7 @@ func reenableSteps(ctx context.Context, conn Conn, t audit.ControlAlarm, cur *Al
 		return nil, fmt.Errorf("read role %s: %s: %w", name, Classify(err), err)
 	default:
 		role := &RoleSpec{Name: name, ARN: roleARN, TrustPolicy: trustPolicy("scheduler.amazonaws.com", t.Account),
-			Description: "lets EventBridge Scheduler re-enable the actions of alarm " + truncate(t.Name, 80) + " (managed by rootwatch)",
+			Description: roleDescription(t.Name),
 			Tags:        map[string]string{TagManaged: "true", TagControl: "cis-4.3"}}
 		policy := &RolePolicySpec{Role: name, Name: reenablePolicyName, Policy: compactJSON(map[string]any{
 			"Version":   "2012-10-17",
@@ -146,7 +152,7 @@ func roleTagged(out *iam.GetRoleOutput) bool {
 // reenableCleanup undoes, newest first, the schedule, role policy and
 // role a --for run journaled for alarm t. Each step is vetted against the
 // live resource like every other backout step (backout_owner.go).
-func reenableCleanup(t audit.ControlAlarm, rows []store.Change) []Step {
+func reenableCleanup(t audit.ControlAlarm, rows []store.Change) ([]Step, error) {
 	name := inventory.ReenableScheduleName(t.Account, t.Region, t.Name)
 	roleARN := fmt.Sprintf("arn:%s:iam::%s:role/%s", partitionOf(t.ARN), t.Account, name)
 	var steps []Step
@@ -157,17 +163,29 @@ func reenableCleanup(t audit.ControlAlarm, rows []store.Change) []Step {
 		}
 		s, err := undoStep(c)
 		if err != nil {
-			continue
+			return nil, fmt.Errorf("journal change %s: %w", c.Ref(), err)
 		}
 		s.Reason = "created by backout --disable-actions --for (" + c.RunID + "); no longer needed"
 		steps = append(steps, s)
 	}
-	return steps
+	return steps, nil
 }
 
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
+// roleDescription names the alarm in the role's description, within
+// what IAM accepts there (tab, newline and printable Latin-1, up to 1000
+// characters); an alarm name may hold any UTF-8.
+func roleDescription(alarm string) string {
+	var b strings.Builder
+	for i, r := range []rune(alarm) {
+		if i == 80 {
+			b.WriteString("...")
+			break
+		}
+		if (r >= 0x20 && r <= 0x7e) || (r >= 0xa1 && r <= 0xff) {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('?')
+		}
 	}
-	return s[:n] + "..."
+	return "lets EventBridge Scheduler re-enable the actions of alarm " + b.String() + " (managed by rootwatch)"
 }
