@@ -56,11 +56,15 @@ type BackoutPlan struct {
 	Refused []Refusal
 }
 
-// PlanBackout computes a backout from the journal: only resources
-// rootwatch created or changed are touched. Rows that fail their HMAC
-// check, and steps whose live resource is not rootwatch's (backout_owner.go),
-// are refused and listed instead. For the action switches the alarms'
-// current state is read, so a second run plans nothing.
+// PlanBackout computes a backout. --remove works from the journal: only
+// resources rootwatch created or changed are touched. The action switches
+// work on the alarms that implement the control, whoever made them
+// (backout_control.go), and on what a --for run journaled. Rows that fail
+// their HMAC check, and steps whose live resource is not rootwatch's
+// (backout_owner.go), are refused and listed instead. The alarms' current
+// state is read, so a second run plans nothing. A switch with nothing to
+// switch is a *NoControlError, several candidates in one account an
+// *AmbiguousAlarmError.
 func PlanBackout(ctx context.Context, d Dialer, j Journal, r BackoutRequest) (*BackoutPlan, error) {
 	// backout's own rows count only for what a --for run created (the
 	// re-enable schedule and its role): its action switches are not
