@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -152,14 +153,26 @@ func (o *BackoutOptions) check(forSet bool) error {
 }
 
 // controlAlarms audits the accounts and lists the alarms that implement
-// the control, as audit sees them.
-func controlAlarms(ctx context.Context, f *Factory, rd awsread.Dialer, o *BackoutOptions) ([]audit.ControlAlarm, error) {
+// the control, as audit sees them, and the accounts whose chain could not
+// be judged (UNKNOWN): there, "no alarm" may only mean "not read".
+func controlAlarms(ctx context.Context, f *Factory, rd awsread.Dialer, o *BackoutOptions) ([]audit.ControlAlarm, []string, error) {
 	co := awsread.Options{Regions: o.Regions, Org: o.Org, RoleName: o.RoleName, Retry: o.Retry, DefaultRegion: o.Region, Now: f.Now}
 	snap, err := awsread.Collect(ctx, rd, co)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return audit.ControlAlarms(snap), nil
+	var unknown []string
+	for _, a := range audit.Evaluate(snap).Accounts {
+		if a.Status != audit.Unknown {
+			continue
+		}
+		for _, l := range a.Links {
+			if l.Name == a.BrokenLink {
+				unknown = append(unknown, fmt.Sprintf("account %s: %s link UNKNOWN: %s", a.Account, l.Name, l.Detail))
+			}
+		}
+	}
+	return audit.ControlAlarms(snap), unknown, nil
 }
 
 func backoutRun(ctx context.Context, f *Factory, o *BackoutOptions) error {
@@ -173,8 +186,9 @@ func backoutRun(ctx context.Context, f *Factory, o *BackoutOptions) error {
 		return fmt.Errorf("backout: %w", err)
 	}
 	req := fix.BackoutRequest{Mode: o.Mode, Accounts: o.Accounts, AllowUnsigned: o.AllowUnsigned, Alarm: o.Alarm, For: o.For, Now: f.Now()}
+	var unknown []string
 	if o.Mode != fix.BackoutRemove {
-		if req.Control, err = controlAlarms(ctx, f, rd, o); err != nil {
+		if req.Control, unknown, err = controlAlarms(ctx, f, rd, o); err != nil {
 			return fmt.Errorf("backout: %w", err)
 		}
 	}
@@ -182,6 +196,10 @@ func backoutRun(ctx context.Context, f *Factory, o *BackoutOptions) error {
 	var none *fix.NoControlError
 	var ambiguous *fix.AmbiguousAlarmError
 	switch {
+	case errors.As(err, &none) && len(unknown) > 0:
+		// Not "nothing implements the control": what could not be read
+		// may hold it.
+		return exitcode.New(exitcode.Partial, fmt.Errorf("backout: found no alarm that implements the control, but could not read everything: %s", safetext.Terminal(strings.Join(unknown, "; "))))
 	case errors.As(err, &none):
 		return exitcode.New(exitcode.NoControl, fmt.Errorf("backout: %w", err))
 	case errors.As(err, &ambiguous):

@@ -261,3 +261,15 @@ func TestAuditScheduleUnreadable(t *testing.T) {
 	e.c.Deny(fixAccount, "scheduler:GetSchedule")
 	e.expect(exitcode.Findings, "re-enables them is unknown (could not look: missing permission scheduler:GetSchedule)", "audit", "--regions", fixRegion, "--format", "json")
 }
+
+// TestBackoutUnreadableIsNotNothing: alarms that cannot be listed are not
+// "nothing implements the control": backout says what it could not read
+// and exits 4.
+func TestBackoutUnreadableIsNotNothing(t *testing.T) {
+	e := newFixEnv(t)
+	e.c.Deny(fixAccount, "cloudwatch:DescribeAlarms")
+	out := e.expect(exitcode.Partial, "could not read everything", "backout", "--disable-actions", "--regions", fixRegion, "--yes")
+	if !strings.Contains(out, "missing permission cloudwatch:DescribeAlarms") || strings.Contains(out, "nothing implements") {
+		t.Errorf("output:\n%s", out)
+	}
+}
