@@ -65,28 +65,26 @@ func ReadReenable(ctx context.Context, sc SchedulerAPI, retry Retry, account, re
 		}
 		return &inventory.Reenable{Schedule: name, Err: readErr(err)}
 	}
-	at, ok := reenableTime(out, alarm)
-	if !ok {
+	if !enablesAlarm(out, alarm) {
 		return nil
+	}
+	at, err := ParseAtExpression(aws.ToString(out.ScheduleExpression), aws.ToString(out.ScheduleExpressionTimezone))
+	if err != nil {
+		// It re-enables the alarm, but when cannot be told: unknown,
+		// not "none".
+		return &inventory.Reenable{Schedule: name, Err: &inventory.ReadError{Action: "scheduler:GetSchedule", Kind: inventory.Failed, Message: "cannot read when it runs: " + err.Error()}}
 	}
 	return &inventory.Reenable{Schedule: name, At: at}
 }
 
-// reenableTime is when schedule out enables alarm's actions, if it is a
-// one-time schedule whose target does that.
-func reenableTime(out *scheduler.GetScheduleOutput, alarm string) (time.Time, bool) {
+// enablesAlarm reports whether schedule out's target calls
+// EnableAlarmActions on alarm.
+func enablesAlarm(out *scheduler.GetScheduleOutput, alarm string) bool {
 	if out.Target == nil || !strings.HasSuffix(aws.ToString(out.Target.Arn), ":scheduler:::aws-sdk:cloudwatch:enableAlarmActions") {
-		return time.Time{}, false
+		return false
 	}
 	var in struct{ AlarmNames []string }
-	if json.Unmarshal([]byte(aws.ToString(out.Target.Input)), &in) != nil || !slices.Contains(in.AlarmNames, alarm) {
-		return time.Time{}, false
-	}
-	at, err := ParseAtExpression(aws.ToString(out.ScheduleExpression), aws.ToString(out.ScheduleExpressionTimezone))
-	if err != nil {
-		return time.Time{}, false
-	}
-	return at, true
+	return json.Unmarshal([]byte(aws.ToString(out.Target.Input)), &in) == nil && slices.Contains(in.AlarmNames, alarm)
 }
 
 // atLayout is a one-time schedule's time: at(yyyy-mm-ddThh:mm:ss), in the

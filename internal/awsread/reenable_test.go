@@ -28,6 +28,7 @@ func TestCollectReadsReenableSchedule(t *testing.T) {
 		target  string
 		input   string
 		deny    bool
+		expr    string
 		want    string
 		wantErr bool
 	}{
@@ -35,6 +36,7 @@ func TestCollectReadsReenableSchedule(t *testing.T) {
 		{name: "same name, other target", target: "arn:aws:scheduler:::aws-sdk:sqs:sendMessage", input: `{}`},
 		{name: "same name, other alarm", target: awsfake.EnableAlarmActionsTarget, input: `{"AlarmNames":["other"]}`},
 		{name: "denied", target: awsfake.EnableAlarmActionsTarget, input: `{"AlarmNames":["` + cis.AlarmName + `"]}`, deny: true, wantErr: true},
+		{name: "recurring, so no time", target: awsfake.EnableAlarmActionsTarget, input: `{"AlarmNames":["` + cis.AlarmName + `"]}`, expr: "rate(1 hour)", wantErr: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := awsfake.New()
@@ -43,8 +45,12 @@ func TestCollectReadsReenableSchedule(t *testing.T) {
 			c.Edit(func(c *awsfake.Cloud) {
 				c.Accounts[mgmt].Region(home).Alarms[cis.AlarmName].ActionsEnabled = aws.Bool(false)
 			})
+			expr := awsread.AtExpression(at)
+			if tc.expr != "" {
+				expr = tc.expr
+			}
 			_, err := c.Conn(mgmt).SchedulerClient(home).CreateSchedule(context.Background(), &scheduler.CreateScheduleInput{
-				Name: aws.String(name), ScheduleExpression: aws.String(awsread.AtExpression(at)),
+				Name: aws.String(name), ScheduleExpression: aws.String(expr),
 				FlexibleTimeWindow: &schedtypes.FlexibleTimeWindow{Mode: schedtypes.FlexibleTimeWindowModeOff},
 				Target:             &schedtypes.Target{Arn: aws.String(tc.target), RoleArn: aws.String("arn:aws:iam::111111111111:role/r"), Input: aws.String(tc.input)},
 			})
@@ -63,7 +69,7 @@ func TestCollectReadsReenableSchedule(t *testing.T) {
 			}
 			switch {
 			case tc.wantErr:
-				if re == nil || re.Err == nil || re.Err.Kind != inventory.Denied || !strings.Contains(re.Err.Verdict(), "scheduler:GetSchedule") {
+				if re == nil || re.Err == nil || (tc.deny && re.Err.Kind != inventory.Denied) || !strings.Contains(re.Err.Verdict(), "scheduler:GetSchedule") {
 					t.Fatalf("Reenable = %+v, want a denied read", re)
 				}
 			case tc.want == "":
