@@ -138,6 +138,12 @@ func checkAlarm(al *inventory.Alarm, m *inventory.MetricTransformation, now time
 	return l
 }
 
+// reenableGrace is how long after its time a re-enable schedule may still
+// be running: Scheduler invokes a target within the minute it is due
+// (Scheduler user guide, "Schedule types": 60 second precision) and
+// retries a failed call.
+const reenableGrace = 5 * time.Minute
+
 // disabledActions says why an alarm with its actions disabled FAILs,
 // and until when if backout left a schedule to re-enable them. The link
 // FAILs either way: until then nobody is notified. A schedule that could
@@ -149,7 +155,7 @@ func disabledActions(re *inventory.Reenable, now time.Time) string {
 		return "its actions are disabled, " + off
 	case re.Err != nil:
 		return fmt.Sprintf("its actions are disabled, %s; whether and when rootwatch's schedule %s re-enables them is unknown (%s)", off, re.Schedule, re.Err.Verdict())
-	case !now.IsZero() && re.At.Before(now):
+	case !now.IsZero() && re.At.Add(reenableGrace).Before(now):
 		// The schedule should have run and deleted itself: its role or
 		// target failed, and nothing will re-enable the actions.
 		return fmt.Sprintf("its actions are disabled, %s; rootwatch's schedule %s was due to re-enable them at %s and has not (check its role and target, or run rootwatch backout --enable-actions)", off, re.Schedule, re.At.UTC().Format(time.RFC3339))
