@@ -65,7 +65,7 @@ func planControlSwitch(ctx context.Context, d Dialer, targets []audit.ControlAla
 				s.Action, s.Reason = EnableActions, "CIS 4.3 backout reversed: notifications resume"
 			}
 			if mine, err := alarmTagged(ctx, conn.CloudWatch(t.Region), t.ARN); t.ARN != "" && err == nil && !mine {
-				s.Note = "rootwatch did not create this alarm; the chain uses it, so only its actions are switched (backout --remove never deletes it)"
+				s.Note = "rootwatch did not create this alarm; the chain uses it, so only its actions are switched, and backout --remove never deletes it"
 			}
 			steps = append(steps, s)
 		}
