@@ -273,3 +273,24 @@ func TestBackoutUnreadableIsNotNothing(t *testing.T) {
 		t.Errorf("output:\n%s", out)
 	}
 }
+
+// TestBackoutLifeCycleBesideAnAppTeam: fix, disable for 2h, enable,
+// remove, on an account where an application team has its own topic and
+// alarm: the account ends byte for byte as it began, the team's
+// resources never touched.
+func TestBackoutLifeCycleBesideAnAppTeam(t *testing.T) {
+	e := newFixEnv(t)
+	e.breakChain()
+	e.c.Edit(func(c *awsfake.Cloud) { awsfake.AddAppTeam(c, fixAccount, fixRegion) })
+	before := e.state()
+	e.expect(exitcode.OK, "Done (journal run", "fix", "--regions", fixRegion, "--subscribe", fixQueue, "--yes")
+	out := e.expect(exitcode.OK, "~ disable actions of alarm "+cis.AlarmName, "backout", "--disable-actions", "--for", "2h", "--regions", fixRegion, "--yes")
+	if strings.Contains(out, awsfake.AppTeamAlarm) {
+		t.Fatalf("backout planned on the app team's alarm:\n%s", out)
+	}
+	e.expect(exitcode.OK, "- delete schedule", "backout", "--enable-actions", "--regions", fixRegion, "--yes")
+	e.expect(exitcode.OK, "to destroy", "backout", "--remove", "--yes")
+	if got := e.state(); got != before {
+		t.Fatalf("after the life cycle the account differs:\n%s\nwant:\n%s", got, before)
+	}
+}
