@@ -42,6 +42,19 @@ const (
 	SeedTopicName = "CIS-Alarms-Topic"
 )
 
+// AlarmNameAlias is the chain alarm's other well-known name: the seeds'
+// for rootwatch's default and back, "" for any other name. A lookup by
+// one name that finds nothing tries the other.
+func AlarmNameAlias(name string) string {
+	switch name {
+	case AlarmName:
+		return SeedAlarmName
+	case SeedAlarmName:
+		return AlarmName
+	}
+	return ""
+}
+
 // RootIdentityPattern is the widest pattern a root-usage metric filter may
 // have: every event it counts must be the root user's. A filter passes
 // 4.3 when it catches every event RootUsagePattern catches and nothing

@@ -294,3 +294,15 @@ func TestBackoutLifeCycleBesideAnAppTeam(t *testing.T) {
 		t.Fatalf("after the life cycle the account differs:\n%s\nwant:\n%s", got, before)
 	}
 }
+
+// TestVerifyFindsTheSeedsAlarm: verify --alarm RootAccountUsage finds the
+// chain's alarm under the CIS guides' name when only that one exists.
+func TestVerifyFindsTheSeedsAlarm(t *testing.T) {
+	e := newFixEnv(t)
+	e.seedChain()
+	out := e.expect(exitcode.OK, "PASS: CloudWatch published to", "verify", "--live", "--alarm", cis.AlarmName, "--region", fixRegion)
+	if !strings.Contains(out, "testing "+cis.SeedAlarmName) {
+		t.Errorf("verify output:\n%s", out)
+	}
+	e.expect(exitcode.Findings, "the alarm does not exist", "verify", "--live", "--alarm", "nope", "--region", fixRegion)
+}

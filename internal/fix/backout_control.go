@@ -84,10 +84,8 @@ func switchTargets(control []audit.ControlAlarm, journaled []store.Change, accou
 			return slices.DeleteFunc(slices.Clone(all), func(a audit.ControlAlarm) bool { return a.Name != n })
 		}
 		picked := named(alarm)
-		if len(picked) == 0 && alarm == cis.AlarmName {
-			picked = named(cis.SeedAlarmName)
-		} else if len(picked) == 0 && alarm == cis.SeedAlarmName {
-			picked = named(cis.AlarmName)
+		if alias := cis.AlarmNameAlias(alarm); len(picked) == 0 && alias != "" {
+			picked = named(alias)
 		}
 		if len(picked) == 0 {
 			return nil, &NoControlError{Alarm: alarm, Candidates: all}
