@@ -306,3 +306,34 @@ func TestVerifyFindsTheSeedsAlarm(t *testing.T) {
 	}
 	e.expect(exitcode.Findings, "the alarm does not exist", "verify", "--live", "--alarm", "nope", "--region", fixRegion)
 }
+
+// TestBackoutEnableCleansUpAfterAGoneAlarm: the user deletes the alarm a
+// --for run disabled; --enable-actions has nothing to switch but still
+// removes the schedule and role rootwatch made for it. While the alarm
+// exists, disabled, and no longer implements the control, its schedule
+// is kept.
+func TestBackoutEnableCleansUpAfterAGoneAlarm(t *testing.T) {
+	e := newFixEnv(t)
+	e.seedChain()
+	e.expect(exitcode.OK, "+ create schedule", "backout", "--disable-actions", "--for", "2h", "--regions", fixRegion, "--yes")
+	// The filter goes: the alarm no longer implements the control.
+	e.c.Edit(func(c *awsfake.Cloud) {
+		delete(c.Accounts[fixAccount].Region(fixRegion).LogGroups[awsfake.ChainLogGroup].Filters, cis.FilterName)
+	})
+	e.expect(exitcode.NoControl, "nothing implements the control", "backout", "--enable-actions", "--regions", fixRegion, "--yes")
+	sched := inventory.ReenableScheduleName(fixAccount, fixRegion, cis.SeedAlarmName)
+	if _, ok := e.c.RoleOf(fixAccount, sched); !ok {
+		t.Fatal("the role of a schedule still needed was removed")
+	}
+	e.c.Edit(func(c *awsfake.Cloud) { delete(c.Accounts[fixAccount].Region(fixRegion).Alarms, cis.SeedAlarmName) })
+	e.expect(exitcode.OK, "- delete schedule "+sched, "backout", "--enable-actions", "--regions", fixRegion, "--yes")
+	if _, ok := e.c.RoleOf(fixAccount, sched); ok {
+		t.Fatal("the role is still there")
+	}
+	var left int
+	e.c.Edit(func(c *awsfake.Cloud) { left = len(c.Accounts[fixAccount].Region(fixRegion).Schedules) })
+	if left != 0 {
+		t.Fatalf("%d schedule(s) left", left)
+	}
+	e.expect(exitcode.NoControl, "nothing implements the control", "backout", "--enable-actions", "--regions", fixRegion, "--yes")
+}

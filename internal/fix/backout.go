@@ -96,10 +96,22 @@ func PlanBackout(ctx context.Context, d Dialer, j Journal, r BackoutRequest) (*B
 	switch r.Mode {
 	case BackoutDisable, BackoutEnable:
 		targets, err := switchTargets(r.Control, mine, r.Accounts, r.Alarm)
+		var none *NoControlError
+		if errors.As(err, &none) && r.Mode == BackoutEnable && r.Alarm == "" && len(reenable) > 0 {
+			// No alarm left to switch, but a --for run's schedule and
+			// role may still be rootwatch's to remove.
+			targets, err = nil, nil
+		}
 		if err != nil {
 			return nil, err
 		}
 		bp.Plan = planControlSwitch(ctx, d, targets, r, reenable)
+		if r.Mode == BackoutEnable {
+			orphanReenables(ctx, d, bp.Plan, targets, reenable)
+		}
+		if none != nil && bp.Plan.Empty() && !slices.ContainsFunc(bp.Accounts, func(ap AccountPlan) bool { return ap.Err != nil }) {
+			return nil, none
+		}
 	case BackoutRemove:
 		bp.Plan, err = planRemove(mine)
 		if err == nil {

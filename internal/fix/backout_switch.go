@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,9 +37,19 @@ func planControlSwitch(ctx context.Context, d Dialer, targets []audit.ControlAla
 			ap.Err = fmt.Errorf("open clients: %w", err)
 			continue
 		}
+		var cleanup []Step
+		if on {
+			// Also when the alarm is gone: its schedule and role stay
+			// rootwatch's to remove.
+			if cleanup, err = reenableCleanup(t, rows); err != nil {
+				ap.Err = err
+				continue
+			}
+		}
 		cur, err := describeAlarm(ctx, conn.CloudWatch(t.Region), t.Name)
 		if errors.Is(err, ErrNotFound) {
 			ap.Notes = append(ap.Notes, fmt.Sprintf("alarm %s no longer exists", t.Name))
+			ap.Steps = append(ap.Steps, cleanup...)
 			continue
 		}
 		if err != nil {
@@ -64,20 +75,14 @@ func planControlSwitch(ctx context.Context, d Dialer, targets []audit.ControlAla
 			if on {
 				s.Action, s.Reason = EnableActions, "CIS 4.3 backout reversed: notifications resume"
 			}
-			if mine, err := alarmTagged(ctx, conn.CloudWatch(t.Region), t.ARN); t.ARN != "" && err == nil && !mine {
-				s.Note = "rootwatch did not create this alarm; the chain uses it, so only its actions are switched, and backout --remove never deletes it"
+			if t.ARN != "" {
+				if mine, err := alarmTagged(ctx, conn.CloudWatch(t.Region), t.ARN); err == nil && !mine {
+					s.Note = "rootwatch did not create this alarm; the chain uses it, so only its actions are switched, and backout --remove never deletes it"
+				}
 			}
 			steps = append(steps, s)
 		}
-		if on {
-			cleanup, err := reenableCleanup(t, rows)
-			if err != nil {
-				ap.Err = err
-				continue
-			}
-			steps = append(steps, cleanup...)
-		}
-		ap.Steps = append(ap.Steps, steps...)
+		ap.Steps = append(ap.Steps, append(steps, cleanup...)...)
 	}
 	sortPlan(p)
 	return p
@@ -188,4 +193,56 @@ func roleDescription(alarm string) string {
 		}
 	}
 	return "lets EventBridge Scheduler re-enable the actions of alarm " + b.String() + " (managed by rootwatch)"
+}
+
+// orphanReenables plans the removal of --for schedules (and roles) whose
+// alarm is not among the targets: deleted since, or no longer the
+// control's. Such a schedule is removed only when nothing is left for it
+// to do (the alarm is gone, or its actions are on again); an alarm still
+// disabled keeps the one thing that will switch it back on.
+func orphanReenables(ctx context.Context, d Dialer, p *Plan, targets []audit.ControlAlarm, rows []store.Change) {
+	seen := map[string]bool{}
+	for _, c := range rows {
+		if Kind(c.Kind) != KindSchedule {
+			continue
+		}
+		spec, err := decodeSpec(KindSchedule, c.After)
+		if err != nil {
+			continue // reenableCleanup reports a bad row where it matters
+		}
+		var in struct{ AlarmNames []string }
+		if json.Unmarshal([]byte(spec.(*ScheduleSpec).Input), &in) != nil || len(in.AlarmNames) != 1 {
+			continue
+		}
+		t := audit.ControlAlarm{Account: c.Account, Region: c.Region, Name: in.AlarmNames[0]}
+		key := t.Account + "\x00" + t.Region + "\x00" + t.Name
+		if seen[key] || slices.ContainsFunc(targets, func(x audit.ControlAlarm) bool {
+			return x.Account == t.Account && x.Region == t.Region && x.Name == t.Name
+		}) {
+			continue
+		}
+		seen[key] = true
+		ap := p.accountPlan(chainKey{t.Account, t.Region})
+		conn, err := d.Conn(ctx, t.Account)
+		if err != nil {
+			ap.Err = fmt.Errorf("open clients: %w", err)
+			continue
+		}
+		cur, err := describeAlarm(ctx, conn.CloudWatch(t.Region), t.Name)
+		switch {
+		case err != nil && !errors.Is(err, ErrNotFound):
+			ap.Err = fmt.Errorf("read alarm %s: %s: %w", t.Name, Classify(err), err)
+			continue
+		case err == nil && !cur.ActionsEnabled:
+			ap.Notes = append(ap.Notes, fmt.Sprintf("alarm %s no longer implements the control and its actions are still disabled: its re-enable schedule %s is kept", t.Name, spec.(*ScheduleSpec).Name))
+			continue
+		}
+		cleanup, err := reenableCleanup(t, rows)
+		if err != nil {
+			ap.Err = err
+			continue
+		}
+		ap.Steps = append(ap.Steps, cleanup...)
+	}
+	sortPlan(p)
 }
