@@ -72,14 +72,10 @@ func TestBackoutSwitchesTheUsersAlarm(t *testing.T) {
 	e.expect(exitcode.OK, "No changes.", "backout", "--disable-actions", "--regions", fixRegion, "--yes")
 
 	e.expect(exitcode.OK, "~ enable actions of alarm "+cis.SeedAlarmName, "backout", "--enable-actions", "--regions", fixRegion, "--yes")
-	if got := e.state(); got != before {
-		t.Fatalf("after --enable-actions the account differs:\n%s\nwant:\n%s", got, before)
-	}
+	e.stateIs(before, "after --enable-actions")
 	e.expect(exitcode.OK, `"status": "PASS"`, "audit", "--regions", fixRegion, "--format", "json")
 	e.expect(exitcode.OK, "No changes.", "backout", "--remove", "--yes")
-	if got := e.state(); got != before {
-		t.Fatalf("--remove touched the user's chain:\n%s", got)
-	}
+	e.stateIs(before, "--remove touched the user's chain")
 }
 
 // TestBackoutSeveralAlarmsNeedAlarm: two alarms implement the control;
@@ -192,9 +188,7 @@ func TestBackoutForSchedulesReenable(t *testing.T) {
 			if !fire && (!strings.Contains(out, "~ enable actions of alarm "+cis.SeedAlarmName) || !strings.Contains(out, "- delete schedule "+sched)) {
 				t.Errorf("--enable-actions plan:\n%s", out)
 			}
-			if got := e.state(); got != before {
-				t.Fatalf("after --enable-actions the account differs:\n%s\nwant:\n%s", got, before)
-			}
+			e.stateIs(before, "after --enable-actions")
 			e.expect(exitcode.OK, "No changes.", "backout", "--enable-actions", "--regions", fixRegion, "--yes")
 		})
 	}
@@ -215,9 +209,7 @@ func TestBackoutRemoveAndTheReenableSchedule(t *testing.T) {
 		if !strings.Contains(out, "- delete IAM role arn:aws:iam::111111111111:role/rootwatch-reenable-") {
 			t.Errorf("--remove plan:\n%s", out)
 		}
-		if got := e.state(); got != before {
-			t.Fatalf("after --remove the account differs from before fix:\n%s\nwant:\n%s", got, before)
-		}
+		e.stateIs(before, "after --remove, compared with before fix")
 	})
 	t.Run("a user's alarm", func(t *testing.T) {
 		e := newFixEnv(t)
@@ -290,9 +282,7 @@ func TestBackoutLifeCycleBesideAnAppTeam(t *testing.T) {
 	}
 	e.expect(exitcode.OK, "- delete schedule", "backout", "--enable-actions", "--regions", fixRegion, "--yes")
 	e.expect(exitcode.OK, "to destroy", "backout", "--remove", "--yes")
-	if got := e.state(); got != before {
-		t.Fatalf("after the life cycle the account differs:\n%s\nwant:\n%s", got, before)
-	}
+	e.stateIs(before, "after the life cycle")
 }
 
 // TestVerifyFindsTheSeedsAlarm: verify --alarm RootAccountUsage finds the
@@ -336,4 +326,13 @@ func TestBackoutEnableCleansUpAfterAGoneAlarm(t *testing.T) {
 		t.Fatalf("%d schedule(s) left", left)
 	}
 	e.expect(exitcode.NoControl, "nothing implements the control", "backout", "--enable-actions", "--regions", fixRegion, "--yes")
+}
+
+// stateIs fails the test when the account is not byte for byte want,
+// saying when.
+func (e *fixEnv) stateIs(want, when string) {
+	e.t.Helper()
+	if got := e.state(); got != want {
+		e.t.Fatalf("%s: the account differs:\n%s\nwant:\n%s", when, got, want)
+	}
 }
