@@ -82,7 +82,7 @@ func checkAlarm(al *inventory.Alarm, m *inventory.MetricTransformation, now time
 		fixes = append(fixes, put)
 	}
 	if !al.ActionsEnabled {
-		fails = append(fails, "its actions are disabled, so it changes state but notifies nobody")
+		fails = append(fails, disabledActions(al.Reenable, now))
 		fixes = append(fixes, fmt.Sprintf("aws cloudwatch enable-alarm-actions --alarm-names %s --region %s (or rootwatch backout --enable-actions)", al.Name, al.Region))
 	}
 	if len(fails) > 0 {
@@ -98,6 +98,31 @@ func checkAlarm(al *inventory.Alarm, m *inventory.MetricTransformation, now time
 	}
 	l.Warnings = alarmWarnings(al, put, now)
 	return l
+}
+
+// reenableGrace is how long after its time a re-enable schedule may still
+// be running: Scheduler invokes a target within the minute it is due
+// (Scheduler user guide, "Schedule types": 60 second precision) and
+// retries a failed call.
+const reenableGrace = 5 * time.Minute
+
+// disabledActions says why an alarm with its actions disabled FAILs,
+// and until when if backout left a schedule to re-enable them. The link
+// FAILs either way: until then nobody is notified. A schedule that could
+// not be read is said to be unknown, never taken as "none" or "soon".
+func disabledActions(re *inventory.Reenable, now time.Time) string {
+	const off = "so it changes state but notifies nobody"
+	switch {
+	case re == nil:
+		return "its actions are disabled, " + off
+	case re.Err != nil:
+		return fmt.Sprintf("its actions are disabled, %s; whether and when rootwatch's schedule %s re-enables them is unknown (%s)", off, re.Schedule, re.Err.Verdict())
+	case !now.IsZero() && re.At.Add(reenableGrace).Before(now):
+		// The schedule should have run and deleted itself: its role or
+		// target failed, and nothing will re-enable the actions.
+		return fmt.Sprintf("its actions are disabled, %s; rootwatch's schedule %s was due to re-enable them at %s and has not (check its role and target, or run rootwatch backout --enable-actions)", off, re.Schedule, re.At.UTC().Format(time.RFC3339))
+	}
+	return fmt.Sprintf("its actions are disabled until %s (rootwatch's schedule %s re-enables them then), %s until then", re.At.UTC().Format(time.RFC3339), re.Schedule, off)
 }
 
 // alarmWarnings is the advice on an alarm that does fire on one root

@@ -96,7 +96,7 @@ func (e *fixEnv) run(args ...string) (string, int) {
 			})
 		case "backout":
 			*c = *newCmdBackout(f, func(ctx context.Context, o *BackoutOptions) error {
-				o.AWS, o.Sleep = e.access(), noSleep
+				o.AWS, o.Sleep, o.Retry = e.access(), noSleep, fastRetry
 				if o.Store == "" {
 					o.Store = e.store
 				}
@@ -443,6 +443,12 @@ func TestBackoutFlags(t *testing.T) {
 		{args: []string{"--disable-actions"}, code: exitcode.OK, mode: fix.BackoutDisable},
 		{args: []string{"--enable-actions", "--account", "222222222222"}, code: exitcode.OK, mode: fix.BackoutEnable},
 		{args: []string{"--remove", "--yes"}, code: exitcode.OK, mode: fix.BackoutRemove},
+		{args: []string{"--disable-actions", "--for", "2h", "--alarm", "RootAccountUsageAlarm"}, code: exitcode.OK, mode: fix.BackoutDisable},
+		{args: []string{"--enable-actions", "--for", "2h"}, code: exitcode.Usage},
+		{args: []string{"--disable-actions", "--for", "30s"}, code: exitcode.Usage},
+		{args: []string{"--disable-actions", "--for", "soon"}, code: exitcode.Usage},
+		{args: []string{"--remove", "--alarm", "RootAccountUsage"}, code: exitcode.Usage},
+		{args: []string{"--remove", "--account", "12345"}, code: exitcode.Usage},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			f := &Factory{In: &bytes.Buffer{}, Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}, IsTerminal: func(io.Writer) bool { return false }}

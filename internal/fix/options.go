@@ -41,8 +41,8 @@ type Options struct {
 // give the alarm and the topic. With fix's default names, a resource with
 // one of these is the chain's own, found by name like rootwatch's.
 const (
-	SeedAlarmName = "RootAccountUsageAlarm"
-	SeedTopicName = "CIS-Alarms-Topic"
+	SeedAlarmName = cis.SeedAlarmName
+	SeedTopicName = cis.SeedTopicName
 )
 
 // isChainAlarmName reports whether an alarm of this name is the chain's
