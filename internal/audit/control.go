@@ -4,7 +4,7 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/rootwatch/rootwatch/internal/filterpattern"
+	"github.com/rootwatch/rootwatch/filterpattern"
 	"github.com/rootwatch/rootwatch/internal/inventory"
 )
 
