@@ -52,7 +52,7 @@ func healthcheck(ctx context.Context, f *Factory, url string, timeout time.Durat
 	if err != nil {
 		return fmt.Errorf("healthcheck %s: %w", url, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("healthcheck %s: %s", url, resp.Status)
