@@ -1,9 +1,11 @@
 # Convenience targets; the README's commands work without make.
 GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -s -w -X github.com/rootwatch/rootwatch/internal/cli.version=$(VERSION)
+LDFLAGS := -s -w -X github.com/rootwatch/rootwatch/internal/cli.version=$(VERSION) \
+	-X github.com/rootwatch/rootwatch/internal/cli.commit=$(shell git rev-parse HEAD 2>/dev/null) \
+	-X github.com/rootwatch/rootwatch/internal/cli.buildDate=$(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 
-.PHONY: build build-libdeflate test lint fuzz bench lambda clean
+.PHONY: build build-libdeflate test lint fuzz bench lambda release image clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o rootwatch ./cmd/rootwatch
@@ -33,6 +35,18 @@ lambda:
 		CGO_ENABLED=0 GOOS=linux GOARCH=$$arch $(GO) build -trimpath -tags lambda.norpc -ldflags '$(LDFLAGS)' -o dist/lambda-$$arch/bootstrap ./cmd/rootwatch && \
 		$(GO) run github.com/aws/aws-lambda-go/cmd/build-lambda-zip -o dist/rootwatch-lambda-$$arch.zip dist/lambda-$$arch/bootstrap; \
 	done
+
+# Binaries for linux, darwin and windows on amd64 and arm64, .tar.gz/.zip,
+# CycloneDX SBOMs, .deb and .rpm, SHA256SUMS: dist/release/.
+# TARGETS=linux/amd64 make release builds a subset.
+release:
+	bash scripts/release.sh
+
+# The watch/scan container image (OCI layout, no Docker daemon) from the
+# linux/amd64 release binary: dist/image/.
+image:
+	TARGETS=linux/amd64 bash scripts/release.sh
+	$(GO) run ./internal/tools/ociimage -binary dist/release/rootwatch_*_linux_amd64/rootwatch -out dist/image
 
 clean:
 	rm -rf dist rootwatch

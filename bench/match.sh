@@ -7,7 +7,7 @@
 #   RECORDS=100000 bench/match.sh  # smaller corpus
 #   BENCH_DIR=/data/ct bench/match.sh
 #
-# The corpus comes from ../shared/tools/ctgen (seed 42) and is reused when it
+# The corpus comes from internal/tools/ctgen (seed 42) and is reused when it
 # already exists with the same record count. Both tools read the file from
 # the page cache (grep) or memory (Go); each is run RUNS times (default 5)
 # and the best run counts. Run it on a quiet machine: other load lowers
@@ -17,13 +17,11 @@ cd "$(dirname "$0")/.."
 records=${RECORDS:-600000}
 dir=${BENCH_DIR:-${TMPDIR:-/tmp}/rootwatch-match-bench}
 runs=${RUNS:-5}
-ctgen=../shared/tools/ctgen
-[ -d "$ctgen" ] || { echo "bench/match.sh: $ctgen not found" >&2; exit 1; }
 
 mkdir -p "$dir"
 if ! grep -q "\"records\": $records," "$dir/truth.json" 2>/dev/null; then
 	echo "generating $records records into $dir ..." >&2
-	(cd "$ctgen" && go build -o "$dir/ctgen" .)
+	go build -o "$dir/ctgen" ./internal/tools/ctgen
 	"$dir/ctgen" --seed 42 --records "$records" --root-fraction 0.001 --format jsonl --out "$dir" 2>/dev/null
 fi
 file=$dir/events.jsonl
@@ -42,7 +40,7 @@ grep_mbs=$(awk -v b="$bytes" -v ns="$best" 'BEGIN { printf "%.0f", b / ns * 1000
 
 # One pass per run; the best run counts, like grep's.
 out=$(FP_CORPUS="$file" GOMAXPROCS=1 go test -run '^$' -bench '^BenchmarkMatchCIS43$/^corpus$' \
-	-benchtime 1x -count "$runs" ./internal/filterpattern/)
+	-benchtime 1x -count "$runs" ./filterpattern/)
 lines=$(grep 'BenchmarkMatchCIS43/corpus' <<<"$out") || { echo "$out" >&2; exit 1; }
 line=$(awk '{ for (i = 1; i <= NF; i++) if ($i == "MB/s") print $(i-1), $0 }' <<<"$lines" | sort -rn | head -1 | cut -d' ' -f2-)
 go_mbs=$(awk '{ for (i = 1; i <= NF; i++) if ($i == "MB/s") print $(i-1) }' <<<"$line")

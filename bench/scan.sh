@@ -13,7 +13,6 @@ cd "$(dirname "$0")/.."
 records=${1:-600000}
 runs=${RUNS:-3}
 work=${BENCH_DIR:-${TMPDIR:-/tmp}/rootwatch-bench}
-ctgen_src=${CTGEN:-../shared/tools/ctgen}
 mkdir -p "$work"
 
 need() { command -v "$1" >/dev/null 2>&1; }
@@ -32,7 +31,7 @@ fi
 go build -o "$work/rootwatch" ./cmd/rootwatch
 CGO_ENABLED=1 go build -tags libdeflate -o "$work/rootwatch-libdeflate" ./cmd/rootwatch
 go build -o "$work/kgunzip" ./bench/kgunzip
-(cd "$ctgen_src" && go build -o "$work/ctgen" .)
+go build -o "$work/ctgen" ./internal/tools/ctgen
 
 corpus="$work/corpus-$records"
 if [ ! -f "$corpus/truth.json" ]; then

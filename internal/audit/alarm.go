@@ -74,53 +74,15 @@ func checkAlarm(al *inventory.Alarm, m *inventory.MetricTransformation, now time
 	if l.Resource == "" {
 		l.Resource = al.Name
 	}
-	var fails, fixes []string
-	if len(al.Dimensions) > 0 {
-		var ds []string
-		for _, d := range al.Dimensions {
-			ds = append(ds, d.Name+"="+d.Value)
-		}
-		fails = append(fails, "it has dimensions "+strings.Join(ds, ",")+" but the filter publishes the metric without dimensions, so it never receives data")
-	}
-	value, _ := strconv.ParseFloat(m.MetricValue, 64)
-	stat := al.Statistic
-	if stat == "" {
-		stat = al.ExtendedStatistic
-	}
-	// With one root event in a period every statistic but SampleCount
-	// equals the published value; SampleCount is 1.
-	x := value
-	if stat == "SampleCount" {
-		x = 1
-	}
-	fires := false
-	switch al.ComparisonOperator {
-	case "GreaterThanOrEqualToThreshold":
-		fires = x >= al.Threshold
-	case "GreaterThanThreshold":
-		fires = x > al.Threshold
-	}
-	cond := fmt.Sprintf("%s %s %g", stat, inventory.ComparisonSymbol(al.ComparisonOperator), al.Threshold)
-	if !fires {
-		fails = append(fails, fmt.Sprintf("%s does not fire on a single event (which makes the metric %g)", cond, x))
-	}
-	need := al.DatapointsToAlarm
-	if need == 0 {
-		need = al.EvaluationPeriods
-	}
-	if need > 1 {
-		fails = append(fails, fmt.Sprintf("it needs %d breaching datapoints out of %d, so a single event does not fire it", need, al.EvaluationPeriods))
-	}
-	if al.Unit != "" && al.Unit != unitOrNone(m.Unit) {
-		fails = append(fails, fmt.Sprintf("it watches unit %s but the filter publishes %s, so it never receives data", al.Unit, unitOrNone(m.Unit)))
-	}
+	fails, cond, need := alarmConditionFailures(al, m)
+	var fixes []string
 	put := fmt.Sprintf("rootwatch fix (or: aws cloudwatch put-metric-alarm --alarm-name %s --metric-name %s --namespace %s --statistic Sum --period %d --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 --alarm-actions ... --region %s)",
 		al.Name, m.MetricName, m.MetricNamespace, cis.AlarmPeriod, al.Region)
 	if len(fails) > 0 {
 		fixes = append(fixes, put)
 	}
 	if !al.ActionsEnabled {
-		fails = append(fails, "its actions are disabled, so it changes state but notifies nobody")
+		fails = append(fails, disabledActions(al.Reenable, now))
 		fixes = append(fixes, fmt.Sprintf("aws cloudwatch enable-alarm-actions --alarm-names %s --region %s (or rootwatch backout --enable-actions)", al.Name, al.Region))
 	}
 	if len(fails) > 0 {
@@ -136,6 +98,31 @@ func checkAlarm(al *inventory.Alarm, m *inventory.MetricTransformation, now time
 	}
 	l.Warnings = alarmWarnings(al, put, now)
 	return l
+}
+
+// reenableGrace is how long after its time a re-enable schedule may still
+// be running: Scheduler invokes a target within the minute it is due
+// (Scheduler user guide, "Schedule types": 60 second precision) and
+// retries a failed call.
+const reenableGrace = 5 * time.Minute
+
+// disabledActions says why an alarm with its actions disabled FAILs,
+// and until when if backout left a schedule to re-enable them. The link
+// FAILs either way: until then nobody is notified. A schedule that could
+// not be read is said to be unknown, never taken as "none" or "soon".
+func disabledActions(re *inventory.Reenable, now time.Time) string {
+	const off = "so it changes state but notifies nobody"
+	switch {
+	case re == nil:
+		return "its actions are disabled, " + off
+	case re.Err != nil:
+		return fmt.Sprintf("its actions are disabled, %s; whether and when rootwatch's schedule %s re-enables them is unknown (%s)", off, re.Schedule, re.Err.Verdict())
+	case !now.IsZero() && re.At.Add(reenableGrace).Before(now):
+		// The schedule should have run and deleted itself: its role or
+		// target failed, and nothing will re-enable the actions.
+		return fmt.Sprintf("its actions are disabled, %s; rootwatch's schedule %s was due to re-enable them at %s and has not (check its role and target, or run rootwatch backout --enable-actions)", off, re.Schedule, re.At.UTC().Format(time.RFC3339))
+	}
+	return fmt.Sprintf("its actions are disabled until %s (rootwatch's schedule %s re-enables them then), %s until then", re.At.UTC().Format(time.RFC3339), re.Schedule, off)
 }
 
 // alarmWarnings is the advice on an alarm that does fire on one root
@@ -187,4 +174,61 @@ func unitOrNone(u string) string {
 		return "None"
 	}
 	return u
+}
+
+// FiresOnOneEvent says whether one event the filter counts (publishing m's
+// value) raises the alarm, whatever its actions: the one test fix and
+// audit share when deciding whether an alarm on the metric is usable.
+func FiresOnOneEvent(al *inventory.Alarm, m *inventory.MetricTransformation) bool {
+	if al.MetricMath || al.MetricName != m.MetricName || al.Namespace != m.MetricNamespace {
+		return false
+	}
+	fails, _, _ := alarmConditionFailures(al, m)
+	return len(fails) == 0
+}
+
+// alarmConditionFailures are the reasons one event does not raise the
+// alarm (dimensions, a condition one event cannot meet, M of N with M > 1,
+// another unit), with the condition text and the datapoints it needs.
+func alarmConditionFailures(al *inventory.Alarm, m *inventory.MetricTransformation) (fails []string, cond string, need int32) {
+	if len(al.Dimensions) > 0 {
+		var ds []string
+		for _, d := range al.Dimensions {
+			ds = append(ds, d.Name+"="+d.Value)
+		}
+		fails = append(fails, "it has dimensions "+strings.Join(ds, ",")+" but the filter publishes the metric without dimensions, so it never receives data")
+	}
+	value, _ := strconv.ParseFloat(m.MetricValue, 64)
+	stat := al.Statistic
+	if stat == "" {
+		stat = al.ExtendedStatistic
+	}
+	// With one root event in a period every statistic but SampleCount
+	// equals the published value; SampleCount is 1.
+	x := value
+	if stat == "SampleCount" {
+		x = 1
+	}
+	fires := false
+	switch al.ComparisonOperator {
+	case "GreaterThanOrEqualToThreshold":
+		fires = x >= al.Threshold
+	case "GreaterThanThreshold":
+		fires = x > al.Threshold
+	}
+	cond = fmt.Sprintf("%s %s %g", stat, inventory.ComparisonSymbol(al.ComparisonOperator), al.Threshold)
+	if !fires {
+		fails = append(fails, fmt.Sprintf("%s does not fire on a single event (which makes the metric %g)", cond, x))
+	}
+	need = al.DatapointsToAlarm
+	if need == 0 {
+		need = al.EvaluationPeriods
+	}
+	if need > 1 {
+		fails = append(fails, fmt.Sprintf("it needs %d breaching datapoints out of %d, so a single event does not fire it", need, al.EvaluationPeriods))
+	}
+	if al.Unit != "" && al.Unit != unitOrNone(m.Unit) {
+		fails = append(fails, fmt.Sprintf("it watches unit %s but the filter publishes %s, so it never receives data", al.Unit, unitOrNone(m.Unit)))
+	}
+	return fails, cond, need
 }

@@ -5,8 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/rootwatch/rootwatch/filterpattern"
 	"github.com/rootwatch/rootwatch/internal/cis"
-	"github.com/rootwatch/rootwatch/internal/filterpattern"
 	"github.com/rootwatch/rootwatch/internal/inventory"
 )
 
@@ -74,6 +74,10 @@ type chain struct {
 	literal *bool
 	covered string
 	own     bool
+	// alarm is the chain's alarm, and countsRoot says its filter counts
+	// root use: then the alarm implements the control (ControlAlarms).
+	alarm      *inventory.Alarm
+	countsRoot bool
 }
 
 func (c chain) warnings() int {
@@ -279,7 +283,7 @@ func (ev *evaluation) chains(a *inventory.Account, t inventory.Trail) []chain {
 	var out []chain
 	for _, fo := range ev.filterOptions(lg) {
 		c := base.extend(fo.link)
-		c.literal = fo.literal
+		c.literal, c.countsRoot = fo.literal, fo.countsRoot
 		if fo.metric == nil {
 			c.links = append(c.links, notReached(LinkMetricFilter, fo.link.Status)...)
 			out = append(out, c)
@@ -293,7 +297,7 @@ func (ev *evaluation) chains(a *inventory.Account, t inventory.Trail) []chain {
 				out = append(out, c2)
 				continue
 			}
-			c2.ref.AlarmName, c2.ref.AlarmARN = ao.alarm.Name, ao.alarm.ARN
+			c2.ref.AlarmName, c2.ref.AlarmARN, c2.alarm = ao.alarm.Name, ao.alarm.ARN, ao.alarm
 			for _, to := range topicOptions(owner, ao.alarm) {
 				c3 := c2.extend(to.link)
 				if to.topic == nil {

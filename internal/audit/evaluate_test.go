@@ -181,6 +181,18 @@ func TestEvaluateLinks(t *testing.T) {
 			a.Alarms[0].Dimensions = []inventory.Dimension{{Name: "Account", Value: acct}}
 		}, LinkAlarm, Fail, "has dimensions Account="},
 		{"actions disabled", func(a *inventory.Account) { a.Alarms[0].ActionsEnabled = false }, LinkAlarm, Fail, "actions are disabled"},
+		{"actions disabled until a schedule re-enables them", func(a *inventory.Account) {
+			a.Alarms[0].ActionsEnabled = false
+			a.Alarms[0].Reenable = &inventory.Reenable{Schedule: "rootwatch-reenable-x", At: time.Date(2026, 12, 1, 14, 0, 0, 0, time.UTC)}
+		}, LinkAlarm, Fail, "actions are disabled until 2026-12-01T14:00:00Z (rootwatch's schedule rootwatch-reenable-x re-enables them then)"},
+		{"actions disabled, schedule overdue", func(a *inventory.Account) {
+			a.Alarms[0].ActionsEnabled = false
+			a.Alarms[0].Reenable = &inventory.Reenable{Schedule: "rootwatch-reenable-x", At: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+		}, LinkAlarm, Fail, "was due to re-enable them at 2026-12-01T09:00:00Z and has not"},
+		{"actions disabled, schedule unreadable", func(a *inventory.Account) {
+			a.Alarms[0].ActionsEnabled = false
+			a.Alarms[0].Reenable = &inventory.Reenable{Schedule: "rootwatch-reenable-x", Err: denied("scheduler:GetSchedule")}
+		}, LinkAlarm, Fail, "whether and when rootwatch's schedule rootwatch-reenable-x re-enables them is unknown (could not look: missing permission scheduler:GetSchedule)"},
 		{"threshold too high", func(a *inventory.Account) { a.Alarms[0].Threshold = 5 }, LinkAlarm, Fail, "does not fire on a single event"},
 		{"greater than 1", func(a *inventory.Account) { a.Alarms[0].ComparisonOperator = "GreaterThanThreshold" }, LinkAlarm, Fail, "does not fire"},
 		{"greater than 0", func(a *inventory.Account) {

@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/rootwatch/rootwatch/filterpattern"
 	"github.com/rootwatch/rootwatch/internal/cis"
-	"github.com/rootwatch/rootwatch/internal/filterpattern"
 	"github.com/rootwatch/rootwatch/internal/inventory"
 )
 
@@ -15,6 +15,10 @@ type filterOption struct {
 	filter  string
 	metric  *inventory.MetricTransformation
 	literal *bool
+	// countsRoot: the filter's pattern counts root use (see
+	// patternVerdict.countsRoot), so its alarm implements the control,
+	// however well.
+	countsRoot bool
 }
 
 // patternVerdict is the judgement of one pattern against the rule
@@ -25,6 +29,12 @@ type patternVerdict struct {
 	problem  string
 	note     string // what a passing pattern is, for the link's detail
 	warnings []Warning
+	// countsRoot is true when the pattern provably counts every CIS event
+	// (CIS ⊆ P) or provably counts only root's events (P ⊆ RootIdentity):
+	// a filter meant to watch the root user, even a too broad or too
+	// narrow one, as opposed to another control's filter (CIS 4.1's
+	// unauthorized calls on the same log group).
+	countsRoot bool
 }
 
 func (ev *evaluation) comparePattern(p string) patternVerdict {
@@ -54,6 +64,7 @@ func judgePattern(compare Comparer, p string) patternVerdict {
 	if err != nil {
 		return patternVerdict{status: Unknown, problem: "its pattern cannot be judged: " + err.Error()}
 	}
+	countsRoot := (lower.OnlyB == nil && lower.Proven) || (upper.OnlyA == nil && upper.Proven)
 	var fails, unknowns []string
 	switch {
 	case lower.OnlyB != nil:
@@ -69,11 +80,11 @@ func judgePattern(compare Comparer, p string) patternVerdict {
 	}
 	switch {
 	case len(fails) > 0:
-		return patternVerdict{status: Fail, problem: strings.Join(fails, "; ")}
+		return patternVerdict{status: Fail, problem: strings.Join(fails, "; "), countsRoot: countsRoot}
 	case len(unknowns) > 0:
-		return patternVerdict{status: Unknown, problem: strings.Join(unknowns, "; ")}
+		return patternVerdict{status: Unknown, problem: strings.Join(unknowns, "; "), countsRoot: countsRoot}
 	}
-	v := patternVerdict{status: Pass, note: "pattern is equivalent to the CIS pattern"}
+	v := patternVerdict{status: Pass, note: "pattern is equivalent to the CIS pattern", countsRoot: true}
 	if lower.Relation == filterpattern.Broader {
 		v.note = "pattern catches every CIS event and more root events, and only root's"
 		v.warnings = append(v.warnings, Warning{Code: WarnFilterBroader,
@@ -123,7 +134,7 @@ func (ev *evaluation) filterOptions(lg *inventory.LogGroup) []filterOption {
 				l.Fix = fix
 			}
 			l.Detail = fmt.Sprintf("filter %s: %s", f.Name, problem)
-			opt := filterOption{link: l, filter: f.Name, literal: &lit}
+			opt := filterOption{link: l, filter: f.Name, literal: &lit, countsRoot: v.countsRoot}
 			if len(f.Transformations) > 0 {
 				m := f.Transformations[0]
 				opt.metric = &m
@@ -148,7 +159,7 @@ func (ev *evaluation) filterOptions(lg *inventory.LogGroup) []filterOption {
 				ml.Warnings = append([]Warning(nil), v.warnings...)
 			}
 			mm := m
-			out = append(out, filterOption{link: ml, filter: f.Name, metric: &mm, literal: &lit})
+			out = append(out, filterOption{link: ml, filter: f.Name, metric: &mm, literal: &lit, countsRoot: true})
 		}
 	}
 	return out

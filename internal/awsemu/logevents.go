@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 
-	"github.com/rootwatch/rootwatch/internal/filterpattern"
+	"github.com/rootwatch/rootwatch/filterpattern"
 )
 
 // Events holds CloudWatch Logs events, which awsfake does not model, for

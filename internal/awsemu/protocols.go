@@ -66,6 +66,9 @@ func (p protocol) parse(r *http.Request, body []byte) (string, any, error) {
 		// Account's operations are POST /<operationWithLowerFirst>;
 		// others are routed by method and path.
 		op, routed := restOps[r.Method+" "+r.URL.Path]
+		if name, ok := strings.CutPrefix(r.URL.Path, "/schedules/"); ok && !routed {
+			return scheduleOp(r, name, body)
+		}
 		if !routed {
 			name := strings.Trim(r.URL.Path, "/")
 			if name == "" || strings.Contains(name, "/") {
@@ -153,4 +156,28 @@ func writeError(w http.ResponseWriter, p protocol, _ string, err error) {
 		fmt.Fprintf(&b, "</Message></Error><RequestId>%s</RequestId></ErrorResponse>", id)
 		_, _ = w.Write(b.Bytes())
 	}
+}
+
+// scheduleOp routes EventBridge Scheduler's schedule operations, which
+// carry the schedule's name in the path and its group in the query
+// (CreateSchedule is POST, GetSchedule GET, DeleteSchedule DELETE on
+// /schedules/{Name}, from the service model's @http traits).
+func scheduleOp(r *http.Request, name string, body []byte) (string, any, error) {
+	op, ok := map[string]string{http.MethodPost: "CreateSchedule", http.MethodGet: "GetSchedule", http.MethodDelete: "DeleteSchedule"}[r.Method]
+	if !ok || name == "" || strings.Contains(name, "/") {
+		return "", nil, apiErr("UnknownOperationException", "no operation at "+r.Method+" "+r.URL.Path, http.StatusNotFound)
+	}
+	data, err := parseJSON(body)
+	if err != nil {
+		return op, nil, apiErr("SerializationException", err.Error(), http.StatusBadRequest)
+	}
+	m, _ := data.(map[string]any)
+	if m == nil {
+		m = map[string]any{}
+	}
+	m["Name"] = name
+	if g := r.URL.Query().Get("groupName"); g != "" {
+		m["GroupName"] = g
+	}
+	return op, m, nil
 }

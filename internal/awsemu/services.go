@@ -36,6 +36,9 @@ var services = map[string]service{
 		return s.Cloud.Conn(c.account).EC2(c.region)
 	}},
 	"account": {proto: protoRESTJSON, client: func(s *Server, c caller) any { return s.Cloud.Conn(c.account).Account() }},
+	"scheduler": {proto: protoRESTJSON, client: func(s *Server, c caller) any {
+		return s.Cloud.Conn(c.account).SchedulerClient(c.region)
+	}},
 	"securityhub": {proto: protoRESTJSON, client: func(s *Server, c caller) any {
 		return s.Cloud.Conn(c.account).SecurityHub(c.region)
 	}},

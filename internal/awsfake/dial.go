@@ -57,6 +57,9 @@ func (k Conn) Account() awsread.AccountAPI { return &AccountClient{k.c, k.accoun
 // EC2 implements awsread.Conn.
 func (k Conn) EC2(region string) awsread.EC2API { return &EC2{k.c, k.account, region} }
 
+// Scheduler implements awsread.Conn.
+func (k Conn) Scheduler(region string) awsread.SchedulerAPI { return k.SchedulerClient(region) }
+
 // Dialer is an awsread.Dialer whose own credentials belong to Caller.
 type Dialer struct {
 	c      *Cloud

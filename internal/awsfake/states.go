@@ -97,6 +97,10 @@ func States() []State {
 		{Name: "pattern admitting non-root", Build: single(pattern(`{ ($.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS) || $.eventType != "AwsServiceEvent" }`))},
 		{Name: "or pattern", Build: single(pattern(`{ ($.userIdentity.type = "Root" && $.eventName = "ConsoleLogin") || ($.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventName = "CreateUser") }`))},
 		{Name: "alarm actions disabled", Build: single(func(c *Cloud) { alarm(c).ActionsEnabled = aws.Bool(false) })},
+		{Name: "hourly alarm, actions disabled", Build: single(func(c *Cloud) {
+			alarm(c).Period = aws.Int32(3600)
+			alarm(c).ActionsEnabled = aws.Bool(false)
+		})},
 		{Name: "alarm wrong namespace", Build: single(func(c *Cloud) { alarm(c).Namespace = aws.String("LogMetrics") })},
 		{Name: "alarm dimensions", Build: single(func(c *Cloud) {
 			alarm(c).Dimensions = []cwtypes.Dimension{{Name: aws.String("Trail"), Value: aws.String("x")}}

@@ -29,6 +29,9 @@ func (w WriteConn) CloudTrail(region string) fix.CloudTrailAPI { return w.k.Trai
 // IAM implements fix.Conn.
 func (w WriteConn) IAM() fix.IAMAPI { return w.k.IAMClient() }
 
+// Scheduler implements fix.Conn.
+func (w WriteConn) Scheduler(region string) fix.SchedulerAPI { return w.k.SchedulerClient(region) }
+
 // WriteDialer opens write clients for any account of the cloud, as if the
 // caller could act in each (its own account, or an assumed role).
 type WriteDialer struct{ c *Cloud }

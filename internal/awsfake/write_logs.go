@@ -9,7 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 
-	"github.com/rootwatch/rootwatch/internal/filterpattern"
+	"github.com/rootwatch/rootwatch/filterpattern"
 )
 
 // PutMetricFilter creates the filter or replaces the one of the same name,

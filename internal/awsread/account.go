@@ -56,6 +56,7 @@ func (r *accountReader) read(ctx context.Context) {
 	r.parallel(ctx, len(r.a.Trails), func(ctx context.Context, i int) { r.readTrailDetail(ctx, &r.a.Trails[i]) })
 	r.readLogGroups(ctx)
 	r.readAlarms(ctx)
+	r.readReenables(ctx)
 	r.readTopics(ctx)
 	r.readKeys(ctx)
 	sort.Slice(r.a.Rules, func(i, j int) bool {

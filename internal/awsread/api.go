@@ -90,6 +90,7 @@ type Conn interface {
 	EventBridge(region string) EventBridgeAPI
 	Account() AccountAPI
 	EC2(region string) EC2API
+	Scheduler(region string) SchedulerAPI
 }
 
 // Credentials are temporary credentials returned by AssumeRole.

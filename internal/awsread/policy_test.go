@@ -13,7 +13,7 @@ import (
 var iamPrefix = map[string]string{
 	"CloudTrailAPI": "cloudtrail", "LogsAPI": "logs", "CloudWatchAPI": "cloudwatch",
 	"SNSAPI": "sns", "KMSAPI": "kms", "EventBridgeAPI": "events", "AccountAPI": "account",
-	"EC2API": "ec2", "OrganizationsAPI": "organizations", "STSAPI": "sts",
+	"EC2API": "ec2", "OrganizationsAPI": "organizations", "STSAPI": "sts", "SchedulerAPI": "scheduler",
 }
 
 func TestAuditPolicyMatchesCalls(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
@@ -85,3 +86,4 @@ func (c sdkConn) KMS(r string) KMSAPI                 { return kms.NewFromConfig
 func (c sdkConn) EventBridge(r string) EventBridgeAPI { return eventbridge.NewFromConfig(c.in(r)) }
 func (c sdkConn) Account() AccountAPI                 { return account.NewFromConfig(c.cfg) }
 func (c sdkConn) EC2(r string) EC2API                 { return ec2.NewFromConfig(c.in(r)) }
+func (c sdkConn) Scheduler(r string) SchedulerAPI     { return scheduler.NewFromConfig(c.in(r)) }

@@ -34,6 +34,27 @@ const (
 	TopicName         = "rootwatch-root-usage"
 )
 
+// The names the CIS setup guides (the seeds rootwatch's users start from)
+// give the alarm and the topic. Wherever rootwatch looks a chain's
+// resource up by name, these are the chain's too.
+const (
+	SeedAlarmName = "RootAccountUsageAlarm"
+	SeedTopicName = "CIS-Alarms-Topic"
+)
+
+// AlarmNameAlias is the chain alarm's other well-known name: the seeds'
+// for rootwatch's default and back, "" for any other name. A lookup by
+// one name that finds nothing tries the other.
+func AlarmNameAlias(name string) string {
+	switch name {
+	case AlarmName:
+		return SeedAlarmName
+	case SeedAlarmName:
+		return AlarmName
+	}
+	return ""
+}
+
 // RootIdentityPattern is the widest pattern a root-usage metric filter may
 // have: every event it counts must be the root user's. A filter passes
 // 4.3 when it catches every event RootUsagePattern catches and nothing

@@ -2,12 +2,15 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/rootwatch/rootwatch/internal/audit"
 	"github.com/rootwatch/rootwatch/internal/awsread"
 	"github.com/rootwatch/rootwatch/internal/exitcode"
 	"github.com/rootwatch/rootwatch/internal/fix"
@@ -26,6 +29,14 @@ type BackoutOptions struct {
 	Mode     fix.BackoutMode
 	// AllowUnsigned acts on journal rows written before rows were signed.
 	AllowUnsigned bool
+	// Alarm picks the alarm to switch when several implement the control.
+	Alarm string
+	// For, with --disable-actions, schedules the actions back on in AWS.
+	For time.Duration
+	// Regions and Org say where the audit looks for the control's alarms.
+	Regions []string
+	Org     bool
+	Retry   awsread.Retry
 
 	Out         io.Writer
 	Interactive bool
@@ -43,19 +54,35 @@ func newCmdBackout(f *Factory, runF func(context.Context, *BackoutOptions) error
 	cmd := &cobra.Command{
 		Use:   "backout (--disable-actions | --enable-actions | --remove)",
 		Short: "Take back what rootwatch fix did: switch the alarm's actions off or on, or remove it all",
-		Long: `backout follows the CIS 4.3 backout plan on what rootwatch fix made, as its
-journal in the store records it; it never touches anything else.
+		Long: `backout follows the CIS 4.3 backout plan.
 
-  --disable-actions  the alarm stays but notifies nobody (DisableAlarmActions)
+  --disable-actions  the alarm that implements the control stays but
+                     notifies nobody (DisableAlarmActions)
   --enable-actions   notifications resume (EnableAlarmActions)
   --remove           delete exactly what fix created (metric filter, alarm,
                      topic, subscriptions, and with --with-trail-delivery the
                      log group and role) and put back what it changed (a
                      topic policy, an alarm, a trail's delivery), newest first
 
-The plan is shown first; on a terminal backout asks, --yes applies without
-asking, --dry-run only shows it. Running it again changes nothing.`,
-		Example: `  rootwatch backout --disable-actions
+The action switches work on the alarm the audit finds implementing the
+control, whoever created it (rootwatch fix, the CIS guides'
+RootAccountUsageAlarm, Terraform): switching its actions uses the chain,
+it does not take it over. When an account has several, --alarm NAME picks
+one. With nothing that implements the control they exit 3.
+
+--disable-actions --for 2h also creates a one-time EventBridge Scheduler
+schedule (with its own role, allowed only cloudwatch:EnableAlarmActions on
+that alarm) that enables the actions again in AWS after 2 hours, even if
+rootwatch never runs again; --enable-actions removes it sooner.
+
+--remove touches only what the journal in the store says rootwatch made
+and the live resource proves is still rootwatch's.
+
+Every change is journaled. The plan is shown first; on a terminal backout
+asks, --yes applies without asking, --dry-run only shows it. Running it
+again changes nothing.`,
+		Example: `  rootwatch backout --disable-actions --for 2h
+  rootwatch backout --disable-actions --alarm RootAccountUsageAlarm --dry-run
   rootwatch backout --enable-actions --yes
   rootwatch backout --remove --dry-run`,
 		Args: usageArgs(cobra.NoArgs),
@@ -75,6 +102,9 @@ asking, --dry-run only shows it. Running it again changes nothing.`,
 			if opts.Yes && opts.DryRun {
 				return exitcode.Usagef("--yes and --dry-run contradict each other")
 			}
+			if err := opts.check(cmd.Flags().Changed("for")); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -82,8 +112,8 @@ asking, --dry-run only shows it. Running it again changes nothing.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.BoolVar(&disable, "disable-actions", false, "disable the actions of rootwatch's alarms")
-	fl.BoolVar(&enable, "enable-actions", false, "enable the actions of rootwatch's alarms again")
+	fl.BoolVar(&disable, "disable-actions", false, "disable the actions of the alarm that implements the control")
+	fl.BoolVar(&enable, "enable-actions", false, "enable the actions of the alarm that implements the control again (and remove a --for schedule)")
 	fl.BoolVar(&remove, "remove", false, "delete what rootwatch created and restore what it changed")
 	fl.StringVar(&opts.Profile, "profile", "", "AWS shared-config profile")
 	fl.StringVar(&opts.Region, "region", "", "region for API calls that are not regional")
@@ -93,7 +123,56 @@ asking, --dry-run only shows it. Running it again changes nothing.`,
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "apply without asking")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "only show the plan")
 	fl.BoolVar(&opts.AllowUnsigned, "allow-unsigned-journal", false, "also act on journal rows written before rootwatch signed its journal (each live resource is still checked)")
+	fl.StringVar(&opts.Alarm, "alarm", "", "with --disable-actions/--enable-actions: the alarm to switch when several implement the control")
+	fl.DurationVar(&opts.For, "for", 0, "with --disable-actions: have AWS enable the actions again after this long (e.g. 2h), by a one-time EventBridge Scheduler schedule")
+	fl.StringSliceVar(&opts.Regions, "regions", nil, "look for the control's alarms only in these regions, comma-separated (default: every enabled region)")
+	fl.BoolVar(&opts.Org, "org", false, "look for the control's alarms in every account of the organization")
 	return cmd
+}
+
+// minFor is the shortest --for: a schedule at a time already passed by
+// the time it is created would never run.
+const minFor = time.Minute
+
+func (o *BackoutOptions) check(forSet bool) error {
+	switching := o.Mode == fix.BackoutDisable || o.Mode == fix.BackoutEnable
+	switch {
+	case forSet && o.Mode != fix.BackoutDisable:
+		return exitcode.Usagef("--for only applies with --disable-actions")
+	case forSet && o.For < minFor:
+		return exitcode.Usagef("--for %s: give at least %s", o.For, minFor)
+	case o.Alarm != "" && !switching:
+		return exitcode.Usagef("--alarm only applies with --disable-actions or --enable-actions")
+	}
+	for _, a := range o.Accounts {
+		if !isAccountID(a) {
+			return exitcode.Usagef("--account %q: an account ID is 12 digits", a)
+		}
+	}
+	return nil
+}
+
+// controlAlarms audits the accounts and lists the alarms that implement
+// the control, as audit sees them, and the accounts whose chain could not
+// be judged (UNKNOWN): there, "no alarm" may only mean "not read".
+func controlAlarms(ctx context.Context, f *Factory, rd awsread.Dialer, o *BackoutOptions) ([]audit.ControlAlarm, []string, error) {
+	co := awsread.Options{Regions: o.Regions, Org: o.Org, RoleName: o.RoleName, Retry: o.Retry, DefaultRegion: o.Region, Now: f.Now}
+	snap, err := awsread.Collect(ctx, rd, co)
+	if err != nil {
+		return nil, nil, err
+	}
+	var unknown []string
+	for _, a := range audit.Evaluate(snap).Accounts {
+		if a.Status != audit.Unknown {
+			continue
+		}
+		for _, l := range a.Links {
+			if l.Name == a.BrokenLink {
+				unknown = append(unknown, fmt.Sprintf("account %s: %s link UNKNOWN: %s", a.Account, l.Name, l.Detail))
+			}
+		}
+	}
+	return audit.ControlAlarms(snap), unknown, nil
 }
 
 func backoutRun(ctx context.Context, f *Factory, o *BackoutOptions) error {
@@ -102,12 +181,30 @@ func backoutRun(ctx context.Context, f *Factory, o *BackoutOptions) error {
 		return fmt.Errorf("backout: %w", err)
 	}
 	defer func() { _ = s.Close() }()
-	wd, _, err := openWriter(ctx, o.AWS, o.RoleName)
+	rd, wd, _, err := openReadWrite(ctx, o.AWS, o.RoleName)
 	if err != nil {
 		return fmt.Errorf("backout: %w", err)
 	}
-	bp, err := fix.PlanBackout(ctx, wd, j, fix.BackoutRequest{Mode: o.Mode, Accounts: o.Accounts, AllowUnsigned: o.AllowUnsigned})
-	if err != nil {
+	req := fix.BackoutRequest{Mode: o.Mode, Accounts: o.Accounts, AllowUnsigned: o.AllowUnsigned, Alarm: o.Alarm, For: o.For, Now: f.Now()}
+	var unknown []string
+	if o.Mode != fix.BackoutRemove {
+		if req.Control, unknown, err = controlAlarms(ctx, f, rd, o); err != nil {
+			return fmt.Errorf("backout: %w", err)
+		}
+	}
+	bp, err := fix.PlanBackout(ctx, wd, j, req)
+	var none *fix.NoControlError
+	var ambiguous *fix.AmbiguousAlarmError
+	switch {
+	case errors.As(err, &none) && len(unknown) > 0:
+		// Not "nothing implements the control": what could not be read
+		// may hold it.
+		return exitcode.New(exitcode.Partial, fmt.Errorf("backout: found no alarm that implements the control, but could not read everything: %s", safetext.Terminal(strings.Join(unknown, "; "))))
+	case errors.As(err, &none):
+		return exitcode.New(exitcode.NoControl, fmt.Errorf("backout: %w", err))
+	case errors.As(err, &ambiguous):
+		return exitcode.Usagef("backout: %v", err)
+	case err != nil:
 		return fmt.Errorf("backout: %w", err)
 	}
 	plan := bp.Plan

@@ -85,7 +85,10 @@ After planning, fix audits the account as the plan would leave it (the
 audit's own rules): every link that would still not PASS is listed under
 "cannot repair" with the reason and the manual step (a confirmation only
 the recipient can give, a trail prerequisite, a missing --email/--subscribe,
-a KMS key fix does not touch, a link it could not read).
+a KMS key fix does not touch, a link it could not read). The audit's
+warnings (advice beyond the control) are shown as notes; fix never acts on
+them. With --strict, as with audit --strict, each warning counts as a link
+fix cannot repair (exit 3), with its manual step.
 
 Exit status: 0 done (or nothing to do) and the audit would PASS, 1 error,
 2 usage (including a refused confirmation without a terminal), 3 links
@@ -121,6 +124,7 @@ planned, or a link could not be read (re-run to resume).`,
 	fl.StringVar(&opts.Store, "store", "", "journal store: a SQLite file or postgres://... (default: "+defaultStoreHint()+")")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "apply the plan without asking")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "only show the plan")
+	fl.BoolVar(&opts.Fix.Strict, "strict", false, "as audit --strict: count every warning the plan leaves as a link fix cannot repair (exit 3)")
 	fl.StringArrayVar(&opts.Emails, "email", nil, "subscribe this email address to the topic (repeatable; the recipient must confirm)")
 	fl.StringArrayVar(&opts.Subscribes, "subscribe", nil, "subscribe PROTOCOL:ENDPOINT, e.g. sqs:arn:aws:sqs:REGION:ACCOUNT:QUEUE or https:https://HOST/PATH (repeatable)")
 	fl.StringToStringVar(&opts.Tags, "tag", nil, "extra tag KEY=VALUE on everything fix creates (repeatable)")

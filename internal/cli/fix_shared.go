@@ -72,19 +72,26 @@ func sdkAccess(f *Factory, profile, region *string) awsAccess {
 // roleName in the others. backout and verify start this way; each wraps
 // the error with its own name.
 func openWriter(ctx context.Context, a awsAccess, roleName string) (wd fix.Dialer, caller string, err error) {
-	rd, err := a.Read(ctx)
+	_, wd, caller, err = openReadWrite(ctx, a, roleName)
+	return wd, caller, err
+}
+
+// openReadWrite is openWriter that also returns the read clients, for a
+// command that audits before it changes anything.
+func openReadWrite(ctx context.Context, a awsAccess, roleName string) (rd awsread.Dialer, wd fix.Dialer, caller string, err error) {
+	rd, err = a.Read(ctx)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
 	caller, partition, err := whoAmI(ctx, rd)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
 	wd, err = a.Write(ctx, caller, partition, roleName)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
-	return wd, caller, nil
+	return rd, wd, caller, nil
 }
 
 // whoAmI returns the caller's account and partition.

@@ -96,7 +96,7 @@ func (e *fixEnv) run(args ...string) (string, int) {
 			})
 		case "backout":
 			*c = *newCmdBackout(f, func(ctx context.Context, o *BackoutOptions) error {
-				o.AWS, o.Sleep = e.access(), noSleep
+				o.AWS, o.Sleep, o.Retry = e.access(), noSleep, fastRetry
 				if o.Store == "" {
 					o.Store = e.store
 				}
@@ -443,6 +443,12 @@ func TestBackoutFlags(t *testing.T) {
 		{args: []string{"--disable-actions"}, code: exitcode.OK, mode: fix.BackoutDisable},
 		{args: []string{"--enable-actions", "--account", "222222222222"}, code: exitcode.OK, mode: fix.BackoutEnable},
 		{args: []string{"--remove", "--yes"}, code: exitcode.OK, mode: fix.BackoutRemove},
+		{args: []string{"--disable-actions", "--for", "2h", "--alarm", "RootAccountUsageAlarm"}, code: exitcode.OK, mode: fix.BackoutDisable},
+		{args: []string{"--enable-actions", "--for", "2h"}, code: exitcode.Usage},
+		{args: []string{"--disable-actions", "--for", "30s"}, code: exitcode.Usage},
+		{args: []string{"--disable-actions", "--for", "soon"}, code: exitcode.Usage},
+		{args: []string{"--remove", "--alarm", "RootAccountUsage"}, code: exitcode.Usage},
+		{args: []string{"--remove", "--account", "12345"}, code: exitcode.Usage},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			f := &Factory{In: &bytes.Buffer{}, Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}, IsTerminal: func(io.Writer) bool { return false }}
@@ -742,5 +748,18 @@ func TestFixDryRunPendingSubscription(t *testing.T) {
 	}
 	if strings.Contains(out, "Every chain is already in place") {
 		t.Fatalf("fix calls the chain in place:\n%s", out)
+	}
+}
+
+// TestFixStrictAgreesWithAuditStrict: on a chain that passes with
+// warnings, fix shows them as notes and has nothing to do; with --strict
+// (where audit FAILs the warned links) it names them as links it cannot
+// repair and exits as audit --strict does.
+func TestFixStrictAgreesWithAuditStrict(t *testing.T) {
+	e := newFixEnv(t)
+	e.expect(exitcode.OK, "note: warning on topic", "fix", "--regions", fixRegion, "--dry-run")
+	out := e.expect(exitcode.Unrepaired, "! cannot repair topic: FAIL topic-not-encrypted", "fix", "--regions", fixRegion, "--dry-run", "--strict")
+	if !strings.Contains(out, "--strict counts a warning as a FAIL") {
+		t.Fatalf("fix --strict does not say why:\n%s", out)
 	}
 }

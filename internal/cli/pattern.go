@@ -10,8 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rootwatch/rootwatch/filterpattern"
 	"github.com/rootwatch/rootwatch/internal/exitcode"
-	"github.com/rootwatch/rootwatch/internal/filterpattern"
 )
 
 // NewCmdPattern groups the local CloudWatch Logs filter-pattern tools:

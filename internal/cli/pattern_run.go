@@ -12,8 +12,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rootwatch/rootwatch/filterpattern"
 	"github.com/rootwatch/rootwatch/internal/exitcode"
-	"github.com/rootwatch/rootwatch/internal/filterpattern"
 )
 
 type patternTestOptions struct {

@@ -49,6 +49,7 @@ per CIS AWS Foundations Benchmark v3.0.0 control 4.3 ("Ensure usage of the
 		NewCmdBackout(f),
 		NewCmdVerify(f),
 		NewCmdWatch(f),
+		NewCmdHealthcheck(f),
 		NewCmdAlerts(f),
 		NewCmdCorrections(f),
 		NewCmdNotify(f),

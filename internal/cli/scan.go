@@ -21,11 +21,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/spf13/cobra"
 
+	"github.com/rootwatch/rootwatch/filterpattern"
 	"github.com/rootwatch/rootwatch/internal/awsconfig"
 	"github.com/rootwatch/rootwatch/internal/cis"
 	"github.com/rootwatch/rootwatch/internal/enrich"
 	"github.com/rootwatch/rootwatch/internal/exitcode"
-	"github.com/rootwatch/rootwatch/internal/filterpattern"
 	"github.com/rootwatch/rootwatch/internal/scan"
 )
 

@@ -1,6 +1,6 @@
 package detect
 
-import "github.com/rootwatch/rootwatch/internal/filterpattern"
+import "github.com/rootwatch/rootwatch/filterpattern"
 
 var _ Matcher = (*filterpattern.Matcher)(nil)
 

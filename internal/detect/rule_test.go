@@ -3,8 +3,8 @@ package detect
 import (
 	"testing"
 
+	"github.com/rootwatch/rootwatch/filterpattern"
 	"github.com/rootwatch/rootwatch/internal/alert"
-	"github.com/rootwatch/rootwatch/internal/filterpattern"
 )
 
 // Every rule's samples pass through the real engine.

@@ -22,6 +22,11 @@ const (
 	// so it is audit's Findings status, and fix prints the manual step.
 	Unrepaired = Findings
 
+	// NoControl is backout's status when it is asked to switch the
+	// actions of the alarm that implements the control and nothing
+	// implements it: the audit FAILs that account, so it is Findings.
+	NoControl = Findings
+
 	Matched = 0 // pattern test: at least one event matched
 	NoMatch = 1 // pattern test: no event matched
 )

@@ -15,6 +15,10 @@ import (
 )
 
 func collectState(t *testing.T, c *awsfake.Cloud, org bool) (*inventory.Snapshot, audit.Report) {
+	return collectStateStrict(t, c, org, false)
+}
+
+func collectStateStrict(t *testing.T, c *awsfake.Cloud, org, strict bool) (*inventory.Snapshot, audit.Report) {
 	t.Helper()
 	snap, err := awsread.Collect(context.Background(), c.Dialer(awsfake.StateManagement), awsread.Options{
 		Org: org, Regions: []string{awsfake.StateRegion},
@@ -23,7 +27,7 @@ func collectState(t *testing.T, c *awsfake.Cloud, org bool) (*inventory.Snapshot
 	if err != nil {
 		t.Fatal(err)
 	}
-	return snap, audit.Evaluate(snap)
+	return snap, audit.Evaluator{Strict: strict}.Evaluate(snap)
 }
 
 // failing lists "account link STATUS" for every link the audit does not
@@ -56,7 +60,8 @@ func TestFixAndAuditAgree(t *testing.T) {
 		for _, opts := range []struct {
 			name string
 			o    fix.Options
-		}{{"no endpoint", fix.Options{}}, {"--subscribe sqs", fix.Options{Endpoints: []fix.Endpoint{queue}}}} {
+		}{{"no endpoint", fix.Options{}}, {"--subscribe sqs", fix.Options{Endpoints: []fix.Endpoint{queue}}},
+			{"--subscribe sqs --strict", fix.Options{Endpoints: []fix.Endpoint{queue}, Strict: true}}} {
 			t.Run(st.Name+"/"+opts.name, func(t *testing.T) {
 				ctx := context.Background()
 				c := awsfake.New()
@@ -65,8 +70,12 @@ func TestFixAndAuditAgree(t *testing.T) {
 				o := opts.o
 				o.Retry = awsread.Retry{Attempts: 2, Base: time.Microsecond, Max: time.Microsecond}
 
-				snap, rep := collectState(t, c, st.Org)
-				plan, _ := fix.PlanChanges(ctx, c.WriteDialer(), snap, fix.Verdicts(rep), o)
+				// fix plans from the audit's verdicts (never the strict ones:
+				// a warning is not something fix changes); the property is
+				// checked against the audit the user runs, strict or not.
+				snap, planned := collectState(t, c, st.Org)
+				_, rep := collectStateStrict(t, c, st.Org, o.Strict)
+				plan, _ := fix.PlanChanges(ctx, c.WriteDialer(), snap, fix.Verdicts(planned), o)
 				var shown strings.Builder
 				_ = fix.Render(&shown, plan, "dry run")
 				errs, prereqs, fails, unknown := plan.Left()
@@ -105,7 +114,7 @@ func TestFixAndAuditAgree(t *testing.T) {
 						t.Fatalf("apply: %v\n%s", err, res.Summary())
 					}
 				}
-				_, after := collectState(t, c, st.Org)
+				_, after := collectStateStrict(t, c, st.Org, o.Strict)
 				got := failing(after, unplanned)
 				sort.Strings(want)
 				if strings.Join(got, "\n") != strings.Join(want, "\n") {
@@ -113,5 +122,28 @@ func TestFixAndAuditAgree(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestFixKeepsAnAlarmTheAuditAccepts: an hourly alarm with its actions off
+// fires on one event (the period is only a warning), so fix switches its
+// actions on and leaves the rest of the user's alarm as it is.
+func TestFixKeepsAnAlarmTheAuditAccepts(t *testing.T) {
+	c := awsfake.New()
+	for _, st := range awsfake.States() {
+		if st.Name == "hourly alarm, actions disabled" {
+			st.Build(c)
+		}
+	}
+	snap, rep := collectState(t, c, false)
+	plan, _ := fix.PlanChanges(context.Background(), c.WriteDialer(), snap, fix.Verdicts(rep), fix.Options{})
+	var steps []string
+	for _, ap := range plan.Accounts {
+		for _, s := range ap.Steps {
+			steps = append(steps, string(s.Action)+" "+string(s.Kind)+" "+s.Resource)
+		}
+	}
+	if len(steps) != 1 || !strings.Contains(steps[0], "RootAccountUsage") || !strings.Contains(strings.ToLower(steps[0]), "enable") {
+		t.Fatalf("plan steps = %q, want only enabling the actions of the existing alarm", steps)
 	}
 }

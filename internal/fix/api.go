@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 )
 
@@ -71,6 +72,15 @@ type CloudTrailAPI interface {
 	UpdateTrail(ctx context.Context, in *cloudtrail.UpdateTrailInput, optFns ...func(*cloudtrail.Options)) (*cloudtrail.UpdateTrailOutput, error)
 }
 
+// SchedulerAPI creates (and backout --enable-actions deletes) the one-time
+// schedule that re-enables an alarm's actions after backout
+// --disable-actions --for D, and reads it to see it is still rootwatch's.
+type SchedulerAPI interface {
+	CreateSchedule(ctx context.Context, in *scheduler.CreateScheduleInput, optFns ...func(*scheduler.Options)) (*scheduler.CreateScheduleOutput, error)
+	DeleteSchedule(ctx context.Context, in *scheduler.DeleteScheduleInput, optFns ...func(*scheduler.Options)) (*scheduler.DeleteScheduleOutput, error)
+	GetSchedule(ctx context.Context, in *scheduler.GetScheduleInput, optFns ...func(*scheduler.Options)) (*scheduler.GetScheduleOutput, error)
+}
+
 // The SDK clients satisfy the interfaces.
 var (
 	_ LogsAPI       = (*cloudwatchlogs.Client)(nil)
@@ -78,6 +88,7 @@ var (
 	_ SNSAPI        = (*sns.Client)(nil)
 	_ IAMAPI        = (*iam.Client)(nil)
 	_ CloudTrailAPI = (*cloudtrail.Client)(nil)
+	_ SchedulerAPI  = (*scheduler.Client)(nil)
 )
 
 // Conn gives the write clients for one account.
@@ -87,6 +98,7 @@ type Conn interface {
 	SNS(region string) SNSAPI
 	CloudTrail(region string) CloudTrailAPI
 	IAM() IAMAPI
+	Scheduler(region string) SchedulerAPI
 }
 
 // Dialer opens a Conn for an account: the caller's own credentials for

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"time"
 
+	"github.com/rootwatch/rootwatch/internal/audit"
 	"github.com/rootwatch/rootwatch/internal/store"
 )
 
@@ -34,6 +36,17 @@ type BackoutRequest struct {
 	// (written before rows were signed); a row whose MAC is wrong is
 	// refused whatever this says.
 	AllowUnsigned bool
+	// Control is every alarm that implements the control, from an audit
+	// of the accounts (audit.ControlAlarms): the action switches work on
+	// these, whoever created them, and on the alarms the journal says
+	// rootwatch made.
+	Control []audit.ControlAlarm
+	// Alarm names the alarm to switch when an account has several.
+	Alarm string
+	// For, with BackoutDisable, also schedules the actions to be enabled
+	// again For after Now, by AWS itself.
+	For time.Duration
+	Now time.Time
 }
 
 // BackoutPlan is a backout's plan and the journal changes it refused to
@@ -43,33 +56,67 @@ type BackoutPlan struct {
 	Refused []Refusal
 }
 
-// PlanBackout computes a backout from the journal: only resources
-// rootwatch created or changed are touched. Rows that fail their HMAC
-// check, and steps whose live resource is not rootwatch's (backout_owner.go),
-// are refused and listed instead. For the action switches the alarms'
-// current state is read, so a second run plans nothing.
+// PlanBackout computes a backout. --remove works from the journal: only
+// resources rootwatch created or changed are touched. The action switches
+// work on the alarms that implement the control, whoever made them
+// (backout_control.go), and on what a --for run journaled. Rows that fail
+// their HMAC check, and steps whose live resource is not rootwatch's
+// (backout_owner.go), are refused and listed instead. The alarms' current
+// state is read, so a second run plans nothing. A switch with nothing to
+// switch is a *NoControlError, several candidates in one account an
+// *AmbiguousAlarmError.
 func PlanBackout(ctx context.Context, d Dialer, j Journal, r BackoutRequest) (*BackoutPlan, error) {
-	changes, err := j.Changes(ctx, store.ChangeQuery{Statuses: []string{store.ChangeDone}, Unreverted: true, ExcludeCommands: []string{"backout", "verify"}})
+	// backout's own rows count only for what a --for run created (the
+	// re-enable schedule and its role): its action switches are not
+	// undone by --remove, they are what --enable-actions is for.
+	changes, err := j.Changes(ctx, store.ChangeQuery{Statuses: []string{store.ChangeDone}, Unreverted: true, ExcludeCommands: []string{"verify"}})
 	if err != nil {
 		return nil, err
 	}
 	bp := &BackoutPlan{}
-	var mine []store.Change
+	var mine, reenable []store.Change
 	for _, c := range changes {
 		if len(r.Accounts) > 0 && !slices.Contains(r.Accounts, c.Account) {
+			continue
+		}
+		fromFor := c.Command == "backout" && Action(c.Action) == Create && slices.Contains([]Kind{KindSchedule, KindRole, KindRolePolicy}, Kind(c.Kind))
+		if c.Command == "backout" && !fromFor {
 			continue
 		}
 		if why := untrusted(c, r.AllowUnsigned); why != "" {
 			bp.Refused = append(bp.Refused, Refusal{Account: c.Account, Region: c.Region, Kind: Kind(c.Kind), Resource: c.Resource, Ref: c.Ref(), Why: why})
 			continue
 		}
+		if fromFor {
+			reenable = append(reenable, c)
+			continue
+		}
 		mine = append(mine, c)
 	}
 	switch r.Mode {
 	case BackoutDisable, BackoutEnable:
-		bp.Plan, err = planSwitch(ctx, d, mine, r.Mode == BackoutEnable)
+		targets, err := switchTargets(r.Control, mine, r.Accounts, r.Alarm)
+		var none *NoControlError
+		if errors.As(err, &none) && r.Mode == BackoutEnable && r.Alarm == "" && len(reenable) > 0 {
+			// No alarm left to switch, but a --for run's schedule and
+			// role may still be rootwatch's to remove.
+			targets, err = nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		bp.Plan = planControlSwitch(ctx, d, targets, r, reenable)
+		if r.Mode == BackoutEnable {
+			orphanReenables(ctx, d, bp.Plan, targets, reenable)
+		}
+		if none != nil && bp.Plan.Empty() && !slices.ContainsFunc(bp.Accounts, func(ap AccountPlan) bool { return ap.Err != nil }) {
+			return nil, none
+		}
 	case BackoutRemove:
 		bp.Plan, err = planRemove(mine)
+		if err == nil {
+			withReenables(bp.Plan, reenable)
+		}
 	default:
 		return nil, fmt.Errorf("unknown backout mode %q", r.Mode)
 	}
@@ -77,7 +124,56 @@ func PlanBackout(ctx context.Context, d Dialer, j Journal, r BackoutRequest) (*B
 		return nil, err
 	}
 	bp.vet(ctx, d)
+	if r.Mode == BackoutRemove {
+		bp.dropOrphanReenables()
+	}
 	return bp, nil
+}
+
+// withReenables adds to a --remove plan the cleanup of the re-enable
+// schedule (and its role) of each alarm the plan deletes: with the alarm
+// gone it has nothing to re-enable. A schedule whose alarm stays is kept,
+// disabled actions and all: removing it would leave root unmonitored for
+// good (--enable-actions is what removes it).
+func withReenables(p *Plan, rows []store.Change) {
+	for i := range p.Accounts {
+		ap := &p.Accounts[i]
+		var extra []Step
+		for _, s := range ap.Steps {
+			if s.Kind != KindAlarm || s.Action != Delete {
+				continue
+			}
+			t := audit.ControlAlarm{Account: s.Account, Region: s.Region, Name: s.Resource}
+			if b, ok := s.Before.(*AlarmSpec); ok && b.Name != "" {
+				t.Name = b.Name
+			}
+			cleanup, err := reenableCleanup(t, rows)
+			if err != nil {
+				ap.Err = err
+				continue
+			}
+			for _, c := range cleanup {
+				c.forAlarm = t.Name
+				extra = append(extra, c)
+			}
+		}
+		ap.Steps = append(ap.Steps, extra...)
+	}
+}
+
+// dropOrphanReenables takes out the re-enable cleanup of an alarm whose
+// deletion vet refused: the alarm stays, so its schedule must too.
+func (bp *BackoutPlan) dropOrphanReenables() {
+	for i := range bp.Accounts {
+		ap := &bp.Accounts[i]
+		deleted := map[string]bool{}
+		for _, s := range ap.Steps {
+			if s.Kind == KindAlarm && s.Action == Delete {
+				deleted[s.Resource] = true
+			}
+		}
+		ap.Steps = slices.DeleteFunc(ap.Steps, func(s Step) bool { return s.forAlarm != "" && !deleted[s.forAlarm] })
+	}
 }
 
 // untrusted says why a journal row may not be acted on, or "".
@@ -150,51 +246,6 @@ func sortPlan(p *Plan) {
 		}
 		return a.Region < b.Region
 	})
-}
-
-// planSwitch turns the actions of rootwatch's alarms on or off.
-func planSwitch(ctx context.Context, d Dialer, changes []store.Change, on bool) (*Plan, error) {
-	p := &Plan{}
-	type alarmKey struct{ account, region, name string }
-	seen := map[alarmKey]bool{}
-	for _, c := range changes {
-		if Kind(c.Kind) != KindAlarm {
-			continue
-		}
-		k := alarmKey{c.Account, c.Region, c.Resource}
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
-		ap := p.accountPlan(chainKey{c.Account, c.Region})
-		conn, err := d.Conn(ctx, c.Account)
-		if err != nil {
-			ap.Err = fmt.Errorf("open clients: %w", err)
-			continue
-		}
-		cur, err := describeAlarm(ctx, conn.CloudWatch(c.Region), c.Resource)
-		if errors.Is(err, ErrNotFound) {
-			ap.Notes = append(ap.Notes, fmt.Sprintf("alarm %s no longer exists", c.Resource))
-			continue
-		}
-		if err != nil {
-			ap.Err = fmt.Errorf("read alarm %s: %s: %w", c.Resource, Classify(err), err)
-			continue
-		}
-		if cur.ActionsEnabled == on {
-			continue
-		}
-		after := *cur
-		after.ActionsEnabled = on
-		s := Step{Kind: KindAlarm, Action: DisableActions, Account: c.Account, Region: c.Region, Resource: c.Resource,
-			Before: cur, After: &after, Reason: "CIS 4.3 backout, step 1: the alarm stays, nobody is notified"}
-		if on {
-			s.Action, s.Reason = EnableActions, "CIS 4.3 backout reversed: notifications resume"
-		}
-		ap.Steps = append(ap.Steps, s)
-	}
-	sortPlan(p)
-	return p, nil
 }
 
 // planRemove undoes every journaled change, newest first: what rootwatch

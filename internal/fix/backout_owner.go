@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
@@ -56,14 +57,9 @@ func ownership(ctx context.Context, conn Conn, s Step) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		out, err := conn.CloudWatch(s.Region).ListTagsForResource(ctx, &cloudwatch.ListTagsForResourceInput{ResourceARN: m.AlarmArn})
-		if err != nil {
+		mine, err := alarmTagged(ctx, conn.CloudWatch(s.Region), aws.ToString(m.AlarmArn))
+		if err != nil || mine {
 			return "", ignoreNotFound(err)
-		}
-		for _, t := range out.Tags {
-			if aws.ToString(t.Key) == TagManaged && aws.ToString(t.Value) == "true" {
-				return "", nil
-			}
 		}
 		return untagged, nil
 	case s.Kind == KindAlarm:
@@ -130,6 +126,21 @@ func ownership(ctx context.Context, conn Conn, s Step) (string, error) {
 		if out.Tags[TagManaged] != "true" {
 			return untagged, nil
 		}
+	case s.Kind == KindSchedule && s.Action == Delete:
+		// Schedules cannot be tagged: the live one must be the journaled
+		// one (same time, target, role and input).
+		want := s.Before.(*ScheduleSpec)
+		out, err := conn.Scheduler(s.Region).GetSchedule(ctx, &scheduler.GetScheduleInput{Name: &want.Name})
+		if err != nil {
+			return "", ignoreNotFound(err)
+		}
+		live := &ScheduleSpec{Name: want.Name, Expression: aws.ToString(out.ScheduleExpression)}
+		if out.Target != nil {
+			live.TargetARN, live.RoleARN, live.Input = aws.ToString(out.Target.Arn), aws.ToString(out.Target.RoleArn), aws.ToString(out.Target.Input)
+		}
+		if *live != *want {
+			return "the schedule is no longer the one rootwatch created (schedules cannot be tagged, so it is compared whole)", nil
+		}
 	case (s.Kind == KindRole || s.Kind == KindRolePolicy) && s.Action == Delete:
 		name := ""
 		switch b := s.Before.(type) {
@@ -150,6 +161,20 @@ func ownership(ctx context.Context, conn Conn, s Step) (string, error) {
 		return "role " + name + " " + untagged, nil
 	}
 	return "", nil
+}
+
+// alarmTagged reports whether the alarm carries rootwatch's tag.
+func alarmTagged(ctx context.Context, cw CloudWatchAPI, arn string) (bool, error) {
+	out, err := cw.ListTagsForResource(ctx, &cloudwatch.ListTagsForResourceInput{ResourceARN: &arn})
+	if err != nil {
+		return false, err
+	}
+	for _, t := range out.Tags {
+		if aws.ToString(t.Key) == TagManaged && aws.ToString(t.Value) == "true" {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 const untagged = "it does not carry rootwatch's tag " + TagManaged + "=true, so rootwatch did not create it"

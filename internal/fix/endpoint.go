@@ -37,8 +37,8 @@ var (
 	e164Re = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
 	// arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE
 	arnRe      = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):([a-z0-9-]+):([a-z0-9-]+):([0-9]{12}):(.+)$`)
-	sqsNameRe  = regexp.MustCompile(`^[A-Za-z0-9_-]{1,80}(\.fifo)?$`)
-	lambdaRe   = regexp.MustCompile(`^function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]{1,128})?$`)
+	sqsNameRe  = regexp.MustCompile(`^[A-Za-z0-9_-]+(\.fifo)?$`)
+	lambdaRe   = regexp.MustCompile(`^function:([A-Za-z0-9_-]+)(?::([A-Za-z0-9$_-]+))?$`)
 	snsAppEpRe = regexp.MustCompile(`^endpoint/[^/]+/[^/]+/[A-Za-z0-9-]+$`)
 )
 
@@ -103,7 +103,7 @@ func (e Endpoint) Validate() error {
 		if err != nil {
 			return err
 		}
-		if !sqsNameRe.MatchString(a[5]) {
+		if !fits(sqsNameRe, a[5], 80) { // 80 with the .fifo suffix
 			return fmt.Errorf("sqs endpoint %q: %q is not a queue name", e.Endpoint, a[5])
 		}
 	case "lambda":
@@ -111,7 +111,7 @@ func (e Endpoint) Validate() error {
 		if err != nil {
 			return err
 		}
-		if !lambdaRe.MatchString(a[5]) {
+		if m := lambdaRe.FindStringSubmatch(a[5]); m == nil || len(m[1]) > 64 || len(m[2]) > 128 {
 			return fmt.Errorf("lambda endpoint %q: expected function:NAME[:QUALIFIER] after the account", e.Endpoint)
 		}
 	case "application":

@@ -33,6 +33,14 @@ func TestParseSubscribe(t *testing.T) {
 		{in: "http:https://example.com/", wantErr: "expected a URL starting with http://"},
 		{in: "https:https:///path-only", wantErr: "expected a URL"},
 		{in: "sms:4155550100", wantErr: "E.164"},
+		// Length limits: an SQS queue name is at most 80 characters with
+		// its .fifo suffix; a function name 64, a qualifier 128.
+		{in: "sqs:arn:aws:sqs:us-east-1:111122223333:" + strings.Repeat("q", 80), want: Endpoint{"sqs", "arn:aws:sqs:us-east-1:111122223333:" + strings.Repeat("q", 80)}},
+		{in: "sqs:arn:aws:sqs:us-east-1:111122223333:" + strings.Repeat("q", 81), wantErr: "not a queue name"},
+		{in: "sqs:arn:aws:sqs:us-east-1:111122223333:" + strings.Repeat("q", 76) + ".fifo", wantErr: "not a queue name"},
+		{in: "lambda:arn:aws:lambda:eu-west-1:111122223333:function:" + strings.Repeat("f", 64) + ":" + strings.Repeat("v", 128), want: Endpoint{"lambda", "arn:aws:lambda:eu-west-1:111122223333:function:" + strings.Repeat("f", 64) + ":" + strings.Repeat("v", 128)}},
+		{in: "lambda:arn:aws:lambda:eu-west-1:111122223333:function:" + strings.Repeat("f", 65), wantErr: "function:NAME"},
+		{in: "lambda:arn:aws:lambda:eu-west-1:111122223333:function:f:" + strings.Repeat("v", 129), wantErr: "function:NAME"},
 		{in: "firehose:arn:aws:firehose:us-east-1:111122223333:deliverystream/x", wantErr: "unknown protocol"},
 	}
 	for _, tt := range tests {
@@ -98,4 +106,27 @@ func FuzzParseSubscribe(f *testing.F) {
 			t.Fatalf("round trip of %q: %+v, %v", s, back, err)
 		}
 	})
+}
+
+// TestNameLengths: each name flag takes 1 to its AWS limit of characters.
+func TestNameLengths(t *testing.T) {
+	tests := []struct {
+		flag string
+		set  func(o *Options, v string)
+		max  int
+	}{
+		{"--alarm-name", func(o *Options, v string) { o.AlarmName = v }, 255},
+		{"--topic-name", func(o *Options, v string) { o.TopicName = v }, 256},
+		{"--log-group-name", func(o *Options, v string) { o.LogGroupName = v }, 512},
+		{"--role-name", func(o *Options, v string) { o.RoleName = v }, 64},
+	}
+	for _, tt := range tests {
+		for n, ok := range map[int]bool{tt.max: true, tt.max + 1: false} {
+			o := Options{}.WithDefaults()
+			tt.set(&o, strings.Repeat("a", n))
+			if err := o.Validate(); (err == nil) != ok {
+				t.Errorf("%s of %d characters: err = %v, want ok=%v", tt.flag, n, err, ok)
+			}
+		}
+	}
 }

@@ -61,6 +61,8 @@ func (x *executor) run(ctx context.Context, s *Step) (result string, err error) 
 		return "", x.rolePolicy(ctx, s)
 	case KindTrailDelivery:
 		return "", x.trailDelivery(ctx, s)
+	case KindSchedule:
+		return x.schedule(ctx, s)
 	}
 	return "", fmt.Errorf("unknown resource kind %q", s.Kind)
 }
@@ -286,8 +288,11 @@ func (x *executor) role(ctx context.Context, s *Step) error {
 		return ignoreNotFound(err)
 	}
 	a := s.After.(*RoleSpec)
-	in := &iam.CreateRoleInput{RoleName: &a.Name, AssumeRolePolicyDocument: &a.TrustPolicy,
-		Description: aws.String("CloudTrail delivery to CloudWatch Logs (managed by rootwatch)")}
+	desc := a.Description
+	if desc == "" {
+		desc = "CloudTrail delivery to CloudWatch Logs (managed by rootwatch)"
+	}
+	in := &iam.CreateRoleInput{RoleName: &a.Name, AssumeRolePolicyDocument: &a.TrustPolicy, Description: &desc}
 	for _, k := range sortedKeys(a.Tags) {
 		in.Tags = append(in.Tags, iamtypes.Tag{Key: aws.String(k), Value: aws.String(a.Tags[k])})
 	}

@@ -180,7 +180,7 @@ func NewPlan(snap *inventory.Snapshot, verdicts []Verdict, facts *Facts, o Optio
 		}
 		return a.Region < b.Region
 	})
-	settle(p, snap, facts)
+	settle(p, snap, facts, o.Strict)
 	return p
 }
 

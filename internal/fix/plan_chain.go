@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/rootwatch/rootwatch/internal/audit"
 	"github.com/rootwatch/rootwatch/internal/cis"
 	"github.com/rootwatch/rootwatch/internal/inventory"
 )
@@ -88,33 +89,6 @@ func filterSpec(group string, f inventory.MetricFilter) *MetricFilterSpec {
 	return s
 }
 
-// firesOnOneEvent is the alarm shape CIS 4.3 intends: one matching event
-// in one period of at most five minutes raises it.
-func firesOnOneEvent(a inventory.Alarm) bool {
-	if a.MetricMath || len(a.Dimensions) > 0 || a.Period <= 0 || a.Period > cis.AlarmPeriod || a.ExtendedStatistic != "" {
-		return false
-	}
-	need := a.DatapointsToAlarm
-	if need == 0 {
-		need = a.EvaluationPeriods
-	}
-	if need != 1 {
-		return false
-	}
-	switch a.Statistic {
-	case "Sum", "Maximum", "SampleCount":
-	default:
-		return false
-	}
-	switch a.ComparisonOperator {
-	case "GreaterThanOrEqualToThreshold":
-		return a.Threshold > 0 && a.Threshold <= 1
-	case "GreaterThanThreshold":
-		return a.Threshold >= 0 && a.Threshold < 1
-	}
-	return false
-}
-
 func (c *chainPlanner) planAlarm(m metric, chainIsNew bool) {
 	alarms, read := c.acct.AlarmsIn(c.ap.Region)
 	home := Home{c.ap.Account, c.ap.Region}
@@ -150,9 +124,14 @@ func (c *chainPlanner) planAlarm(m metric, chainIsNew bool) {
 			return
 		}
 	}
+	// The audit's own test of "one event raises it", so fix never replaces
+	// an alarm the audit would accept once its actions are on. The value 1
+	// is the least a counting filter publishes: an alarm that fires on it
+	// fires on any larger value.
+	published := &inventory.MetricTransformation{MetricNamespace: m.namespace, MetricName: m.name, MetricValue: cis.MetricValue}
 	var onMetric []inventory.Alarm
 	for _, a := range alarms {
-		if a.Namespace == m.namespace && a.MetricName == m.name && firesOnOneEvent(a) {
+		if audit.FiresOnOneEvent(&a, published) {
 			onMetric = append(onMetric, a)
 		}
 	}

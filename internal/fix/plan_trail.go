@@ -153,7 +153,7 @@ func deliveryPrerequisite(t *inventory.Trail, o Options) Prerequisite {
 		Commands: []string{
 			"# either re-run with --with-trail-delivery, or:",
 			fmt.Sprintf("aws logs create-log-group --region %s --log-group-name %s", t.HomeRegion, o.LogGroupName),
-			fmt.Sprintf("aws iam create-role --role-name %s --assume-role-policy-document '%s'", o.RoleName, trustPolicy(t.OwnerAccount)),
+			fmt.Sprintf("aws iam create-role --role-name %s --assume-role-policy-document '%s'", o.RoleName, trustPolicy("cloudtrail.amazonaws.com", t.OwnerAccount)),
 			fmt.Sprintf("aws iam put-role-policy --role-name %s --policy-name %s --policy-document '%s'", o.RoleName, deliveryPolicyName, deliveryPolicy(part, t.HomeRegion, t.OwnerAccount, o.LogGroupName)),
 			fmt.Sprintf("aws cloudtrail update-trail --region %s --name %s --cloud-watch-logs-log-group-arn %s --cloud-watch-logs-role-arn %s", t.HomeRegion, t.ARN, group, role),
 		},
@@ -172,12 +172,14 @@ func missingGroupPrerequisite(t *inventory.Trail, g *inventory.LogGroup) Prerequ
 
 const deliveryPolicyName = "rootwatch-cloudtrail-delivery"
 
-func trustPolicy(account string) string {
+// trustPolicy lets service assume a role, only on behalf of account (the
+// confused-deputy guard AWS documents for service roles).
+func trustPolicy(service, account string) string {
 	return compactJSON(map[string]any{
 		"Version": "2012-10-17",
 		"Statement": []any{map[string]any{
 			"Effect":    "Allow",
-			"Principal": map[string]any{"Service": "cloudtrail.amazonaws.com"},
+			"Principal": map[string]any{"Service": service},
 			"Action":    "sts:AssumeRole",
 			"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": account}},
 		}},
@@ -207,7 +209,7 @@ func deliverySteps(t *inventory.Trail, o Options) []Step {
 	group := &LogGroupSpec{Name: o.LogGroupName, ARN: logGroupARN(part, region, acct, o.LogGroupName), Tags: o.tags()}
 	role := &RoleSpec{
 		Name: o.RoleName, ARN: fmt.Sprintf("arn:%s:iam::%s:role/%s", part, acct, o.RoleName),
-		TrustPolicy: trustPolicy(acct), Tags: o.tags(),
+		TrustPolicy: trustPolicy("cloudtrail.amazonaws.com", acct), Tags: o.tags(),
 	}
 	policy := &RolePolicySpec{Role: o.RoleName, Name: deliveryPolicyName, Policy: deliveryPolicy(part, region, acct, o.LogGroupName)}
 	return []Step{

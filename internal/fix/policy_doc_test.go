@@ -15,7 +15,7 @@ import (
 var iamPrefix = map[string]string{
 	"CloudTrailAPI": "cloudtrail", "LogsAPI": "logs", "CloudWatchAPI": "cloudwatch", "SNSAPI": "sns",
 	"IAMAPI": "iam", "KMSAPI": "kms", "EventBridgeAPI": "events", "AccountAPI": "account",
-	"EC2API": "ec2", "OrganizationsAPI": "organizations", "STSAPI": "sts",
+	"EC2API": "ec2", "OrganizationsAPI": "organizations", "STSAPI": "sts", "SchedulerAPI": "scheduler",
 }
 
 // impliedActions are permissions AWS checks on top of the call's own:
@@ -25,7 +25,7 @@ var impliedActions = map[string]string{
 	"cloudwatch:TagResource": "PutMetricAlarm with Tags",
 	"logs:TagResource":       "CreateLogGroup with Tags",
 	"iam:TagRole":            "CreateRole with Tags",
-	"iam:PassRole":           "UpdateTrail with CloudWatchLogsRoleArn",
+	"iam:PassRole":           "UpdateTrail with CloudWatchLogsRoleArn, CreateSchedule with Target.RoleArn",
 }
 
 // TestFixPolicyMatchesCalls: docs/iam/fix-policy.json allows exactly what

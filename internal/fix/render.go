@@ -126,7 +126,7 @@ func logGroupName(arn string) string {
 var kindTitle = map[Kind]string{
 	KindMetricFilter: "metric filter", KindAlarm: "alarm", KindTopic: "SNS topic", KindTopicPolicy: "topic policy",
 	KindSubscription: "subscription", KindLogGroup: "log group", KindRole: "IAM role", KindRolePolicy: "IAM role policy",
-	KindTrailDelivery: "trail delivery",
+	KindTrailDelivery: "trail delivery", KindSchedule: "schedule",
 }
 
 var actionVerb = map[Action]string{
@@ -234,12 +234,18 @@ func attrs(v any) [][2]string {
 		add("tags", tagList(x.Tags))
 	case *RoleSpec:
 		add("name", x.Name)
-		add("trusts", "cloudtrail.amazonaws.com")
+		add("trusts", policySummary(x.TrustPolicy).services)
 		add("tags", tagList(x.Tags))
 	case *RolePolicySpec:
 		add("role", x.Role)
 		add("policy_name", x.Name)
-		add("allows", "logs:CreateLogStream, logs:PutLogEvents on the log group")
+		add("allows", policySummary(x.Policy).allows)
+	case *ScheduleSpec:
+		add("name", x.Name)
+		add("when", x.Expression+" UTC, then deleted")
+		add("calls", x.TargetARN)
+		add("input", x.Input)
+		add("role", x.RoleARN)
 	case *TrailDeliverySpec:
 		add("log_group", x.LogGroupARN)
 		add("role", x.RoleARN)
@@ -287,4 +293,44 @@ func statementSummary(policy string) string {
 		}
 	}
 	return strings.Join(names, ", ")
+}
+
+// policySummary reads an IAM policy for the plan: the services a trust
+// policy lets assume the role, and "ACTIONS on RESOURCES" of each
+// statement of a permissions policy.
+func policySummary(doc string) (sum struct{ services, allows string }) {
+	var p struct {
+		Statement []struct {
+			Principal struct{ Service any }
+			Action    any
+			Resource  any
+		}
+	}
+	if json.Unmarshal([]byte(doc), &p) != nil {
+		return sum
+	}
+	list := func(v any) []string {
+		switch x := v.(type) {
+		case string:
+			return []string{x}
+		case []any:
+			var out []string
+			for _, e := range x {
+				if s, ok := e.(string); ok {
+					out = append(out, s)
+				}
+			}
+			return out
+		}
+		return nil
+	}
+	var services, allows []string
+	for _, st := range p.Statement {
+		services = append(services, list(st.Principal.Service)...)
+		if a := list(st.Action); len(a) > 0 && len(list(st.Resource)) > 0 {
+			allows = append(allows, strings.Join(a, ", ")+" on "+strings.Join(list(st.Resource), ", "))
+		}
+	}
+	sum.services, sum.allows = strings.Join(services, ", "), strings.Join(allows, "; ")
+	return sum
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
@@ -72,3 +73,4 @@ func (c sdkConn) CloudWatch(r string) CloudWatchAPI { return cloudwatch.NewFromC
 func (c sdkConn) SNS(r string) SNSAPI               { return sns.NewFromConfig(c.in(r)) }
 func (c sdkConn) CloudTrail(r string) CloudTrailAPI { return cloudtrail.NewFromConfig(c.in(r)) }
 func (c sdkConn) IAM() IAMAPI                       { return iam.NewFromConfig(c.cfg) }
+func (c sdkConn) Scheduler(r string) SchedulerAPI   { return scheduler.NewFromConfig(c.in(r)) }

@@ -32,22 +32,36 @@ func Simulate(snap *inventory.Snapshot, p *Plan, facts *Facts) (*inventory.Snaps
 				setAlarms(home, ap.Region, all)
 			}
 		}
-		for _, s := range ap.Steps {
-			simulateStep(after, s)
-		}
-		// The topics the chain's alarms notify, as the audit would read
-		// them: from the snapshot, else from what Probe read.
-		alarms, _ := home.AlarmsIn(ap.Region)
-		for _, al := range alarms {
-			for _, t := range snsActions(al.AlarmActions) {
-				if home.Topic(t) != nil {
-					continue
-				}
-				if ft := facts.topic(t); ft != nil {
+		// The topics the chain's alarms notify and the steps name, as the
+		// audit would read them: from the snapshot, else from what Probe
+		// read. Before the steps too, so a subscription or policy planned
+		// on a topic only Probe read lands on it.
+		adopt := func(arn string) {
+			if home.Topic(arn) == nil {
+				if ft := facts.topic(arn); ft != nil {
 					home.Topics = append(home.Topics, cloneTopic(*ft))
 				}
 			}
 		}
+		adoptAlarmTopics := func() {
+			alarms, _ := home.AlarmsIn(ap.Region)
+			for _, al := range alarms {
+				for _, t := range snsActions(al.AlarmActions) {
+					adopt(t)
+				}
+			}
+		}
+		adoptAlarmTopics()
+		for _, s := range ap.Steps {
+			switch x := s.After.(type) {
+			case *SubscriptionSpec:
+				adopt(x.TopicARN)
+			case *TopicPolicySpec:
+				adopt(x.TopicARN)
+			}
+			simulateStep(after, s)
+		}
+		adoptAlarmTopics()
 	}
 	return after, nil
 }

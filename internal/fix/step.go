@@ -19,6 +19,9 @@ const (
 	KindRole          Kind = "iam-role"
 	KindRolePolicy    Kind = "iam-role-policy"
 	KindTrailDelivery Kind = "trail-delivery"
+	// KindSchedule is the one-time EventBridge Scheduler schedule backout
+	// --disable-actions --for D leaves to re-enable the actions.
+	KindSchedule Kind = "schedule"
 	// KindAlarmState is verify's forced alarm state: journaled so a crash
 	// mid-test shows, never undone by backout (verify restores it).
 	KindAlarmState Kind = "alarm-state"
@@ -75,6 +78,10 @@ type Step struct {
 	// withTopic marks a subscription delete that the deletion of its
 	// topic, later in the same plan, performs: no call is needed.
 	withTopic bool
+	// forAlarm marks, in a --remove plan, the cleanup of the re-enable
+	// schedule of the alarm the plan deletes: dropped if that deletion is
+	// refused.
+	forAlarm string
 }
 
 // MetricFilterSpec is a metric filter with a single transformation.
@@ -144,13 +151,24 @@ type LogGroupSpec struct {
 	Tags map[string]string `json:"tags,omitempty"`
 }
 
-// RoleSpec is the IAM role CloudTrail assumes to deliver to CloudWatch
-// Logs.
+// RoleSpec is an IAM role rootwatch creates: the one CloudTrail assumes
+// to deliver to CloudWatch Logs, or the one a re-enable schedule runs as.
 type RoleSpec struct {
 	Name        string            `json:"name"`
 	ARN         string            `json:"arn"`
 	TrustPolicy string            `json:"trust_policy"`
+	Description string            `json:"description,omitempty"`
 	Tags        map[string]string `json:"tags,omitempty"`
+}
+
+// ScheduleSpec is a one-time EventBridge Scheduler schedule with a
+// universal target.
+type ScheduleSpec struct {
+	Name       string `json:"name"`
+	Expression string `json:"expression"`
+	TargetARN  string `json:"target_arn"`
+	RoleARN    string `json:"role_arn"`
+	Input      string `json:"input"`
 }
 
 // RolePolicySpec is an inline policy of a role.
@@ -209,6 +227,8 @@ func decodeSpec(k Kind, s string) (any, error) {
 		v = &RolePolicySpec{}
 	case KindTrailDelivery:
 		v = &TrailDeliverySpec{}
+	case KindSchedule:
+		v = &ScheduleSpec{}
 	case KindAlarmState:
 		v = &AlarmStateSpec{}
 	default:

@@ -2,6 +2,7 @@ package fix
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/rootwatch/rootwatch/internal/audit"
@@ -25,7 +26,12 @@ type Unrepaired struct {
 // keeps fix from ever calling a chain "in place" that audit fails, and
 // makes every new audit rule fix's too: whatever the rule, a link it
 // fails after the plan is named here.
-func settle(p *Plan, snap *inventory.Snapshot, facts *Facts) {
+//
+// Warnings follow the audit too: with --strict (where audit FAILs a link
+// for its warning) each is a link fix names and leaves, because fix never
+// changes what only draws a warning; without, it is a note, so fix shows
+// the advice audit shows.
+func settle(p *Plan, snap *inventory.Snapshot, facts *Facts, strict bool) {
 	after, err := Simulate(snap, p, facts)
 	if err != nil {
 		for i := range p.Accounts {
@@ -47,12 +53,13 @@ func settle(p *Plan, snap *inventory.Snapshot, facts *Facts) {
 		}
 		for _, id := range ap.Covers {
 			r, ok := results[id]
-			if !ok || r.Status == audit.Skipped || r.Status == audit.Pass {
+			if !ok || r.Status == audit.Skipped {
 				continue
 			}
 			broken := false
 			for _, l := range r.Links {
 				if l.Status == audit.Pass {
+					settleWarnings(ap, id, l, strict)
 					continue
 				}
 				u := Unrepaired{Account: id, Link: l.Name, Status: string(l.Status), Detail: l.Detail}
@@ -66,6 +73,38 @@ func settle(p *Plan, snap *inventory.Snapshot, facts *Facts) {
 			}
 		}
 	}
+}
+
+// settleWarnings records the warnings of a link that passes: with
+// --strict as links fix cannot repair (audit --strict FAILs them), else as
+// notes.
+func settleWarnings(ap *AccountPlan, account string, l audit.Link, strict bool) {
+	if len(l.Warnings) == 0 {
+		return
+	}
+	if !strict {
+		// Accounts an organization chain covers share its resources: one
+		// note per resource and warning.
+		for _, w := range l.Warnings {
+			n := fmt.Sprintf("warning on %s %s: %s: %s", l.Name, l.Resource, w.Code, w.Message)
+			if !slices.Contains(ap.Notes, n) {
+				ap.Notes = append(ap.Notes, n)
+			}
+		}
+		return
+	}
+	var msgs, fixes []string
+	for _, w := range l.Warnings {
+		msgs = append(msgs, w.Code+": "+w.Message)
+		if w.Fix != "" {
+			fixes = append(fixes, w.Fix)
+		}
+	}
+	ap.Unrepaired = append(ap.Unrepaired, Unrepaired{
+		Account: account, Link: l.Name, Status: string(audit.Fail), Detail: strings.Join(msgs, "; "),
+		Why:    "--strict counts a warning as a FAIL, and fix never changes what only draws a warning (it is advice beyond the control, and often a choice only the owner can make)",
+		Manual: strings.Join(fixes, " && "),
+	})
 }
 
 // whyUnrepaired says why fix's plan leaves link l failing, and the manual

@@ -34,6 +34,9 @@ type Alarm struct {
 	// StateUpdated is when the alarm last changed state (zero if unknown):
 	// an alarm in ALARM for days will not notify on a new root use.
 	StateUpdated time.Time `json:"state_updated,omitzero"`
+	// Reenable is rootwatch's schedule that re-enables the actions, read
+	// only when they are disabled; nil when there is none.
+	Reenable *Reenable `json:"reenable,omitempty"`
 }
 
 // Dimension is a metric dimension.

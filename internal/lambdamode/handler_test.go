@@ -36,6 +36,10 @@ type fakeSNS struct {
 	mu        sync.Mutex
 	published []*awssns.PublishInput
 	fail      error
+	// strictSubject refuses a subject as the older SNS reference documents
+	// it (printable ASCII, fewer than 100 characters), as an endpoint that
+	// enforces that rule does.
+	strictSubject bool
 }
 
 func (f *fakeSNS) Publish(_ context.Context, in *awssns.PublishInput, _ ...func(*awssns.Options)) (*awssns.PublishOutput, error) {
@@ -43,6 +47,9 @@ func (f *fakeSNS) Publish(_ context.Context, in *awssns.PublishInput, _ ...func(
 	defer f.mu.Unlock()
 	if f.fail != nil {
 		return nil, f.fail
+	}
+	if subj := aws.ToString(in.Subject); f.strictSubject && !asciiSubject(subj) {
+		return nil, &smithy.GenericAPIError{Code: "InvalidParameter", Message: "Invalid parameter: Subject"}
 	}
 	f.published = append(f.published, in)
 	return &awssns.PublishOutput{MessageId: aws.String("m-1")}, nil
@@ -58,9 +65,25 @@ func (f fakeS3) GetObject(_ context.Context, in *s3.GetObjectInput, _ ...func(*s
 	return &s3.GetObjectOutput{Body: io.NopCloser(bytes.NewReader(b))}, nil
 }
 
-type fakeIAM struct{}
+func asciiSubject(s string) bool {
+	if s == "" || len(s) >= 100 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
 
-func (fakeIAM) ListAccountAliases(context.Context, *iam.ListAccountAliasesInput, ...func(*iam.Options)) (*iam.ListAccountAliasesOutput, error) {
+// fakeIAM answers the account alias; the zero value is "prod-payments".
+type fakeIAM struct{ alias string }
+
+func (f fakeIAM) ListAccountAliases(context.Context, *iam.ListAccountAliasesInput, ...func(*iam.Options)) (*iam.ListAccountAliasesOutput, error) {
+	if f.alias != "" {
+		return &iam.ListAccountAliasesOutput{AccountAliases: []string{f.alias}}, nil
+	}
 	return &iam.ListAccountAliasesOutput{AccountAliases: []string{"prod-payments"}}, nil
 }
 
@@ -71,6 +94,11 @@ func (fakeSTS) GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, .
 }
 
 func newTestHandler(t *testing.T, pub *fakeSNS) *Handler {
+	t.Helper()
+	return newTestHandlerAlias(t, pub, fakeIAM{})
+}
+
+func newTestHandlerAlias(t *testing.T, pub *fakeSNS, alias fakeIAM) *Handler {
 	t.Helper()
 	ctx := context.Background()
 	set, err := build.Build(ctx, build.Config{}, []string{"sns:" + topicARN}, build.Deps{
@@ -90,7 +118,7 @@ func newTestHandler(t *testing.T, pub *fakeSNS) *Handler {
 	h, err := New(Options{
 		Detector:  det,
 		Notifiers: set,
-		Enricher:  enrich.New(enrich.Options{Alias: fakeIAM{}, Identity: fakeSTS{}}),
+		Enricher:  enrich.New(enrich.Options{Alias: alias, Identity: fakeSTS{}}),
 		S3: fakeS3{objects: map[string][]byte{
 			"org-trail-logs/AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/30/111122223333_CloudTrail_us-east-1_20261130T0920Z_abcdefgh12345678.json.gz": log,
 		}},
@@ -223,5 +251,31 @@ func TestNotJSONFails(t *testing.T) {
 	h := newTestHandler(t, &fakeSNS{})
 	if _, err := h.Invoke(context.Background(), json.RawMessage(`{"hello":"world"}`)); err == nil {
 		t.Fatal("a payload that holds no CloudTrail data must fail, not pass silently")
+	}
+}
+
+// TestLongNamesStillPublish: recorded root events whose event name is 100
+// characters, with the longest aliases IAM allows (63 characters, here
+// also non-ASCII), are all published through an SNS that enforces the
+// documented subject rule; before, the subject ran past 100 bytes, SNS
+// refused it and the alert went to the dead-letter queue (issue 10 §6).
+func TestLongNamesStillPublish(t *testing.T) {
+	name100 := strings.Repeat("DescribeSomethingVeryLong", 4)
+	for _, alias := range []string{strings.Repeat("a", 63), strings.Repeat("ü", 63), "prod-payments"} {
+		pub := &fakeSNS{strictSubject: true}
+		h := newTestHandlerAlias(t, pub, fakeIAM{alias: alias})
+		ev := strings.Replace(string(read(t, "eventbridge-create-access-key.json")), `"eventName": "CreateAccessKey"`, `"eventName": "`+name100+`"`, 1)
+		if !strings.Contains(ev, name100) {
+			t.Fatal("the recorded event has no eventName to lengthen")
+		}
+		if _, err := h.Invoke(context.Background(), []byte(ev)); err != nil {
+			t.Fatalf("alias %q: %v", alias, err)
+		}
+		if len(pub.published) != 1 {
+			t.Fatalf("alias %q: published %d, want 1", alias, len(pub.published))
+		}
+		if subj := aws.ToString(pub.published[0].Subject); !strings.Contains(subj, "Describe") {
+			t.Errorf("alias %q: subject %q lost the event name", alias, subj)
+		}
 	}
 }

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rootwatch/rootwatch/filterpattern"
 	"github.com/rootwatch/rootwatch/internal/cis"
 	"github.com/rootwatch/rootwatch/internal/cloudtrail"
-	"github.com/rootwatch/rootwatch/internal/filterpattern"
 )
 
 const messy = "testdata/messy/messy.jsonl"

@@ -3,7 +3,7 @@ package scan
 import (
 	"strings"
 
-	"github.com/rootwatch/rootwatch/internal/filterpattern"
+	"github.com/rootwatch/rootwatch/filterpattern"
 )
 
 // CandidateLiterals derives from a JSON filter pattern byte strings of

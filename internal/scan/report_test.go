@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rootwatch/rootwatch/internal/filterpattern"
+	"github.com/rootwatch/rootwatch/filterpattern"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")

@@ -11,9 +11,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 
+	"github.com/rootwatch/rootwatch/filterpattern"
 	"github.com/rootwatch/rootwatch/internal/cis"
 	"github.com/rootwatch/rootwatch/internal/cloudtrail"
-	"github.com/rootwatch/rootwatch/internal/filterpattern"
 )
 
 const sampleDir = "../../testdata/sample"

@@ -79,7 +79,7 @@ const DefaultOrgTrailLogGroup = "aws-controltower/CloudTrailLogs"
 
 var (
 	regionRE   = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$`)
-	logGroupRE = regexp.MustCompile(`^[\.\-_/#A-Za-z0-9]{1,512}$`)
+	logGroupRE = regexp.MustCompile(`^[\.\-_/#A-Za-z0-9]+$`) // length (512) checked apart: {1,512} would compile 512 copies of the class at start-up
 )
 
 // Validate rejects options that would produce a template AWS refuses.
@@ -108,7 +108,7 @@ func (o *Options) Validate() error {
 	if o.MemberTrails && (!o.Org || o.Design != DesignCISAlarm) {
 		errs = append(errs, errors.New("member trails apply to --design cis-alarm --org only"))
 	}
-	if o.OrgTrailLogGroup != "" && (!o.orgTrail() || !logGroupRE.MatchString(o.OrgTrailLogGroup)) {
+	if o.OrgTrailLogGroup != "" && (!o.orgTrail() || !logGroupRE.MatchString(o.OrgTrailLogGroup) || len(o.OrgTrailLogGroup) > 512) {
 		errs = append(errs, fmt.Errorf("organization trail log group %q: want a log group name, with --design cis-alarm --org (and without member trails)", o.OrgTrailLogGroup))
 	}
 	switch o.Architecture {

@@ -126,7 +126,10 @@ func TestFixDeniedWrite(t *testing.T) {
 }
 
 // TestFixFaults: bad input is refused before any change; a throttled
-// write is retried; backout with an empty journal does nothing.
+// write is retried; backout with an empty journal removes nothing but
+// switches the actions of the user's alarm that implements the control
+// (issue 10, section 4), with a re-enable schedule over the wire, and puts
+// the account back exactly.
 func TestFixFaults(t *testing.T) {
 	t.Parallel()
 	t.Run("invalid email", func(t *testing.T) {
@@ -154,9 +157,11 @@ func TestFixFaults(t *testing.T) {
 		e := newEnv(t, compliant())
 		before := e.state()
 		e.step(0, "No changes.", "backout", "--remove", "--yes")
-		e.step(0, "No changes.", "backout", "--disable-actions", "--yes")
-		if e.state() != before {
-			t.Error("backout with an empty journal changed the account")
+		e.step(0, "+ create schedule rootwatch-reenable-RootAccountUsage-", "backout", "--disable-actions", "--for", "2h", "--regions="+home, "--yes")
+		e.step(3, "actions are disabled until ", "audit", "--regions="+home, "--format", "json")
+		e.step(0, "- delete schedule rootwatch-reenable-RootAccountUsage-", "backout", "--enable-actions", "--regions="+home, "--yes")
+		if got := e.state(); got != before {
+			t.Errorf("backout --disable-actions --for, then --enable-actions, left the account changed:\n%s\nwant:\n%s", got, before)
 		}
 	})
 }

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/rootwatch/rootwatch/internal/filterpattern"
+	"github.com/rootwatch/rootwatch/filterpattern"
 )
 
 func ExampleParse() {

@@ -1,12 +1,8 @@
-// Package filterpattern parses and evaluates Amazon CloudWatch Logs filter
-// patterns (metric filters, subscription filters, FilterLogEvents, Live Tail)
-// with the semantics AWS applies. It depends on the standard library only so
-// that other programs can import it on its own.
-//
 // The AST below is shared by the parser, the canonical printer, the compiler
 // and the semantic comparer. It is a plain value tree: a parsed *Pattern is
 // never mutated after Parse returns, which is what makes compiled matchers
 // safe for concurrent use.
+
 package filterpattern
 
 // Kind is the family of a pattern, chosen by AWS from its first non-blank

@@ -9,9 +9,9 @@ import (
 	"testing"
 )
 
-// ctgenDir is the synthetic CloudTrail generator shared by the team, seen
+// ctgenDir is rootwatch's synthetic CloudTrail generator, seen
 // from this package's directory.
-const ctgenDir = "../../../shared/tools/ctgen"
+const ctgenDir = "../internal/tools/ctgen"
 
 type ctTruth struct {
 	CISMatches int   `json:"cis_matches"`
@@ -22,18 +22,11 @@ type ctTruth struct {
 // ctCorpus returns the events of a JSON Lines CloudTrail corpus and ctgen's
 // truth for it. FP_CORPUS names an existing events.jsonl (bench/match.sh
 // passes the file it also greps, with truth.json beside it); otherwise ctgen
-// generates one into a temporary directory. Without ctgen the caller is
-// skipped, except in CI where a missing tool is a failure.
+// generates one into a temporary directory.
 func ctCorpus(tb testing.TB, records string) ([][]byte, ctTruth) {
 	tb.Helper()
 	path := os.Getenv("FP_CORPUS")
 	if path == "" {
-		if _, err := os.Stat(ctgenDir); err != nil {
-			if os.Getenv("CI") == "true" {
-				tb.Fatalf("ctgen not found at %s: %v", ctgenDir, err)
-			}
-			tb.Skipf("ctgen not found at %s; skipping", ctgenDir)
-		}
 		dir := tb.TempDir()
 		cmd := exec.Command("go", "run", ".", "--seed", "42", "--records", records,
 			"--root-fraction", "0.001", "--format", "jsonl", "--out", dir)

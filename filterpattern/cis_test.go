@@ -67,7 +67,7 @@ func TestCISControls(t *testing.T) {
 
 // TestCIS43Truth counts CIS 4.3 matches on ctgen corpora and compares them
 // with the generator's own classification: the committed sample always, and
-// a fresh corpus when ../shared/tools/ctgen is present.
+// a fresh one from internal/tools/ctgen.
 func TestCIS43Truth(t *testing.T) {
 	t.Run("committed sample", func(t *testing.T) {
 		f, err := os.Open(filepath.Join("testdata", "ctgen", "events.jsonl.gz"))
