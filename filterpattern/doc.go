@@ -15,7 +15,10 @@
 //   - [Compile] (or [NewMatcher] for a parsed Pattern) gives a [*Matcher]:
 //     [Matcher.Match] says whether one log event matches. A Matcher is
 //     immutable and safe for concurrent use; a non-matching event costs no
-//     allocation.
+//     allocation. [Matcher.Judge] also says when a JSON pattern could not
+//     judge an event that holds what it looks for because the event is not
+//     well-formed JSON (a security tool reports those; it must not take
+//     them for events that do not match).
 //   - [NewMetricFilter] validates a [MetricTransformation] as
 //     PutMetricFilter does and [MetricFilter.Evaluate] gives the value (and
 //     dimensions) one event publishes, as TestMetricFilter reports it.
