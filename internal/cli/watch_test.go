@@ -235,7 +235,8 @@ func TestAlertsAndCorrections(t *testing.T) {
 	if _, err := st.MarkFailed(ctx, items[0], now, errors.New("slack: 404 no_service"), false, store.DefaultBackoff()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.ProposeCorrection(ctx, store.Correction{ID: "c-1", Account: "111122223333", Summary: "create alarm RootAccountUsage", Plan: "{}", Created: now}); err != nil {
+	if _, err := st.ProposeCorrection(ctx, store.Correction{ID: "c-1", Account: "111122223333", Summary: "create alarm RootAccountUsage", Plan: "{}", Created: now,
+		Approvers: []string{"sec@example.com=os:alice@bastion"}, Actions: []string{"notify", "ask", "correct", "skip"}}); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()
@@ -265,13 +266,27 @@ func TestAlertsAndCorrections(t *testing.T) {
 	if !strings.Contains(out.String(), "c-1") || !strings.Contains(out.String(), "proposed") {
 		t.Errorf("corrections list: %s", out)
 	}
-	if err := correctionsDecideRun(ctx, f, &correctionsDecideOptions{Store: db, ID: "c-1", Approve: true, By: "alice"}); err != nil {
+	if err := correctionsDecideRun(ctx, f, &correctionsDecideOptions{Store: db, ID: "c-1", Decision: store.CorrectionApproved,
+		Identity: "os:mallory@bastion"}); !errors.Is(err, ErrNotApprover) || exitcode.From(err) != exitcode.Error {
+		t.Errorf("a non-approver's decision: %v", err)
+	}
+	if err := correctionsDecideRun(ctx, f, &correctionsDecideOptions{Store: db, ID: "c-1", Decision: store.CorrectionApproved,
+		Identity: "os:alice@bastion", Reason: "CHG-42"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := correctionsDecideRun(ctx, f, &correctionsDecideOptions{Store: db, ID: "c-1", By: "bob"}); exitcode.From(err) != exitcode.Error {
+	if err := correctionsDecideRun(ctx, f, &correctionsDecideOptions{Store: db, ID: "c-1", Decision: store.CorrectionRejected,
+		Identity: "os:alice@bastion"}); exitcode.From(err) != exitcode.Error {
 		t.Errorf("second decision: %v", err)
 	}
-	if err := correctionsDecideRun(ctx, f, &correctionsDecideOptions{Store: db, ID: "nope"}); exitcode.From(err) != exitcode.Usage {
+	out.Reset()
+	if err := correctionsListRun(ctx, f, &correctionsListOptions{Store: db, Format: "table"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "sec@example.com (os:alice@bastion)") || !strings.Contains(out.String(), "CHG-42") ||
+		!strings.Contains(out.String(), "approved") {
+		t.Errorf("corrections list does not say who, when and why: %s", out)
+	}
+	if err := correctionsDecideRun(ctx, f, &correctionsDecideOptions{Store: db, ID: "nope", Identity: "os:alice@bastion"}); exitcode.From(err) != exitcode.Usage {
 		t.Errorf("unknown correction: %v", err)
 	}
 }
