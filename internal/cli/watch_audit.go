@@ -225,8 +225,12 @@ func watchAudit(_ context.Context, c config.File, a *config.Audit, st *store.Sto
 			eng.roleName = awsread.DefaultRoleName
 		}
 	}
-	ao := &watch.AuditOptions{Auditor: eng, Correct: a.Correct, Level: a.Level}
-	if ao.Correct != "" && ao.Correct != watch.CorrectNever {
+	ao := &watch.AuditOptions{Auditor: eng, Correct: a.Correct, Level: a.Level, Remind: a.Remind, Policy: auditPolicy(a)}
+	fixes, err := ao.Prepare()
+	if err != nil {
+		return nil, exitcode.New(exitcode.Usage, err)
+	}
+	if fixes {
 		j, err := store.OpenJournal(context.Background(), st, now)
 		if err != nil {
 			return nil, err

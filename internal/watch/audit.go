@@ -97,6 +97,19 @@ func checkAudit(a *AuditOptions) error {
 	if a.Auditor == nil {
 		return fmt.Errorf("audit: no auditor")
 	}
+	fix, err := a.Prepare()
+	if err != nil {
+		return err
+	}
+	if fix && a.Corrector == nil {
+		return fmt.Errorf("audit: action %s needs the fix engine", a.Policy.Default)
+	}
+	return nil
+}
+
+// Prepare checks a and fills its defaults (New does it too); it reports
+// whether some account may be corrected, so a Corrector is needed.
+func (a *AuditOptions) Prepare() (bool, error) {
 	if a.Policy.Default == "" {
 		switch a.Correct {
 		case "", CorrectNever:
@@ -106,15 +119,12 @@ func checkAudit(a *AuditOptions) error {
 		case CorrectAlways:
 			a.Policy.Default = ActionCorrect
 		default:
-			return fmt.Errorf("audit: --correct %q: want never, ask or always", a.Correct)
+			return false, fmt.Errorf("audit: --correct %q: want never, ask or always", a.Correct)
 		}
 	}
 	fix, err := a.Policy.check()
 	if err != nil {
-		return fmt.Errorf("audit: %w", err)
-	}
-	if fix && a.Corrector == nil {
-		return fmt.Errorf("audit: action %s needs the fix engine", a.Policy.Default)
+		return false, fmt.Errorf("audit: %w", err)
 	}
 	if a.Remind == 0 {
 		a.Remind = DefaultRemind
@@ -124,9 +134,9 @@ func checkAudit(a *AuditOptions) error {
 		a.Level = LevelVerbose
 	case LevelVerbose, LevelInfo, LevelError:
 	default:
-		return fmt.Errorf("audit: level %q: want verbose, info or error", a.Level)
+		return false, fmt.Errorf("audit: level %q: want verbose, info or error", a.Level)
 	}
-	return nil
+	return fix, nil
 }
 
 // runAudit audits, notifies at the configured level, and corrects.
@@ -236,4 +246,3 @@ func hashID(parts ...string) string {
 	h := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
 	return "rw-" + hex.EncodeToString(h[:12])
 }
-

@@ -142,11 +142,11 @@ func TestNewRejects(t *testing.T) {
 	st := storetest.SQLite(t)
 	good := []watch.Target{{Name: "n", Notifier: nopNotifier{}}}
 	for name, o := range map[string]watch.Options{
-		"no store":        {Targets: good},
-		"no notifier":     {Store: st},
-		"bad mode":        {Store: st, Targets: good, Mode: "loud"},
-		"dup notifier":    {Store: st, Targets: append(good, good...)},
-		"bad correct":     {Store: st, Targets: good, Audit: &watch.AuditOptions{Auditor: &fakeAuditor{}, Correct: "maybe"}},
+		"no store":     {Targets: good},
+		"no notifier":  {Store: st},
+		"bad mode":     {Store: st, Targets: good, Mode: "loud"},
+		"dup notifier": {Store: st, Targets: append(good, good...)},
+		"bad correct":  {Store: st, Targets: good, Audit: &watch.AuditOptions{Auditor: &fakeAuditor{}, Correct: "maybe"}},
 		"ask without fix": {Store: st, Targets: good, Audit: &watch.AuditOptions{Auditor: &fakeAuditor{}, Correct: watch.CorrectAsk,
 			Policy: watch.Policy{Approvers: []string{"os:alice@bastion"}}}},
 		"ask without approver": {Store: st, Targets: good, Audit: &watch.AuditOptions{Auditor: &fakeAuditor{}, Corrector: &fakeCorrector{},
@@ -159,7 +159,7 @@ func TestNewRejects(t *testing.T) {
 			Policy: watch.Policy{Default: watch.ActionAsk, Approvers: []string{"alice"}}}},
 		"bad account policy": {Store: st, Targets: good, Audit: &watch.AuditOptions{Auditor: &fakeAuditor{}, Corrector: &fakeCorrector{},
 			Policy: watch.Policy{Accounts: []watch.AccountPolicy{{Match: []string{"["}, Default: watch.ActionSkip}}}}},
-		"port in use":     {Store: st, Targets: good, Listen: "256.0.0.1:1"},
+		"port in use": {Store: st, Targets: good, Listen: "256.0.0.1:1"},
 	} {
 		if _, err := watch.New(ctx, o); err == nil {
 			t.Errorf("%s: accepted", name)

@@ -1,6 +1,7 @@
 package watch
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"path"
@@ -96,7 +97,7 @@ func (p *Policy) check() (bool, error) {
 				return false, fmt.Errorf("%s: bad pattern %q: %w", where, m, err)
 			}
 		}
-		eff := AccountPolicy{Default: cmpOr(ap.Default, p.Default), Actions: orAll(ap.Actions, p.Actions),
+		eff := AccountPolicy{Default: cmp.Or(ap.Default, p.Default), Actions: orAll(ap.Actions, p.Actions),
 			Approvers: orAll(ap.Approvers, p.Approvers)}
 		for _, a := range append([]string{eff.Default}, eff.Actions...) {
 			if err := checkAction(where+": action", a); err != nil {
@@ -117,13 +118,6 @@ func (p *Policy) check() (bool, error) {
 		fix = fix || eff.Default == ActionAsk || eff.Default == ActionCorrect
 	}
 	return fix, nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func orAll(a, b []string) []string {
