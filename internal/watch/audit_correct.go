@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/rootwatch/rootwatch/internal/store"
@@ -108,22 +109,27 @@ func (s *Service) carryOut(ctx context.Context, c store.Correction) {
 	}
 	c.State, c.Result = state, result
 	s.log.Info("correction carried out", "correction", c.ID, "account", c.Account, "state", state, "result", result)
+	if state == store.CorrectionStale {
+		// Said first, so the current plan's proposal follows it.
+		s.notifyCorrection(ctx, c, event, result)
+		if _, err := s.auditRun(ctx, true); err != nil {
+			s.log.Error("audit after a stale plan", "error", err)
+		}
+		return
+	}
 	// The audit after the change: it notifies the heal (or what is still
-	// broken); a stale plan's audit proposes the current fix.
-	results, aerr := s.auditRun(ctx, state == store.CorrectionStale)
+	// broken), and the result names it.
+	results, aerr := s.auditRun(ctx, false)
 	after := "Audit after: could not run"
 	if aerr != nil {
 		after += ": " + aerr.Error()
 	}
 	for _, r := range results {
 		if r.Account == c.Account {
-			after = fmt.Sprintf("Audit after: %s %s %s", r.Status, r.Broken, r.Detail)
+			after = strings.TrimSpace(fmt.Sprintf("Audit after: %s %s %s", r.Status, r.Broken, r.Detail))
 		}
 	}
-	if state != store.CorrectionStale {
-		result = joinResult(result, after)
-	}
-	s.notifyCorrection(ctx, c, event, result)
+	s.notifyCorrection(ctx, c, event, joinResult(result, after))
 }
 
 func joinResult(a, b string) string {
