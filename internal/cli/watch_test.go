@@ -255,6 +255,10 @@ func TestAlertsAndCorrections(t *testing.T) {
 		Approvers: []string{"sec@example.com=os:alice@bastion"}, Actions: []string{"notify", "ask", "correct", "skip"}}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := st.ProposeCorrection(ctx, store.Correction{ID: "c-2", Account: "222222222222", Summary: "create alarm", Plan: "{}", Created: now,
+		Approvers: []string{"os:alice@bastion-*"}, Actions: []string{"notify", "ask"}}); err != nil {
+		t.Fatal(err)
+	}
 	st.Close()
 
 	f, out := notifyFactory(nil)
@@ -293,6 +297,14 @@ func TestAlertsAndCorrections(t *testing.T) {
 	if err := correctionsDecideRun(ctx, f, &correctionsDecideOptions{Store: db, ID: "c-1", Decision: store.CorrectionRejected,
 		Identity: "os:alice@bastion"}); exitcode.From(err) != exitcode.Error {
 		t.Errorf("second decision: %v", err)
+	}
+	if err := correctionsDecideRun(ctx, f, &correctionsDecideOptions{Store: db, ID: "c-2", Decision: store.CorrectionSkipped,
+		Identity: "os:alice@bastion-2"}); !errors.Is(err, ErrNotApprover) || !strings.Contains(err.Error(), "allows notify, ask, not skip") {
+		t.Errorf("an action the account does not allow: %v", err)
+	}
+	if err := correctionsDecideRun(ctx, f, &correctionsDecideOptions{Store: db, ID: "c-2", Decision: store.CorrectionRejected,
+		Identity: "os:alice@bastion-2"}); err != nil {
+		t.Errorf("a host pattern: %v", err)
 	}
 	out.Reset()
 	if err := correctionsListRun(ctx, f, &correctionsListOptions{Store: db, Format: "table"}); err != nil {

@@ -269,3 +269,94 @@ func TestAuditLevelsNest(t *testing.T) {
 		t.Errorf("applied %d corrections, want 1", n)
 	}
 }
+
+// Per-account policy: one account is corrected at once, one skipped (the
+// skip is listed and stands until the plan changes), one asks; a proposal
+// nobody decides expires and is proposed again while the chain is still
+// broken.
+func TestCorrectionPolicies(t *testing.T) {
+	ctx := context.Background()
+	clock := &fakeClock{t: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
+	st := storetest.SQLite(t)
+	const acctC = "333333333333"
+	broken := []watch.ChainResult{fail(acctA, "alarm", "no alarm"), fail(acctB, "alarm", "no alarm"), fail(acctC, "alarm", "no alarm")}
+	auditor := &fakeAuditor{results: [][]watch.ChainResult{broken}}
+	corr := &fakeCorrector{}
+	svc, err := watch.New(ctx, watch.Options{Store: st, Targets: []watch.Target{{Name: "n", Notifier: nopNotifier{}}},
+		Now: clock.Now, Logger: testLogger(t), TickEvery: time.Hour,
+		Audit: &watch.AuditOptions{Auditor: auditor, Corrector: corr, Policy: watch.Policy{Default: watch.ActionAsk, Approvers: []string{alice},
+			TTL: 48 * time.Hour, Accounts: []watch.AccountPolicy{
+				{Match: []string{acctA}, Default: watch.ActionCorrect},
+				{Match: []string{"2222*"}, Default: watch.ActionSkip, Actions: []string{watch.ActionNotify, watch.ActionSkip}},
+			}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := func() map[string]string {
+		cs, err := st.ListCorrections(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, c := range cs {
+			out[c.Account+" "+strings.TrimSpace(c.Plan)] = c.State
+		}
+		return out
+	}
+	check := func(step string, want map[string]string) {
+		t.Helper()
+		if got := states(); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: corrections %v, want %v", step, got, want)
+		}
+	}
+	plan := func(acct, link string) string { return acct + " + create " + link + " in " + acct }
+	if err := svc.AuditOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check("first audit", map[string]string{plan(acctA, "alarm"): store.CorrectionApplied,
+		plan(acctB, "alarm"): store.CorrectionSkipped, plan(acctC, "alarm"): store.CorrectionProposed})
+	if n := corr.appliedCount(); n != 1 {
+		t.Fatalf("applied %d, want the correct account's 1", n)
+	}
+	if c, _ := st.ListCorrections(ctx, store.CorrectionSkipped); len(c) != 1 || c[0].DecidedBy != "policy: skip" {
+		t.Errorf("skip not listed with who decided: %+v", c)
+	}
+
+	// Two days on, nobody decided C's: it expires, and the next audit
+	// proposes it again. B's skip stands for the same plan.
+	clock.Add(48 * time.Hour)
+	svc.ProcessDecisions(ctx)
+	check("expiry", map[string]string{plan(acctA, "alarm"): store.CorrectionApplied,
+		plan(acctB, "alarm"): store.CorrectionSkipped, plan(acctC, "alarm"): store.CorrectionExpired})
+	auditor.results = [][]watch.ChainResult{{pass(acctA), fail(acctB, "alarm", "no alarm"), fail(acctC, "alarm", "no alarm")}}
+	auditor.run = 0
+	if err := svc.AuditOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check("proposed again", map[string]string{plan(acctA, "alarm"): store.CorrectionApplied,
+		plan(acctB, "alarm"): store.CorrectionSkipped, plan(acctC, "alarm"): store.CorrectionProposed})
+
+	// An approver skips C's plan: the same plan is not proposed again,
+	// a different one is.
+	cs, _ := st.ListCorrections(ctx, store.CorrectionProposed)
+	if len(cs) != 1 {
+		t.Fatalf("proposed: %+v", cs)
+	}
+	if err := st.DecideCorrection(ctx, cs[0].ID, store.Decision{State: store.CorrectionSkipped, By: alice, Reason: "decommissioned"}, clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	svc.ProcessDecisions(ctx)
+	clock.Add(72 * time.Hour)
+	if err := svc.AuditOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check("skipped by an approver", map[string]string{plan(acctA, "alarm"): store.CorrectionApplied,
+		plan(acctB, "alarm"): store.CorrectionSkipped, plan(acctC, "alarm"): store.CorrectionSkipped})
+	auditor.results = [][]watch.ChainResult{{pass(acctA), fail(acctB, "alarm", "no alarm"), fail(acctC, "trail", "no trail")}}
+	auditor.run = 0
+	if err := svc.AuditOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check("C's plan changed", map[string]string{plan(acctA, "alarm"): store.CorrectionApplied,
+		plan(acctB, "alarm"): store.CorrectionSkipped, plan(acctC, "alarm"): store.CorrectionSkipped, plan(acctC, "trail"): store.CorrectionProposed})
+}
