@@ -17,9 +17,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/rootwatch/rootwatch/internal/awsfake"
-	"github.com/rootwatch/rootwatch/internal/awsread"
 	"github.com/rootwatch/rootwatch/internal/cis"
-	"github.com/rootwatch/rootwatch/internal/fix"
 	"github.com/rootwatch/rootwatch/internal/notify/build"
 	"github.com/rootwatch/rootwatch/internal/notify/notifytest"
 	"github.com/rootwatch/rootwatch/internal/store"
@@ -106,26 +104,7 @@ func TestWatchDecisions(t *testing.T) {
 	e.c.Edit(func(c *awsfake.Cloud) {
 		delete(c.Accounts[fixAccount].Region(fixRegion).LogGroups[awsfake.ChainLogGroup].Filters, cis.FilterName)
 	})
-	st, err := store.Open(ctx, e.store)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	j, err := store.OpenJournal(ctx, st, e.factory(nil, nil).Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sub, err := fix.ParseSubscribe(fixQueue)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng := &fixEngine{
-		opts:    fix.Options{Endpoints: []fix.Endpoint{sub}},
-		read:    func(context.Context) (awsread.Dialer, error) { return e.c.Dialer(fixAccount), nil },
-		write:   func(context.Context, string, string, string) (fix.Dialer, error) { return e.c.WriteDialer(), nil },
-		collect: awsread.Options{Regions: []string{fixRegion}, Retry: fastRetry},
-		journal: j,
-	}
+	eng, st, j := e.fixEngine(t)
 
 	hooks := make(chan webhookAlert, 100)
 	rc := notifytest.NewReceiver(t)

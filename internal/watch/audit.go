@@ -28,7 +28,7 @@ type ChainResult struct {
 	Status  string // ChainPass, ChainFail, ChainUnknown
 	Broken  string // first link that is not PASS (trail, log-group, ...)
 	Detail  string
-	// Warnings are the chain's warnings ("link: code: message"), sorted.
+	// Warnings are the chain's warnings ("link: code: message"), in link order.
 	Warnings []string
 }
 
