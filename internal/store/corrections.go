@@ -54,11 +54,15 @@ const (
 	// CorrectionStale: approved, but the account changed so the plan no
 	// longer applies; nothing was changed and the current plan is proposed.
 	CorrectionStale = "stale"
+	// CorrectionRefused: the running watch did not accept the decision (the
+	// decider is not an approver under its policy); proposed again by the
+	// next audit that still finds the chain broken.
+	CorrectionRefused = "refused"
 )
 
 // CorrectionStates lists every state, for flag checks.
 var CorrectionStates = []string{CorrectionProposed, CorrectionApproved, CorrectionRejected, CorrectionSkipped,
-	CorrectionApplied, CorrectionFailed, CorrectionExpired, CorrectionStale}
+	CorrectionApplied, CorrectionFailed, CorrectionExpired, CorrectionStale, CorrectionRefused}
 
 // Correction is one proposed or applied fix.
 type Correction struct {
@@ -117,7 +121,7 @@ func (s *Store) ProposeCorrection(ctx context.Context, c Correction) (bool, erro
 	}
 	res, err = s.db.ExecContext(ctx, `UPDATE watch_corrections SET state = $1, created_at = $2, decided_by = $3, decided_at = 0,
 		reason = '', result = '', handled_at = 0, approvers = $4, actions = $5, expires_at = $6, summary = $7
-		WHERE id = $8 AND (state IN ('expired', 'stale', 'failed') OR (state = 'rejected' AND decided_at <= $9))`,
+		WHERE id = $8 AND (state IN ('expired', 'stale', 'failed', 'refused') OR (state = 'rejected' AND decided_at <= $9))`,
 		c.State, nanos(c.Created), c.DecidedBy, approvers, actions, nanos(c.Expires), c.Summary, c.ID, rejectedBefore)
 	if err != nil {
 		return false, fmt.Errorf("store %s: propose correction %s again: %w", s, c.ID, err)

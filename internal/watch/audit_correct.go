@@ -4,11 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/rootwatch/rootwatch/internal/store"
 )
+
+// policyDecision prefixes DecidedBy when the account's default action
+// decided, not a person.
+const policyDecision = "policy: "
 
 // correct acts on a broken chain per its account's policy: ask proposes
 // the fix to the approvers, correct applies it at once, skip records that
@@ -31,9 +36,9 @@ func (s *Service) correct(ctx context.Context, r ChainResult, now time.Time) err
 		Plan: plan, Created: now, Approvers: pol.Approvers, Actions: pol.Actions, Expires: now.Add(s.o.Audit.Policy.TTL)}
 	switch pol.Default {
 	case ActionCorrect:
-		c.State, c.DecidedBy = store.CorrectionApproved, "policy: correct"
+		c.State, c.DecidedBy = store.CorrectionApproved, policyDecision+ActionCorrect
 	case ActionSkip:
-		c.State, c.DecidedBy = store.CorrectionSkipped, "policy: skip"
+		c.State, c.DecidedBy = store.CorrectionSkipped, policyDecision+ActionSkip
 	}
 	added, err := s.o.Store.ProposeCorrection(ctx, c)
 	if err != nil || !added {
@@ -79,6 +84,14 @@ func (s *Service) processDecisions(ctx context.Context) {
 			continue // another replica took it, or the store is down: the next tick
 		}
 		s.log.Info("correction decided", "correction", c.ID, "account", c.Account, "state", c.State, "by", c.DecidedBy)
+		if why := s.refuse(c); why != "" {
+			s.log.Warn("decision refused", "correction", c.ID, "by", c.DecidedBy, "why", why)
+			if err := s.o.Store.FinishCorrection(ctx, c.ID, store.CorrectionRefused, why, s.o.Now()); err != nil {
+				s.log.Error("record refusal", "correction", c.ID, "error", err)
+			}
+			s.notifyCorrection(ctx, c, EventRefused, why+"; nothing is changed and the correction is proposed again.")
+			continue
+		}
 		switch c.State {
 		case store.CorrectionRejected:
 			s.notifyCorrection(ctx, c, EventRejected, "Nothing is changed.")
@@ -89,6 +102,28 @@ func (s *Service) processDecisions(ctx context.Context) {
 			s.carryOut(ctx, c)
 		}
 	}
+}
+
+// refuse says why the watch's own policy does not accept c's decision
+// ("" when it does). `rootwatch corrections` checks the approvers the
+// store recorded with the proposal; this checks them again against the
+// configuration, which whoever can write the store cannot change.
+func (s *Service) refuse(c store.Correction) string {
+	if strings.HasPrefix(c.DecidedBy, policyDecision) {
+		return ""
+	}
+	identity := c.DecidedBy
+	if i := strings.LastIndex(identity, " ("); i >= 0 && strings.HasSuffix(identity, ")") {
+		identity = identity[i+2 : len(identity)-1]
+	}
+	pol := s.o.Audit.Policy.For(c.Account)
+	if _, ok := MayDecide(pol.Approvers, identity); !ok {
+		return fmt.Sprintf("decision by %s refused: not an approver of account %s", c.DecidedBy, c.Account)
+	}
+	if a := DecisionAction(c.State); !slices.Contains(pol.Actions, a) {
+		return fmt.Sprintf("decision by %s refused: account %s does not allow %s", c.DecidedBy, c.Account, a)
+	}
+	return ""
 }
 
 // carryOut applies an approved correction after the corrector re-checked

@@ -11,8 +11,8 @@ import (
 	"github.com/rootwatch/rootwatch/internal/store"
 )
 
-// Correction events, as notified: a failed correction is an error, the
-// rest are info.
+// Correction events, as notified: a failed correction and a refused
+// decision are errors, the rest are info.
 const (
 	EventProposed = "proposed"
 	EventApproved = "approved"
@@ -22,6 +22,7 @@ const (
 	EventFailed   = "failed"
 	EventStale    = "stale"
 	EventExpired  = "expired"
+	EventRefused  = "refused"
 )
 
 // correctionAlert tells the approvers what happened to correction c.
@@ -29,7 +30,7 @@ const (
 // when it expires; a result carries what was changed.
 func correctionAlert(c store.Correction, event, text string, now time.Time) alert.Alert {
 	level, sev := route.LevelInfo, alert.SeverityInfo
-	if event == EventFailed {
+	if event == EventFailed || event == EventRefused {
 		level, sev = route.LevelError, alert.SeverityCritical
 	}
 	details := map[string]string{"correction": c.ID, "event": event}

@@ -360,3 +360,55 @@ func TestCorrectionPolicies(t *testing.T) {
 	check("C's plan changed", map[string]string{plan(acctA, "alarm"): store.CorrectionApplied,
 		plan(acctB, "alarm"): store.CorrectionSkipped, plan(acctC, "alarm"): store.CorrectionSkipped, plan(acctC, "trail"): store.CorrectionProposed})
 }
+
+// A decision the running watch's policy does not accept — written into
+// the store by someone who can write it but is no approver — changes
+// nothing, is notified as an error, and the fix is proposed again.
+func TestDecisionRefusedByPolicy(t *testing.T) {
+	ctx := context.Background()
+	clock := &fakeClock{t: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
+	st := storetest.SQLite(t)
+	auditor := &fakeAuditor{results: [][]watch.ChainResult{{fail(acctA, "alarm", "no alarm")}}}
+	corr := &fakeCorrector{}
+	svc, err := watch.New(ctx, watch.Options{Store: st, Targets: levelTargets(t), Now: clock.Now, Logger: testLogger(t), TickEvery: time.Hour,
+		Audit: &watch.AuditOptions{Auditor: auditor, Corrector: corr, Policy: watch.Policy{Default: watch.ActionAsk, Approvers: []string{alice}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.AuditOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cs, _ := st.ListCorrections(ctx, store.CorrectionProposed)
+	if len(cs) != 1 {
+		t.Fatalf("proposed: %+v", cs)
+	}
+	for _, by := range []string{"os:mallory@laptop", "sec@example.com (os:mallory@laptop)"} {
+		if err := st.DecideCorrection(ctx, cs[0].ID, store.Decision{State: store.CorrectionApproved, By: by}, clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		svc.ProcessDecisions(ctx)
+		if n := corr.appliedCount(); n != 0 {
+			t.Fatalf("%s: applied", by)
+		}
+		got, _ := st.GetCorrection(ctx, cs[0].ID)
+		if got.State != store.CorrectionRefused || !strings.Contains(got.Result, "not an approver") {
+			t.Errorf("%s: %+v", by, got)
+		}
+		refusals := 0
+		for _, it := range outbox(t, st) {
+			if it.Notifier == "error" && strings.Contains(it.Alert.Title, "refused") && strings.Contains(it.Alert.Summary, by) {
+				refusals++
+			}
+		}
+		if refusals != 1 {
+			t.Errorf("%s: %d refusals notified at error, want 1", by, refusals)
+		}
+		clock.Add(time.Minute)
+		if err := svc.AuditOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := st.GetCorrection(ctx, cs[0].ID); got.State != store.CorrectionProposed {
+			t.Errorf("%s: not proposed again: %s", by, got.State)
+		}
+	}
+}
