@@ -43,7 +43,7 @@ func newCmdCorrectionsList(f *Factory, runF func(context.Context, *correctionsLi
 	opts := &correctionsListOptions{}
 	cmd := &cobra.Command{
 		Use:   "list",
-		Short: "List proposed, approved, rejected and applied corrections",
+		Short: "List corrections and their decisions (who, when, why): proposed, approved, rejected, skipped, applied, failed, stale, expired, refused",
 		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opts.State != "" && !slices.Contains(store.CorrectionStates, opts.State) {
