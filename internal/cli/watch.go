@@ -58,6 +58,8 @@ type watchOptions struct {
 	IngestSecretFile string
 	TLSCert, TLSKey  string
 	LogLevel         string
+	NotifyLevels     []string
+	Audit            auditFlags
 
 	changed func(flag string) bool
 }
@@ -84,11 +86,33 @@ Sources (repeatable --source):
   http://ADDR/PATH          ingest endpoint (secret from $` + EnvIngestSecret + ` or --ingest-secret-file;
                             https://ADDR/PATH with --tls-cert/--tls-key)
 
+Detect and correct (--audit-every): the chain audit re-runs on a schedule.
+Notification levels nest, per notifier (--notify-level, notify.notifiers[].level)
+and per route (notify.routes[].level):
+  error    a chain FAIL or UNKNOWN (each change of what is broken, and a reminder
+           every --audit-remind), a correction that failed, an audit that failed
+           e.g. --notify-level pagerduty=error
+  info     error + corrections proposed, approved, rejected, applied; a chain
+           healed; new warnings (the default level)
+           e.g. --notify-level slack=info
+  verbose  info + every run's summary ("all 12 accounts PASS")
+           e.g. --notify-level webhook=verbose
+Actions on a broken chain (--default-action, --actions allowed, per account
+--account-action/--account-actions/--account-approver):
+  notify   only notify                    e.g. --default-action notify
+  ask      propose the fix to --approver; an approver decides with
+           rootwatch corrections approve|reject|skip ID
+                                          e.g. --default-action ask --approver sec@example.com=os:alice@bastion
+  correct  apply the fix at once          e.g. --account-action 111122223333=correct
+  skip     leave the account alone        e.g. --account-action '9999*=skip'
+
 See docs/watch.md for the config file, the alert schema and operations.`,
 		Example: `  rootwatch watch --source sqs://https://sqs.eu-west-1.amazonaws.com/111122223333/cloudtrail \
     --notify slack:https://hooks.slack.com/services/T/B/X --store /var/lib/rootwatch/rootwatch.db
   rootwatch watch --config /etc/rootwatch/rootwatch.yaml
-  rootwatch watch --source ./logs --notify stdout: --mode alarm`,
+  rootwatch watch --source ./logs --notify stdout: --mode alarm
+  rootwatch watch --source ./logs --notify slack:env:SLACK_URL --notify-level slack=info \
+    --audit-every 1h --default-action ask --approver sec@example.com=os:alice@bastion`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.changed = cmd.Flags().Changed
@@ -114,6 +138,9 @@ See docs/watch.md for the config file, the alert schema and operations.`,
 			if opts.Correct != watch.CorrectNever && opts.AuditEvery == 0 && opts.ConfigFile == "" {
 				return exitcode.Usagef("--correct %s needs --audit-every", opts.Correct)
 			}
+			if err := checkAuditFlags(&opts.Audit, opts.AuditEvery > 0 || opts.ConfigFile != ""); err != nil {
+				return exitcode.New(exitcode.Usage, err)
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -124,6 +151,7 @@ See docs/watch.md for the config file, the alert schema and operations.`,
 	fl.StringVar(&opts.ConfigFile, "config", "", "rootwatch.yaml (flags given as well override it)")
 	fl.StringArrayVar(&opts.Sources, "source", nil, "`SOURCE`: DIR|sqs://QUEUE_URL|cloudwatch://LOG_GROUP|http://ADDR/PATH (repeatable)")
 	fl.StringArrayVar(&opts.Notify, "notify", nil, "notifier `SPEC`: "+build.SpecUsage+" (repeatable)")
+	fl.StringArrayVar(&opts.NotifyLevels, "notify-level", nil, "`[NAME=]LEVEL`: error, info or verbose, of every notifier (notify.level) or of the one named NAME (repeatable)")
 	fl.StringVar(&opts.Store, "store", "", "store: PATH.db (SQLite, default under the state directory) or postgres://...")
 	fl.StringVar(&opts.Listen, "listen", DefaultListen, "address of /healthz, /readyz and /metrics (empty: none)")
 	fl.StringVar(&opts.Mode, "mode", watch.ModeEvent, "root usage alerts: event (one per session) or alarm (CIS alarm transitions)")
@@ -131,6 +159,7 @@ See docs/watch.md for the config file, the alert schema and operations.`,
 	fl.DurationVar(&opts.AuditEvery, "audit-every", 0, "re-run the chain audit this often and notify when it breaks or heals (0: never)")
 	fl.StringVar(&opts.Correct, "correct", watch.CorrectNever, "on a broken chain: never, ask (propose; rootwatch corrections approve ID), always (apply fix)")
 	fl.BoolVar(&opts.Org, "org", false, "audit every account of the organization")
+	bindAuditFlags(fl, &opts.Audit)
 	fl.StringVar(&opts.Profile, "profile", "", "AWS profile")
 	fl.StringVar(&opts.Region, "region", "", "AWS region for sources and audit (default: the profile's)")
 	fl.StringVar(&opts.IngestSecretFile, "ingest-secret-file", "", "file holding the shared secret of http:// sources")
@@ -163,6 +192,16 @@ func loadWatchConfig(f *Factory, opts *watchOptions) (watchConfig, error) {
 		}
 		if wc.notify, err = build.ParseFile(opts.ConfigFile, fh); err != nil {
 			return wc, exitcode.New(exitcode.Usage, err)
+		}
+	}
+	for _, raw := range opts.NotifyLevels {
+		if name, lv, ok := strings.Cut(raw, "="); ok {
+			if wc.notify.Levels == nil {
+				wc.notify.Levels = map[string]string{}
+			}
+			wc.notify.Levels[name] = lv
+		} else {
+			wc.notify.Level = raw
 		}
 	}
 	c := &wc.file
@@ -201,6 +240,9 @@ func loadWatchConfig(f *Factory, opts *watchOptions) (watchConfig, error) {
 	if a := c.Watch.Audit; a != nil {
 		set("correct", func() { a.Correct = opts.Correct })
 		set("org", func() { a.Org = a.Org || opts.Org })
+		if err := applyAuditFlags(a, &opts.Audit, set); err != nil {
+			return wc, exitcode.New(exitcode.Usage, err)
+		}
 	}
 	for _, raw := range opts.Sources {
 		s, err := parseSourceFlag(raw, opts, f.Getenv)

@@ -70,6 +70,9 @@ func (e *fixEngine) Audit(ctx context.Context) ([]watch.ChainResult, error) {
 		}
 		cr := watch.ChainResult{Account: r.Account, Status: string(r.Status), Broken: r.BrokenLink, Detail: r.Detail}
 		for _, l := range r.Links {
+			for _, w := range l.Warnings {
+				cr.Warnings = append(cr.Warnings, l.Name+": "+w.Code+": "+w.Message)
+			}
 			if l.Name == r.BrokenLink {
 				cr.Detail = l.Detail
 				if l.Fix != "" {
@@ -153,7 +156,7 @@ func (e *fixEngine) Apply(ctx context.Context, account, approved string) (string
 		return "nothing to do any more: the chain was fixed meanwhile", nil
 	}
 	if text != approved {
-		return "", errors.New("the chain changed since this correction was proposed; not applied (the next audit proposes the current fix)")
+		return "", fmt.Errorf("the chain of %s changed since this correction was proposed: %w", account, watch.ErrStalePlan)
 	}
 	if _, err := fix.Reconcile(ctx, e.journal, snap, facts); err != nil {
 		return "", fmt.Errorf("settle the journal: %w", err)
@@ -227,8 +230,12 @@ func watchAudit(_ context.Context, c config.File, a *config.Audit, st *store.Sto
 			eng.roleName = awsread.DefaultRoleName
 		}
 	}
-	ao := &watch.AuditOptions{Auditor: eng, Correct: a.Correct, Level: a.Level}
-	if ao.Correct != "" && ao.Correct != watch.CorrectNever {
+	ao := &watch.AuditOptions{Auditor: eng, Correct: a.Correct, Level: a.Level, Remind: a.Remind, Policy: auditPolicy(a)}
+	fixes, err := ao.Prepare()
+	if err != nil {
+		return nil, exitcode.New(exitcode.Usage, err)
+	}
+	if fixes {
 		k, err := key()
 		if err != nil {
 			return nil, fmt.Errorf("watch.audit.correct: %w", err)

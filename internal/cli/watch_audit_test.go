@@ -15,17 +15,16 @@ import (
 	"github.com/rootwatch/rootwatch/internal/watch"
 )
 
-// The scheduled audit and corrector over the fake cloud: a deleted metric
-// filter is found, the proposed fix is what gets applied (journaled), and
-// the next audit passes. A plan that no longer matches is refused.
-func TestFixEngine(t *testing.T) {
+// fixEngine is watch's auditor and corrector over the fake cloud, with
+// its store (closed when the test ends) and journal.
+func (e *fixEnv) fixEngine(t *testing.T) (*fixEngine, *store.Store, *store.Journal) {
+	t.Helper()
 	ctx := context.Background()
-	e := newFixEnv(t)
 	st, err := store.Open(ctx, e.store)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { _ = st.Close() })
 	j, err := store.OpenJournal(ctx, st, e.factory(nil, nil).Now)
 	if err != nil {
 		t.Fatal(err)
@@ -34,14 +33,22 @@ func TestFixEngine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := &fixEngine{
+	return &fixEngine{
 		opts:    fix.Options{Endpoints: []fix.Endpoint{sub}},
 		read:    func(context.Context) (awsread.Dialer, error) { return e.c.Dialer(fixAccount), nil },
 		write:   func(context.Context, string, string, string) (fix.Dialer, error) { return e.c.WriteDialer(), nil },
 		collect: awsread.Options{Regions: []string{fixRegion}, Retry: fastRetry},
 		journal: j,
-		log:     nil,
-	}
+	}, st, j
+}
+
+// The scheduled audit and corrector over the fake cloud: a deleted metric
+// filter is found, the proposed fix is what gets applied (journaled), and
+// the next audit passes. A plan that no longer matches is refused.
+func TestFixEngine(t *testing.T) {
+	ctx := context.Background()
+	e := newFixEnv(t)
+	eng, _, j := e.fixEngine(t)
 	results, err := eng.Audit(ctx)
 	if err != nil || len(results) != 1 || results[0].Status != watch.ChainPass {
 		t.Fatalf("intact chain: %+v, %v", results, err)

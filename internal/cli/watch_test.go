@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -48,6 +49,21 @@ func TestWatchFlags(t *testing.T) {
 		{name: "bad mode", args: []string{"--source", "x", "--notify", "stdout:", "--mode", "loud"}, wantCode: exitcode.Usage, wantErr: "--mode"},
 		{name: "bad correct", args: []string{"--source", "x", "--notify", "stdout:", "--correct", "maybe"}, wantCode: exitcode.Usage, wantErr: "--correct"},
 		{name: "correct without audit", args: []string{"--source", "x", "--notify", "stdout:", "--correct", "ask"}, wantCode: exitcode.Usage, wantErr: "--audit-every"},
+		{name: "bad default action", args: []string{"--source", "x", "--notify", "stdout:", "--audit-every", "1h", "--default-action", "fix"}, wantCode: exitcode.Usage, wantErr: "--default-action"},
+		{name: "bad allowed action", args: []string{"--source", "x", "--notify", "stdout:", "--audit-every", "1h", "--actions", "ask,fix"}, wantCode: exitcode.Usage, wantErr: "--actions"},
+		{name: "bad approver", args: []string{"--source", "x", "--notify", "stdout:", "--audit-every", "1h", "--approver", "alice"}, wantCode: exitcode.Usage, wantErr: "--approver"},
+		{name: "approver identity must be one", args: []string{"--source", "x", "--notify", "stdout:", "--audit-every", "1h", "--approver", "a@example.com=alice"}, wantCode: exitcode.Usage, wantErr: "not an identity"},
+		{name: "bad audit level", args: []string{"--source", "x", "--notify", "stdout:", "--audit-every", "1h", "--audit-level", "loud"}, wantCode: exitcode.Usage, wantErr: "--audit-level"},
+		{name: "policy without audit", args: []string{"--source", "x", "--notify", "stdout:", "--default-action", "ask"}, wantCode: exitcode.Usage, wantErr: "--audit-every"},
+		{name: "policy", args: []string{"--source", "x", "--notify", "stdout:", "--audit-every", "1h", "--default-action", "ask",
+			"--approver", "sec@example.com=os:alice@bastion", "--approver", "slack:S0123", "--actions", "notify,ask,skip",
+			"--account-action", "111122223333=correct", "--notify-level", "stdout=verbose"},
+			check: func(t *testing.T, o *watchOptions) {
+				if o.Audit.DefaultAction != "ask" || len(o.Audit.Approvers) != 2 || len(o.Audit.Actions) != 3 ||
+					len(o.Audit.AccountAction) != 1 || len(o.NotifyLevels) != 1 {
+					t.Errorf("%+v", o.Audit)
+				}
+			}},
 		{name: "bad window", args: []string{"--source", "x", "--notify", "stdout:", "--group-window", "0s"}, wantCode: exitcode.Usage, wantErr: "--group-window"},
 		{name: "positional", args: []string{"x"}, wantCode: exitcode.Usage, wantErr: "unknown command"},
 	}
@@ -235,7 +251,12 @@ func TestAlertsAndCorrections(t *testing.T) {
 	if _, err := st.MarkFailed(ctx, items[0], now, errors.New("slack: 404 no_service"), false, store.DefaultBackoff()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.ProposeCorrection(ctx, store.Correction{ID: "c-1", Account: "111122223333", Summary: "create alarm RootAccountUsage", Plan: "{}", Created: now}); err != nil {
+	if _, err := st.ProposeCorrection(ctx, store.Correction{ID: "c-1", Account: "111122223333", Summary: "create alarm RootAccountUsage", Plan: "{}", Created: now,
+		Approvers: []string{"sec@example.com=os:alice@bastion"}, Actions: []string{"notify", "ask", "correct", "skip"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ProposeCorrection(ctx, store.Correction{ID: "c-2", Account: "222222222222", Summary: "create alarm", Plan: "{}", Created: now,
+		Approvers: []string{"os:alice@bastion-*"}, Actions: []string{"notify", "ask"}}); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()
@@ -265,14 +286,96 @@ func TestAlertsAndCorrections(t *testing.T) {
 	if !strings.Contains(out.String(), "c-1") || !strings.Contains(out.String(), "proposed") {
 		t.Errorf("corrections list: %s", out)
 	}
-	if err := correctionsDecideRun(ctx, f, &correctionsDecideOptions{Store: db, ID: "c-1", Approve: true, By: "alice"}); err != nil {
+	if err := correctionsDecideRun(ctx, f, &correctionsDecideOptions{Store: db, ID: "c-1", Decision: store.CorrectionApproved,
+		Identity: "os:mallory@bastion"}); !errors.Is(err, ErrNotApprover) || exitcode.From(err) != exitcode.Error {
+		t.Errorf("a non-approver's decision: %v", err)
+	}
+	if err := correctionsDecideRun(ctx, f, &correctionsDecideOptions{Store: db, ID: "c-1", Decision: store.CorrectionApproved,
+		Identity: "os:alice@bastion", Reason: "CHG-42"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := correctionsDecideRun(ctx, f, &correctionsDecideOptions{Store: db, ID: "c-1", By: "bob"}); exitcode.From(err) != exitcode.Error {
+	if err := correctionsDecideRun(ctx, f, &correctionsDecideOptions{Store: db, ID: "c-1", Decision: store.CorrectionRejected,
+		Identity: "os:alice@bastion"}); exitcode.From(err) != exitcode.Error {
 		t.Errorf("second decision: %v", err)
 	}
-	if err := correctionsDecideRun(ctx, f, &correctionsDecideOptions{Store: db, ID: "nope"}); exitcode.From(err) != exitcode.Usage {
+	if err := correctionsDecideRun(ctx, f, &correctionsDecideOptions{Store: db, ID: "c-2", Decision: store.CorrectionSkipped,
+		Identity: "os:alice@bastion-2"}); !errors.Is(err, ErrNotApprover) || !strings.Contains(err.Error(), "allows notify, ask, not skip") {
+		t.Errorf("an action the account does not allow: %v", err)
+	}
+	if err := correctionsDecideRun(ctx, f, &correctionsDecideOptions{Store: db, ID: "c-2", Decision: store.CorrectionRejected,
+		Identity: "os:alice@bastion-2"}); err != nil {
+		t.Errorf("a host pattern: %v", err)
+	}
+	out.Reset()
+	if err := correctionsListRun(ctx, f, &correctionsListOptions{Store: db, Format: "table"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "sec@example.com (os:alice@bastion)") || !strings.Contains(out.String(), "CHG-42") ||
+		!strings.Contains(out.String(), "approved") {
+		t.Errorf("corrections list does not say who, when and why: %s", out)
+	}
+	if err := correctionsDecideRun(ctx, f, &correctionsDecideOptions{Store: db, ID: "nope", Identity: "os:alice@bastion"}); exitcode.From(err) != exitcode.Usage {
 		t.Errorf("unknown correction: %v", err)
+	}
+}
+
+// Everything in watch.audit of rootwatch.yaml is a flag, and every audit
+// flag is a key of watch.audit.
+func TestAuditFlagsMatchConfig(t *testing.T) {
+	f, _ := notifyFactory(nil)
+	cmd := newCmdWatch(f, nil)
+	keys := map[string]bool{}
+	typ := reflect.TypeFor[config.Audit]()
+	for i := range typ.NumField() {
+		key := strings.Split(typ.Field(i).Tag.Get("yaml"), ",")[0]
+		keys[key] = true
+		flags, ok := auditFlagOf[key]
+		if !ok {
+			t.Errorf("watch.audit.%s has no flag", key)
+		}
+		for _, fl := range flags {
+			if cmd.Flags().Lookup(fl) == nil {
+				t.Errorf("watch.audit.%s: no flag --%s", key, fl)
+			}
+		}
+	}
+	for key := range auditFlagOf {
+		if !keys[key] {
+			t.Errorf("auditFlagOf names watch.audit.%s, which the config does not have", key)
+		}
+	}
+	// Each field of an accounts entry has its flag.
+	acct := reflect.TypeFor[config.AccountPolicy]()
+	for i := range acct.NumField() {
+		key := strings.Split(acct.Field(i).Tag.Get("yaml"), ",")[0]
+		if key == "match" {
+			continue
+		}
+		if cmd.Flags().Lookup("account-"+map[string]string{"default_action": "action", "actions": "actions", "approvers": "approver"}[key]) == nil {
+			t.Errorf("watch.audit.accounts[].%s has no flag", key)
+		}
+	}
+}
+
+// Policy flags over the file: scalars and lists replace, account flags
+// come before the file's entries (the first match wins).
+func TestAuditFlagsOverride(t *testing.T) {
+	a := &config.Audit{DefaultAction: "notify", Approvers: []string{"os:bob@ops-1"},
+		Accounts: []config.AccountPolicy{{Match: []string{"111122223333"}, DefaultAction: "skip"}}}
+	o := &auditFlags{DefaultAction: "ask", Approvers: []string{"os:alice@bastion"}, AccountAction: []string{"111122223333=correct"},
+		AccountActions: []string{"111122223333=ask,correct"}, AccountApprover: []string{"111122223333=ops@example.com=os:ops@bastion"}}
+	if err := applyAuditFlags(a, o, func(_ string, apply func()) { apply() }); err != nil {
+		t.Fatal(err)
+	}
+	p := auditPolicy(a).For("111122223333")
+	if p.Default != "correct" || strings.Join(p.Actions, ",") != "ask,correct" || strings.Join(p.Approvers, ",") != "ops@example.com=os:ops@bastion" {
+		t.Errorf("account policy = %+v", p)
+	}
+	if p := auditPolicy(a).For("222222222222"); p.Default != "ask" || p.Approvers[0] != "os:alice@bastion" {
+		t.Errorf("default policy = %+v", p)
+	}
+	if err := applyAuditFlags(&config.Audit{}, &auditFlags{AccountAction: []string{"correct"}}, func(_ string, apply func()) { apply() }); err == nil {
+		t.Error("--account-action without ACCOUNT= accepted")
 	}
 }
 

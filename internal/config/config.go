@@ -104,11 +104,14 @@ type DirSource struct {
 	Settle   time.Duration `yaml:"settle"`
 }
 
-// Audit is detect-and-correct on a schedule.
+// Audit is detect-and-correct on a schedule. Every key is also a flag of
+// `rootwatch watch` (a test holds the two lists together; docs/watch.md
+// maps them to the seed pipeline's parameters).
 type Audit struct {
 	Every    time.Duration `yaml:"every"`
 	Correct  string        `yaml:"correct"`
 	Level    string        `yaml:"level"`
+	Remind   time.Duration `yaml:"remind"`
 	Org      bool          `yaml:"org"`
 	RoleName string        `yaml:"role_name"`
 	Regions  []string      `yaml:"regions"`
@@ -116,6 +119,23 @@ type Audit struct {
 	// the chain has none (as fix's --email and --subscribe).
 	Email     []string `yaml:"email"`
 	Subscribe []string `yaml:"subscribe"`
+	// Approvers decide proposed corrections (watch.CheckApprover).
+	Approvers []string `yaml:"approvers"`
+	// DefaultAction is notify, ask, correct or skip (default from correct).
+	DefaultAction string   `yaml:"default_action"`
+	Actions       []string `yaml:"actions"`
+	// ProposalTTL is how long a proposal waits for a decision.
+	ProposalTTL time.Duration   `yaml:"proposal_ttl"`
+	Accounts    []AccountPolicy `yaml:"accounts"`
+}
+
+// AccountPolicy overrides the default action, the allowed actions or the
+// approvers for the accounts it matches (IDs or shell patterns).
+type AccountPolicy struct {
+	Match         []string `yaml:"match"`
+	DefaultAction string   `yaml:"default_action"`
+	Actions       []string `yaml:"actions"`
+	Approvers     []string `yaml:"approvers"`
 }
 
 // doc is the whole file: our keys strictly, the others (notify, and what

@@ -43,7 +43,9 @@ func TestParse(t *testing.T) {
 		w.Sources[3].Dir.Path != "/var/log/ct" || w.Sources[1].CloudWatch.Region != "us-east-1" {
 		t.Errorf("sources = %+v", w.Sources)
 	}
-	if w.Audit == nil || w.Audit.Every != time.Hour || w.Audit.Correct != "ask" {
+	if w.Audit == nil || w.Audit.Every != time.Hour || w.Audit.Correct != "ask" || w.Audit.Remind != 12*time.Hour ||
+		len(w.Audit.Approvers) != 2 || w.Audit.DefaultAction != "ask" || len(w.Audit.Actions) != 4 || w.Audit.ProposalTTL != 72*time.Hour ||
+		len(w.Audit.Accounts) != 2 || w.Audit.Accounts[1].Match[0] != "9999*" || w.Audit.Accounts[1].Approvers[0] != "os:bob@ops-1" {
 		t.Errorf("audit = %+v", w.Audit)
 	}
 	if strings.Contains(f.Store.String(), "p@ss") {

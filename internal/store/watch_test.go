@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -95,27 +96,76 @@ func TestWatchTables(t *testing.T) {
 			}
 		})
 		t.Run("corrections", func(t *testing.T) {
-			c := store.Correction{ID: "c1", Account: "111122223333", Summary: "create alarm", Plan: "{}", Created: t0}
+			ttl := 7 * 24 * time.Hour
+			c := store.Correction{ID: "c1", Account: "111122223333", Summary: "create alarm", Plan: "{}", Created: t0,
+				Approvers: []string{"sec@example.com=os:alice@bastion", "slack:S0123"}, Actions: []string{"notify", "ask", "correct"}, Expires: t0.Add(ttl)}
 			for i, want := range []bool{true, false} {
 				if added, err := s.ProposeCorrection(ctx, c); err != nil || added != want {
 					t.Errorf("propose #%d = %v, %v", i, added, err)
 				}
 			}
-			if err := s.DecideCorrection(ctx, "c1", true, "alice", t0); err != nil {
+			if got, err := s.GetCorrection(ctx, "c1"); err != nil || !slices.Equal(got.Approvers, c.Approvers) ||
+				!slices.Equal(got.Actions, c.Actions) || !got.Expires.Equal(c.Expires) {
+				t.Errorf("round trip = %+v, %v", got, err)
+			}
+			if err := s.DecideCorrection(ctx, "c1", store.Decision{State: store.CorrectionApproved, By: "sec@example.com", Reason: "change 42"}, t0); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.DecideCorrection(ctx, "c1", false, "bob", t0); !errors.Is(err, store.ErrDecided) {
+			if err := s.DecideCorrection(ctx, "c1", store.Decision{State: store.CorrectionRejected, By: "bob"}, t0); !errors.Is(err, store.ErrDecided) {
 				t.Errorf("second decision: %v, want ErrDecided", err)
 			}
-			if err := s.DecideCorrection(ctx, "nope", true, "bob", t0); !errors.Is(err, store.ErrNotFound) {
+			if err := s.DecideCorrection(ctx, "nope", store.Decision{State: store.CorrectionApproved, By: "bob"}, t0); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("unknown correction: %v, want ErrNotFound", err)
 			}
-			if err := s.FinishCorrection(ctx, "c1", true, "ok", t0); err != nil {
+			if err := s.DecideCorrection(ctx, "c1", store.Decision{State: store.CorrectionApplied}, t0); err == nil {
+				t.Error("applied accepted as a decision")
+			}
+			if ds, err := s.Decided(ctx); err != nil || len(ds) != 1 || ds[0].Reason != "change 42" {
+				t.Errorf("Decided = %+v, %v", ds, err)
+			}
+			for i, want := range []bool{true, false} {
+				if mine, err := s.ClaimDecision(ctx, "c1", t0); err != nil || mine != want {
+					t.Errorf("claim #%d = %v, %v", i, mine, err)
+				}
+			}
+			if ds, err := s.Decided(ctx); err != nil || len(ds) != 0 {
+				t.Errorf("Decided after the claim = %+v, %v", ds, err)
+			}
+			if err := s.FinishCorrection(ctx, "c1", store.CorrectionApplied, "ok", t0); err != nil {
 				t.Fatal(err)
 			}
 			cs, err := s.ListCorrections(ctx, store.CorrectionApplied)
-			if err != nil || len(cs) != 1 || cs[0].DecidedBy != "alice" {
+			if err != nil || len(cs) != 1 || cs[0].DecidedBy != "sec@example.com" {
 				t.Errorf("ListCorrections = %+v, %v", cs, err)
+			}
+
+			// Expiry, and proposing again; a skip stands, a rejection
+			// stands for as long as a proposal lives.
+			for _, id := range []string{"c2", "c3", "c4"} {
+				c := c
+				c.ID = id
+				if _, err := s.ProposeCorrection(ctx, c); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_ = s.DecideCorrection(ctx, "c3", store.Decision{State: store.CorrectionSkipped, By: "alice"}, t0)
+			_ = s.DecideCorrection(ctx, "c4", store.Decision{State: store.CorrectionRejected, By: "alice"}, t0)
+			if ex, err := s.ExpireCorrections(ctx, t0.Add(ttl-time.Second)); err != nil || len(ex) != 0 {
+				t.Errorf("expired early: %+v, %v", ex, err)
+			}
+			if ex, err := s.ExpireCorrections(ctx, t0.Add(ttl)); err != nil || len(ex) != 1 || ex[0].ID != "c2" || ex[0].State != store.CorrectionExpired {
+				t.Errorf("expired = %+v, %v", ex, err)
+			}
+			later := t0.Add(ttl + time.Hour)
+			for id, want := range map[string]bool{"c1": false, "c2": true, "c3": false, "c4": true} {
+				c := c
+				c.ID, c.Created, c.Expires = id, later, later.Add(ttl)
+				if again, err := s.ProposeCorrection(ctx, c); err != nil || again != want {
+					t.Errorf("%s proposed again = %v, %v; want %v", id, again, err, want)
+				}
+			}
+			if got, _ := s.GetCorrection(ctx, "c4"); got.State != store.CorrectionProposed || got.DecidedBy != "" || !got.Created.Equal(later) {
+				t.Errorf("re-proposed = %+v", got)
 			}
 		})
 	})

@@ -25,6 +25,7 @@ func (s *Store) MigrateWatch(ctx context.Context) error {
 		{"watch-groups-v1", groupDDL},
 		{"watch-alarms-v1", alarmDDL},
 		{"watch-corrections-v1", correctionDDL},
+		{"watch-corrections-v2", correctionV2DDL},
 	} {
 		if err := s.Migrate(ctx, m.name, m.ddl...); err != nil {
 			return err

@@ -5,12 +5,14 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/rootwatch/rootwatch/internal/alert"
-	"github.com/rootwatch/rootwatch/internal/store"
+	"github.com/rootwatch/rootwatch/internal/notify/route"
 )
 
 // Chain statuses, as audit reports them.
@@ -26,6 +28,8 @@ type ChainResult struct {
 	Status  string // ChainPass, ChainFail, ChainUnknown
 	Broken  string // first link that is not PASS (trail, log-group, ...)
 	Detail  string
+	// Warnings are the chain's warnings ("link: code: message"), in link order.
+	Warnings []string
 }
 
 // Auditor re-runs the chain audit (internal/audit over a fresh snapshot).
@@ -39,29 +43,51 @@ type Corrector interface {
 	// Plan returns a summary and an encoded plan; an empty summary means
 	// nothing to do.
 	Plan(ctx context.Context, r ChainResult) (summary, plan string, err error)
+	// Apply re-checks plan against the live account and applies it; a
+	// plan that no longer applies is an error wrapping ErrStalePlan and
+	// changes nothing.
 	Apply(ctx context.Context, account, plan string) (result string, err error)
 }
 
-// Correct modes.
+// ErrStalePlan: the account changed since the plan was made, so it was
+// not applied; the current plan is proposed instead.
+var ErrStalePlan = errors.New("the plan no longer matches the account")
+
+// Correct modes: the older spelling of the default action (never is
+// notify, always is correct).
 const (
 	CorrectNever  = "never"
 	CorrectAsk    = "ask"
 	CorrectAlways = "always"
 )
 
-// Audit notification levels.
+// Audit notification levels. Each alert the audit makes carries its
+// level (route.DetailLevel) and every notifier hears its level and the
+// ones below it: error ⊂ info ⊂ verbose.
 const (
-	LevelVerbose = "verbose" // every run's summary
-	LevelInfo    = "info"    // breaks and heals
-	LevelError   = "error"   // failures only
+	LevelVerbose = "verbose" // + every run's summary
+	LevelInfo    = "info"    // + corrections, heals, new warnings
+	LevelError   = "error"   // broken chains (new, changed, reminders), failed corrections, failed runs
 )
+
+// DefaultRemind is how often a chain that stays broken is notified again.
+const DefaultRemind = 24 * time.Hour
 
 // AuditOptions configure detect-and-correct.
 type AuditOptions struct {
 	Auditor   Auditor
-	Corrector Corrector // required unless Correct is never
-	Correct   string
-	Level     string
+	Corrector Corrector // required when an account's action is ask or correct
+	// Correct is the default action in its older spelling, used when
+	// Policy.Default is empty.
+	Correct string
+	// Policy is what happens to a broken chain and who decides.
+	Policy Policy
+	// Level caps what the audit produces (default verbose: everything);
+	// who hears what is each notifier's level.
+	Level string
+	// Remind is how often a chain that stays broken is notified again
+	// (default DefaultRemind; negative: never).
+	Remind time.Duration
 }
 
 func checkAudit(a *AuditOptions) error {
@@ -71,24 +97,46 @@ func checkAudit(a *AuditOptions) error {
 	if a.Auditor == nil {
 		return fmt.Errorf("audit: no auditor")
 	}
-	switch a.Correct {
-	case "", CorrectNever:
-		a.Correct = CorrectNever
-	case CorrectAsk, CorrectAlways:
-		if a.Corrector == nil {
-			return fmt.Errorf("audit: --correct %s needs the fix engine", a.Correct)
+	fix, err := a.Prepare()
+	if err != nil {
+		return err
+	}
+	if fix && a.Corrector == nil {
+		return fmt.Errorf("audit: action %s needs the fix engine", a.Policy.Default)
+	}
+	return nil
+}
+
+// Prepare checks a and fills its defaults (New does it too); it reports
+// whether some account may be corrected, so a Corrector is needed.
+func (a *AuditOptions) Prepare() (bool, error) {
+	if a.Policy.Default == "" {
+		switch a.Correct {
+		case "", CorrectNever:
+			a.Policy.Default = ActionNotify
+		case CorrectAsk:
+			a.Policy.Default = ActionAsk
+		case CorrectAlways:
+			a.Policy.Default = ActionCorrect
+		default:
+			return false, fmt.Errorf("audit: --correct %q: want never, ask or always", a.Correct)
 		}
-	default:
-		return fmt.Errorf("audit: --correct %q: want never, ask or always", a.Correct)
+	}
+	fix, err := a.Policy.check()
+	if err != nil {
+		return false, fmt.Errorf("audit: %w", err)
+	}
+	if a.Remind == 0 {
+		a.Remind = DefaultRemind
 	}
 	switch a.Level {
 	case "":
-		a.Level = LevelInfo
+		a.Level = LevelVerbose
 	case LevelVerbose, LevelInfo, LevelError:
 	default:
-		return fmt.Errorf("audit: level %q: want verbose, info or error", a.Level)
+		return false, fmt.Errorf("audit: level %q: want verbose, info or error", a.Level)
 	}
-	return nil
+	return fix, nil
 }
 
 // runAudit audits, notifies at the configured level, and corrects.
@@ -102,12 +150,18 @@ func (s *Service) runAudit(ctx context.Context) {
 func (s *Service) AuditOnce(ctx context.Context) error { return s.auditOnce(ctx) }
 
 func (s *Service) auditOnce(ctx context.Context) error {
-	ao := s.o.Audit
-	if ao.Corrector != nil {
-		if err := s.applyApproved(ctx); err != nil {
-			s.log.Error("apply approved corrections", "error", err)
-		}
+	if s.o.Audit.Corrector != nil {
+		s.processDecisions(ctx)
 	}
+	_, err := s.auditRun(ctx, true)
+	return err
+}
+
+// auditRun audits, records the alerts and states, and acts on broken
+// chains (correct: whether it may apply fixes, false while carrying out
+// a decision). It returns the results.
+func (s *Service) auditRun(ctx context.Context, correct bool) ([]ChainResult, error) {
+	ao := s.o.Audit
 	now := s.o.Now()
 	results, err := ao.Auditor.Audit(ctx)
 	if err != nil {
@@ -115,7 +169,7 @@ func (s *Service) auditOnce(ctx context.Context) error {
 			Title: "Scheduled CIS 4.3 audit failed", Summary: err.Error(), Created: now,
 			Details: map[string]string{"run": now.Format(time.RFC3339)}}
 		a.ID = hashID("audit-error", now.String())
-		return s.recordAuditAlerts(ctx, []alert.Alert{a}, nil)
+		return nil, s.recordAuditAlerts(ctx, []alert.Alert{withLevel(a, route.LevelError)}, nil)
 	}
 	var (
 		alerts []alert.Alert
@@ -125,54 +179,46 @@ func (s *Service) auditOnce(ctx context.Context) error {
 	)
 	for _, r := range results {
 		name := "audit:" + r.Account
-		prev, _, err := s.o.Store.Checkpoint(ctx, name)
+		raw, _, err := s.o.Store.Checkpoint(ctx, name)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		states[name] = r.Status
+		as, next := chainAlerts(r, parseChainState(raw), ao.Remind, now)
+		alerts = append(alerts, as...)
+		states[name] = next.encode()
 		if r.Status == ChainPass {
 			pass++
 		}
-		lines = append(lines, fmt.Sprintf("%s %s %s", r.Account, r.Status, r.Broken))
-		changed := prev != r.Status && !(prev == "" && r.Status == ChainPass)
-		failing := r.Status != ChainPass
-		if (ao.Level == LevelInfo && changed) || (ao.Level == LevelError && failing) {
-			alerts = append(alerts, chainAlert(r, prev, now))
-		}
-		if failing && ao.Correct != CorrectNever {
+		lines = append(lines, strings.TrimSpace(fmt.Sprintf("%s %s %s", r.Account, r.Status, r.Broken)))
+	}
+	// The chain alerts first: a proposal follows the breakage it fixes.
+	if err := s.recordAuditAlerts(ctx, alerts, states); err != nil {
+		return nil, err
+	}
+	if s.o.Audit.Corrector != nil && correct {
+		for _, r := range results {
+			if r.Status == ChainPass {
+				continue
+			}
 			if err := s.correct(ctx, r, now); err != nil {
 				s.log.Error("correct chain", "account", r.Account, "error", err)
 			}
 		}
 	}
-	if ao.Level == LevelVerbose {
-		a := alert.Alert{Rule: alert.RuleAudit, Kind: alert.KindAudit, Severity: alert.SeverityInfo, Created: now,
-			Title:   fmt.Sprintf("CIS 4.3 audit: %d of %d accounts PASS", pass, len(results)),
-			Summary: strings.Join(lines, "\n"), Details: map[string]string{"run": now.Format(time.RFC3339)}}
-		a.ID = hashID("audit-run", now.String())
-		alerts = append(alerts, a)
+	title := fmt.Sprintf("CIS 4.3 audit: %d of %d accounts PASS", pass, len(results))
+	if pass == len(results) {
+		title = fmt.Sprintf("CIS 4.3 audit: all %d accounts PASS", pass)
 	}
-	return s.recordAuditAlerts(ctx, alerts, states)
-}
-
-func chainAlert(r ChainResult, prev string, now time.Time) alert.Alert {
-	sev := alert.SeverityCritical
-	title := fmt.Sprintf("CIS 4.3 chain broken in %s at %s", r.Account, r.Broken)
-	switch r.Status {
-	case ChainPass:
-		sev, title = alert.SeverityInfo, "CIS 4.3 chain healed in "+r.Account
-	case ChainUnknown:
-		sev, title = alert.SeverityWarning, fmt.Sprintf("CIS 4.3 chain of %s could not be checked at %s", r.Account, r.Broken)
-	}
-	return alert.Alert{
-		ID: hashID("chain", r.Account, r.Status, r.Broken, prev, now.String()), Rule: alert.RuleAudit,
-		Kind: alert.KindAudit, Severity: sev, Title: title, Summary: r.Detail, Account: r.Account,
-		State: r.Status, PreviousState: prev, Details: map[string]string{"link": r.Broken},
-	}
+	sum := alert.Alert{Rule: alert.RuleAudit, Kind: alert.KindAudit, Severity: alert.SeverityInfo, Created: now,
+		Title: title, Summary: strings.Join(lines, "\n"), Details: map[string]string{"run": now.Format(time.RFC3339)}}
+	sum.ID = hashID("audit-run", now.String(), sum.Summary)
+	return results, s.recordAuditAlerts(ctx, []alert.Alert{withLevel(sum, route.LevelVerbose)}, nil)
 }
 
 func (s *Service) recordAuditAlerts(ctx context.Context, alerts []alert.Alert, states map[string]string) error {
 	now := s.o.Now()
+	limit, _ := route.ParseLevel(s.o.Audit.Level)
+	alerts = slices.DeleteFunc(alerts, func(a alert.Alert) bool { return route.Of(a) > limit })
 	queued := 0
 	err := s.o.Store.Tx(ctx, func(tx *sql.Tx) error {
 		for i := range alerts {
@@ -196,67 +242,7 @@ func (s *Service) recordAuditAlerts(ctx context.Context, alerts []alert.Alert, s
 	return err
 }
 
-// correct proposes (ask) or applies (always) the fix of a broken chain.
-// The correction ID is the plan's hash, so the same broken chain found by
-// every run is proposed once.
-func (s *Service) correct(ctx context.Context, r ChainResult, now time.Time) error {
-	ao := s.o.Audit
-	summary, plan, err := ao.Corrector.Plan(ctx, r)
-	if err != nil {
-		return fmt.Errorf("plan fix: %w", err)
-	}
-	if summary == "" {
-		return nil
-	}
-	c := store.Correction{ID: hashID("correction", r.Account, plan)[3:15], Account: r.Account, Summary: summary,
-		Plan: plan, Created: now}
-	if ao.Correct == CorrectAlways {
-		c.State = store.CorrectionApproved
-		c.DecidedBy = "watch --correct always"
-	}
-	added, err := s.o.Store.ProposeCorrection(ctx, c)
-	if err != nil || !added {
-		return err
-	}
-	if ao.Correct == CorrectAsk {
-		s.log.Info("correction proposed", "correction", c.ID, "account", r.Account, "summary", summary)
-		return nil
-	}
-	result, err := ao.Corrector.Apply(ctx, r.Account, plan)
-	if err != nil {
-		result = err.Error()
-	}
-	if ferr := s.o.Store.FinishCorrection(ctx, c.ID, err == nil, result, s.o.Now()); ferr != nil {
-		return ferr
-	}
-	if err != nil {
-		return fmt.Errorf("apply fix %s: %w", c.ID, err)
-	}
-	s.log.Info("correction applied", "correction", c.ID, "account", r.Account, "summary", summary)
-	return nil
-}
-
 func hashID(parts ...string) string {
 	h := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
 	return "rw-" + hex.EncodeToString(h[:12])
-}
-
-// applyApproved applies the corrections a person approved since the last
-// run (rootwatch corrections approve ID).
-func (s *Service) applyApproved(ctx context.Context) error {
-	cs, err := s.o.Store.ListCorrections(ctx, store.CorrectionApproved)
-	if err != nil {
-		return err
-	}
-	for _, c := range cs {
-		result, err := s.o.Audit.Corrector.Apply(ctx, c.Account, c.Plan)
-		if err != nil {
-			result = err.Error()
-		}
-		if ferr := s.o.Store.FinishCorrection(ctx, c.ID, err == nil, result, s.o.Now()); ferr != nil {
-			return ferr
-		}
-		s.log.Info("approved correction processed", "correction", c.ID, "account", c.Account, "applied", err == nil, "result", result)
-	}
-	return nil
 }

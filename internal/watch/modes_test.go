@@ -2,7 +2,6 @@ package watch_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -138,91 +137,29 @@ func (f *fakeAuditor) Audit(context.Context) ([]watch.ChainResult, error) {
 	return r, nil
 }
 
-type fakeCorrector struct {
-	applied []string
-}
-
-func (f *fakeCorrector) Plan(_ context.Context, r watch.ChainResult) (string, string, error) {
-	return "create the " + r.Broken + " in " + r.Account, `{"account":"` + r.Account + `","link":"` + r.Broken + `"}`, nil
-}
-
-func (f *fakeCorrector) Apply(_ context.Context, account, plan string) (string, error) {
-	f.applied = append(f.applied, account)
-	return "2 changes applied", nil
-}
-
-// Detect and correct: a chain that breaks is notified once and a fix is
-// proposed once; after approval the next run applies it; the heal is
-// notified.
-func TestAuditAskAndApprove(t *testing.T) {
-	ctx := context.Background()
-	clock := &fakeClock{t: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
-	st := storetest.SQLite(t)
-	broken := []watch.ChainResult{{Account: "111122223333", Status: watch.ChainFail, Broken: "alarm", Detail: "no alarm on RootAccountUsage"}}
-	healed := []watch.ChainResult{{Account: "111122223333", Status: watch.ChainPass}}
-	auditor := &fakeAuditor{results: [][]watch.ChainResult{broken, broken, healed}}
-	corr := &fakeCorrector{}
-	svc, err := watch.New(ctx, watch.Options{Store: st, Targets: []watch.Target{{Name: "n", Notifier: nopNotifier{}}},
-		Now: clock.Now, Logger: testLogger(t), TickEvery: time.Hour,
-		Audit: &watch.AuditOptions{Auditor: auditor, Corrector: corr, Correct: watch.CorrectAsk, Level: watch.LevelInfo}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for range 2 {
-		if err := svc.AuditOnce(ctx); err != nil {
-			t.Fatal(err)
-		}
-		clock.Add(time.Hour)
-	}
-	items := outbox(t, st)
-	if len(items) != 1 || items[0].Alert.Kind != alert.KindAudit || items[0].Alert.State != watch.ChainFail {
-		t.Fatalf("after two failing runs: %+v", items)
-	}
-	cs, _ := st.ListCorrections(ctx, store.CorrectionProposed)
-	if len(cs) != 1 || !strings.Contains(cs[0].Summary, "alarm") {
-		t.Fatalf("proposed corrections: %+v", cs)
-	}
-	if len(corr.applied) != 0 {
-		t.Fatal("ask applied a fix without approval")
-	}
-	if err := st.DecideCorrection(ctx, cs[0].ID, true, "alice", clock.Now()); err != nil {
-		t.Fatal(err)
-	}
-	if err := svc.AuditOnce(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if len(corr.applied) != 1 {
-		t.Fatalf("approved correction not applied: %v", corr.applied)
-	}
-	if done, _ := st.ListCorrections(ctx, store.CorrectionApplied); len(done) != 1 {
-		t.Errorf("applied corrections: %+v", done)
-	}
-	items = outbox(t, st)
-	if len(items) != 2 || items[0].Alert.State != watch.ChainPass || items[0].Alert.PreviousState != watch.ChainFail {
-		t.Fatalf("heal not notified: %+v", items)
-	}
-	// An audit that cannot run is itself an alert.
-	auditor.err = errors.New("AccessDenied: organizations:ListAccounts")
-	if err := svc.AuditOnce(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if items = outbox(t, st); len(items) != 3 || !strings.Contains(items[0].Alert.Summary, "AccessDenied") {
-		t.Fatalf("audit failure not notified: %+v", items[0].Alert)
-	}
-}
-
 func TestNewRejects(t *testing.T) {
 	ctx := context.Background()
 	st := storetest.SQLite(t)
 	good := []watch.Target{{Name: "n", Notifier: nopNotifier{}}}
 	for name, o := range map[string]watch.Options{
-		"no store":        {Targets: good},
-		"no notifier":     {Store: st},
-		"bad mode":        {Store: st, Targets: good, Mode: "loud"},
-		"dup notifier":    {Store: st, Targets: append(good, good...)},
-		"bad correct":     {Store: st, Targets: good, Audit: &watch.AuditOptions{Auditor: &fakeAuditor{}, Correct: "maybe"}},
-		"ask without fix": {Store: st, Targets: good, Audit: &watch.AuditOptions{Auditor: &fakeAuditor{}, Correct: watch.CorrectAsk}},
-		"port in use":     {Store: st, Targets: good, Listen: "256.0.0.1:1"},
+		"no store":     {Targets: good},
+		"no notifier":  {Store: st},
+		"bad mode":     {Store: st, Targets: good, Mode: "loud"},
+		"dup notifier": {Store: st, Targets: append(good, good...)},
+		"bad correct":  {Store: st, Targets: good, Audit: &watch.AuditOptions{Auditor: &fakeAuditor{}, Correct: "maybe"}},
+		"ask without fix": {Store: st, Targets: good, Audit: &watch.AuditOptions{Auditor: &fakeAuditor{}, Correct: watch.CorrectAsk,
+			Policy: watch.Policy{Approvers: []string{"os:alice@bastion"}}}},
+		"ask without approver": {Store: st, Targets: good, Audit: &watch.AuditOptions{Auditor: &fakeAuditor{}, Corrector: &fakeCorrector{},
+			Policy: watch.Policy{Default: watch.ActionAsk, Approvers: []string{"alice@example.com"}}}},
+		"default not allowed": {Store: st, Targets: good, Audit: &watch.AuditOptions{Auditor: &fakeAuditor{}, Corrector: &fakeCorrector{},
+			Policy: watch.Policy{Default: watch.ActionCorrect, Actions: []string{watch.ActionNotify, watch.ActionAsk}}}},
+		"bad action": {Store: st, Targets: good, Audit: &watch.AuditOptions{Auditor: &fakeAuditor{}, Corrector: &fakeCorrector{},
+			Policy: watch.Policy{Default: "fix"}}},
+		"bad approver": {Store: st, Targets: good, Audit: &watch.AuditOptions{Auditor: &fakeAuditor{}, Corrector: &fakeCorrector{},
+			Policy: watch.Policy{Default: watch.ActionAsk, Approvers: []string{"alice"}}}},
+		"bad account policy": {Store: st, Targets: good, Audit: &watch.AuditOptions{Auditor: &fakeAuditor{}, Corrector: &fakeCorrector{},
+			Policy: watch.Policy{Accounts: []watch.AccountPolicy{{Match: []string{"["}, Default: watch.ActionSkip}}}}},
+		"port in use": {Store: st, Targets: good, Listen: "256.0.0.1:1"},
 	} {
 		if _, err := watch.New(ctx, o); err == nil {
 			t.Errorf("%s: accepted", name)

@@ -315,6 +315,9 @@ func (s *Service) periodic(ctx context.Context) {
 				s.log.Error("periodic detection", "error", err)
 			}
 			s.updateGauges(ctx)
+			// Decisions are polled every tick so an approval takes effect
+			// within seconds, not at the next audit.
+			s.processDecisions(ctx)
 			if now := s.o.Now(); now.Sub(lastPrune) > time.Hour {
 				lastPrune = now
 				if _, err := s.o.Store.PruneSeen(ctx, now.Add(-s.o.SeenRetention)); err != nil && ctx.Err() == nil {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -171,6 +172,15 @@ func Build(ctx context.Context, cfg Config, specs []string, deps Deps) (*Set, er
 	}
 	if len(targets) == 0 {
 		return nil, errors.New("no notifier configured (give --notify " + SpecUsage + ", or notify.notifiers in the config)")
+	}
+	for name, lv := range cfg.Levels {
+		i := slices.IndexFunc(targets, func(t *Target) bool { return t.Name == name })
+		if i < 0 {
+			return nil, fmt.Errorf("--notify-level %s=%s: no notifier named %q", name, lv, name)
+		}
+		if targets[i].Level, err = route.ParseLevel(lv); err != nil {
+			return nil, fmt.Errorf("--notify-level %s: %w", name, err)
+		}
 	}
 	levels := map[string]route.Level{}
 	var order []string

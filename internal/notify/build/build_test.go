@@ -194,6 +194,29 @@ func TestBuildFromSpecs(t *testing.T) {
 	}
 }
 
+// --notify-level sets the level of a notifier --notify made, by its name,
+// over notify.level; a name nobody has is an error.
+func TestBuildNotifyLevels(t *testing.T) {
+	deps, _ := testDeps(nil, nil)
+	set, err := Build(context.Background(), Config{Level: "error", Levels: map[string]string{"stdout-2": "verbose"}},
+		[]string{"stdout:", "stdout:"}, deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if set.Targets[0].Level != route.LevelError || set.Targets[1].Level != route.LevelVerbose {
+		t.Errorf("levels = %v, %v", set.Targets[0].Level, set.Targets[1].Level)
+	}
+	summary := alert.Alert{Rule: alert.RuleAudit, Kind: alert.KindAudit, Severity: alert.SeverityInfo, Details: map[string]string{route.DetailLevel: "verbose"}}
+	if got := set.Route(summary); len(got) != 1 || got[0].Name != "stdout-2" {
+		t.Errorf("a verbose alert reaches %v", got)
+	}
+	for _, levels := range []map[string]string{{"nope": "info"}, {"stdout": "loud"}} {
+		if _, err := Build(context.Background(), Config{Levels: levels}, []string{"stdout:"}, deps); err == nil || !strings.Contains(err.Error(), "--notify-level") {
+			t.Errorf("%v: %v", levels, err)
+		}
+	}
+}
+
 func TestBuildSpecErrors(t *testing.T) {
 	deps, _ := testDeps(nil, nil)
 	tests := []struct {

@@ -43,6 +43,9 @@ type Config struct {
 	Default []string `yaml:"default"`
 	// SMTP is the relay that email: specs send through.
 	SMTP *email.Config `yaml:"smtp"`
+	// Levels sets the level of notifiers by name (--notify-level
+	// NAME=LEVEL, which also reaches the notifiers --notify makes).
+	Levels map[string]string `yaml:"-"`
 }
 
 // NotifierConfig is one named notifier: a name, a level and exactly one

@@ -23,6 +23,11 @@ type Route struct {
 	// Continue keeps looking at later routes after this one matched;
 	// otherwise the first match wins.
 	Continue bool `yaml:"continue"`
+	// Level, when set, limits the route to alerts at that level or below
+	// (error < info < verbose): a route at error pages for breakages and
+	// lets the rest fall through to later routes. The notifiers' own
+	// levels still apply.
+	Level string `yaml:"level"`
 }
 
 // Config is the routing section.
@@ -45,6 +50,7 @@ type Router struct {
 type compiled struct {
 	Route
 	minSeverity alert.Severity
+	level       Level // 0: any
 }
 
 // New checks cfg against the notifiers it may name (name → level).
@@ -80,6 +86,13 @@ func New(cfg Config, notifiers map[string]Level, order []string) (*Router, error
 			if c.minSeverity == 0 {
 				return nil, fmt.Errorf("%s: min_severity %q: expected info, warning or critical", where, rt.MinSeverity)
 			}
+		}
+		if rt.Level != "" {
+			l, err := ParseLevel(rt.Level)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", where, err)
+			}
+			c.level = l
 		}
 		r.routes = append(r.routes, c)
 	}
@@ -128,6 +141,9 @@ func (r *Router) Wants(name string, a alert.Alert) bool {
 
 func (c compiled) matches(a alert.Alert) bool {
 	if c.minSeverity != 0 && a.Severity < c.minSeverity {
+		return false
+	}
+	if c.level != 0 && Of(a) > c.level {
 		return false
 	}
 	if len(c.Rules) > 0 && !anyMatch(c.Rules, a.Rule) {

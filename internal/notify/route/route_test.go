@@ -94,6 +94,25 @@ func TestRoute(t *testing.T) {
 	}
 }
 
+// A route's level nests as a notifier's does: an error route pages for
+// breakages and lets info and verbose alerts fall through.
+func TestRouteLevel(t *testing.T) {
+	levels := map[string]Level{"pager": LevelVerbose, "chat": LevelVerbose}
+	r, err := New(Config{Routes: []Route{{Level: "error", Notifiers: []string{"pager"}}, {Level: "info", Notifiers: []string{"chat"}}},
+		Default: []string{}}, levels, []string{"pager", "chat"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	audit := func(level string) alert.Alert {
+		return alert.Alert{Rule: alert.RuleAudit, Kind: alert.KindAudit, Severity: alert.SeverityInfo, Details: map[string]string{DetailLevel: level}}
+	}
+	for level, want := range map[string]string{"error": "pager", "info": "chat", "verbose": "pager,chat"} {
+		if got := strings.Join(r.Route(audit(level)), ","); got != want {
+			t.Errorf("%s alert: Route = %q, want %q", level, got, want)
+		}
+	}
+}
+
 func TestNoRoutesMeansEveryone(t *testing.T) {
 	r, err := New(Config{}, map[string]Level{"a": LevelError, "b": LevelVerbose}, []string{"a", "b"})
 	if err != nil {
@@ -120,6 +139,7 @@ func TestNewRejects(t *testing.T) {
 		{Config{Routes: []Route{{Rules: []string{"[x"}, Notifiers: []string{"a"}}}}, "bad pattern"},
 		{Config{Routes: []Route{{MinSeverity: "high", Notifiers: []string{"a"}}}}, "min_severity"},
 		{Config{Default: []string{"b"}}, `default: no notifier named "b"`},
+		{Config{Routes: []Route{{Level: "loud", Notifiers: []string{"a"}}}}, "routes[0]: level"},
 	}
 	for _, tt := range tests {
 		_, err := New(tt.cfg, levels, []string{"a"})
