@@ -102,3 +102,26 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 	}
 	return WithResponseTimeout(cfg, timeout), nil
 }
+
+// WithIdleConnsPerHost returns cfg whose HTTP client keeps n idle
+// connections per host. The SDK keeps 10: a client with more requests in
+// flight than that closes connections as they finish and opens new ones
+// (on AWS, each a TLS handshake). A client the caller chose (anything but
+// the SDK's buildable default) is left as it is.
+func WithIdleConnsPerHost(cfg aws.Config, n int) aws.Config {
+	cfg = cfg.Copy()
+	c, ok := cfg.HTTPClient.(*awshttp.BuildableClient)
+	switch {
+	case cfg.HTTPClient == nil:
+		c = awshttp.NewBuildableClient()
+	case !ok:
+		return cfg
+	}
+	cfg.HTTPClient = c.WithTransportOptions(func(tr *http.Transport) {
+		tr.MaxIdleConnsPerHost = max(tr.MaxIdleConnsPerHost, n)
+		if tr.MaxIdleConns != 0 {
+			tr.MaxIdleConns = max(tr.MaxIdleConns, n)
+		}
+	})
+	return cfg
+}

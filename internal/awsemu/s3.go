@@ -17,31 +17,48 @@ import (
 // no S3, and scan only reads objects, so this small store is enough.
 type Buckets struct {
 	mu      sync.Mutex
-	buckets map[string]map[string]object
+	buckets map[string]*bucket
 	denied  map[string]bool
 	// PageSize caps ListObjectsV2 pages (0: 1000, as S3) so tests can
 	// drive continuation tokens.
 	PageSize int
 }
 
+// bucket keeps its keys sorted (lazily, after puts) so that a LIST costs
+// the page it returns, not the whole bucket: benchmarks serve hundreds of
+// thousands of objects.
+type bucket struct {
+	objs   map[string]object
+	keys   []string
+	sorted bool
+}
+
 type object struct {
 	data     []byte
 	modified time.Time
+	etag     string
 }
 
 // NewBuckets returns an empty store.
 func NewBuckets() *Buckets {
-	return &Buckets{buckets: map[string]map[string]object{}, denied: map[string]bool{}}
+	return &Buckets{buckets: map[string]*bucket{}, denied: map[string]bool{}}
 }
 
 // Put stores an object, creating the bucket.
-func (b *Buckets) Put(bucket, key string, data []byte, modified time.Time) {
+func (b *Buckets) Put(bucketName, key string, data []byte, modified time.Time) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.buckets[bucket] == nil {
-		b.buckets[bucket] = map[string]object{}
+	bk := b.buckets[bucketName]
+	if bk == nil {
+		bk = &bucket{objs: map[string]object{}, sorted: true}
+		b.buckets[bucketName] = bk
 	}
-	b.buckets[bucket][key] = object{data: append([]byte(nil), data...), modified: modified.UTC()}
+	if _, ok := bk.objs[key]; !ok {
+		bk.keys = append(bk.keys, key)
+		bk.sorted = false
+	}
+	sum := md5.Sum(data)
+	bk.objs[key] = object{data: append([]byte(nil), data...), modified: modified.UTC(), etag: `"` + hex.EncodeToString(sum[:]) + `"`}
 }
 
 // Deny makes every request on bucket fail with AccessDenied.
@@ -68,15 +85,8 @@ func (s *Server) serveS3(w http.ResponseWriter, r *http.Request, c caller, _ []b
 	}
 	b := s.S3
 	b.mu.Lock()
-	objs, ok := b.buckets[bucket]
+	bk, ok := b.buckets[bucket]
 	denied := b.denied[bucket]
-	var snapshot map[string]object
-	if ok {
-		snapshot = make(map[string]object, len(objs))
-		for k, v := range objs {
-			snapshot[k] = v
-		}
-	}
 	b.mu.Unlock()
 	switch {
 	case denied:
@@ -84,17 +94,18 @@ func (s *Server) serveS3(w http.ResponseWriter, r *http.Request, c caller, _ []b
 	case !ok:
 		writeS3Error(w, s3Error{"NoSuchBucket", "The specified bucket does not exist", http.StatusNotFound})
 	case r.Method == http.MethodGet && key == "" && r.URL.Query().Get("list-type") == "2":
-		b.list(w, r, bucket, snapshot)
+		b.list(w, r, bucket, bk)
 	case (r.Method == http.MethodGet || r.Method == http.MethodHead) && key != "":
-		o, ok := snapshot[key]
+		b.mu.Lock()
+		o, ok := bk.objs[key]
+		b.mu.Unlock()
 		if !ok {
 			writeS3Error(w, s3Error{"NoSuchKey", "The specified key does not exist.", http.StatusNotFound})
 			return
 		}
-		sum := md5.Sum(o.data)
 		w.Header().Set("Content-Length", strconv.Itoa(len(o.data)))
 		w.Header().Set("Content-Type", "application/octet-stream")
-		w.Header().Set("ETag", `"`+hex.EncodeToString(sum[:])+`"`)
+		w.Header().Set("ETag", o.etag)
 		w.Header().Set("Last-Modified", o.modified.Format(http.TimeFormat))
 		if r.Method == http.MethodGet {
 			_, _ = w.Write(o.data)
@@ -129,7 +140,14 @@ func isIPv4(h string) bool {
 	return true
 }
 
-func (b *Buckets) list(w http.ResponseWriter, r *http.Request, bucket string, objs map[string]object) {
+// listEntry is one entry of a LIST page: a key, or a common prefix.
+type listEntry struct {
+	key    string
+	obj    object
+	prefix bool
+}
+
+func (b *Buckets) list(w http.ResponseWriter, r *http.Request, bucket string, bk *bucket) {
 	q := r.URL.Query()
 	prefix, delim, after := q.Get("prefix"), q.Get("delimiter"), q.Get("continuation-token")
 	if after == "" {
@@ -142,13 +160,7 @@ func (b *Buckets) list(w http.ResponseWriter, r *http.Request, bucket string, ob
 	if m, err := strconv.Atoi(q.Get("max-keys")); err == nil && m > 0 && m < max {
 		max = m
 	}
-	keys := make([]string, 0, len(objs))
-	for k := range objs {
-		if strings.HasPrefix(k, prefix) && k > after {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
+	entries, next := b.page(bk, prefix, delim, after, max)
 	var x bytes.Buffer
 	el := func(name, v string) {
 		fmt.Fprintf(&x, "<%s>", name)
@@ -162,38 +174,22 @@ func (b *Buckets) list(w http.ResponseWriter, r *http.Request, bucket string, ob
 		el("Delimiter", delim)
 	}
 	el("MaxKeys", strconv.Itoa(max))
-	seen := map[string]bool{}
-	n, next := 0, ""
-	for i, k := range keys {
-		if n == max {
-			next = keys[i-1]
-			break
+	for _, e := range entries {
+		if e.prefix {
+			x.WriteString("<CommonPrefixes>")
+			el("Prefix", e.key)
+			x.WriteString("</CommonPrefixes>")
+			continue
 		}
-		if delim != "" {
-			if j := strings.Index(k[len(prefix):], delim); j >= 0 {
-				cp := k[:len(prefix)+j+len(delim)]
-				if !seen[cp] {
-					seen[cp] = true
-					x.WriteString("<CommonPrefixes>")
-					el("Prefix", cp)
-					x.WriteString("</CommonPrefixes>")
-					n++
-				}
-				continue
-			}
-		}
-		o := objs[k]
-		sum := md5.Sum(o.data)
 		x.WriteString("<Contents>")
-		el("Key", k)
-		el("LastModified", o.modified.Format("2006-01-02T15:04:05.000Z"))
-		el("ETag", `"`+hex.EncodeToString(sum[:])+`"`)
-		el("Size", strconv.Itoa(len(o.data)))
+		el("Key", e.key)
+		el("LastModified", e.obj.modified.Format("2006-01-02T15:04:05.000Z"))
+		el("ETag", e.obj.etag)
+		el("Size", strconv.Itoa(len(e.obj.data)))
 		el("StorageClass", "STANDARD")
 		x.WriteString("</Contents>")
-		n++
 	}
-	el("KeyCount", strconv.Itoa(n))
+	el("KeyCount", strconv.Itoa(len(entries)))
 	el("IsTruncated", strconv.FormatBool(next != ""))
 	if next != "" {
 		el("NextContinuationToken", next)
@@ -201,6 +197,43 @@ func (b *Buckets) list(w http.ResponseWriter, r *http.Request, bucket string, ob
 	x.WriteString(`</ListBucketResult>`)
 	w.Header().Set("Content-Type", "application/xml")
 	_, _ = w.Write(x.Bytes())
+}
+
+// page returns up to max entries after the key after, and the key to
+// continue from ("" at the end). A common prefix counts once and its keys
+// are skipped by binary search, as S3 rolls them up.
+func (b *Buckets) page(bk *bucket, prefix, delim, after string, max int) ([]listEntry, string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !bk.sorted {
+		sort.Strings(bk.keys)
+		bk.sorted = true
+	}
+	keys := bk.keys
+	i := sort.SearchStrings(keys, prefix)
+	if after >= prefix {
+		i = sort.Search(len(keys), func(j int) bool { return keys[j] > after })
+	}
+	var entries []listEntry
+	last := ""
+	for i < len(keys) && strings.HasPrefix(keys[i], prefix) {
+		if len(entries) == max {
+			return entries, last
+		}
+		k := keys[i]
+		if delim != "" {
+			if j := strings.Index(k[len(prefix):], delim); j >= 0 {
+				cp := k[:len(prefix)+j+len(delim)]
+				end := i + sort.Search(len(keys)-i, func(n int) bool { return !strings.HasPrefix(keys[i+n], cp) })
+				entries = append(entries, listEntry{key: cp, prefix: true})
+				last, i = keys[end-1], end
+				continue
+			}
+		}
+		entries = append(entries, listEntry{key: k, obj: bk.objs[k]})
+		last, i = k, i+1
+	}
+	return entries, ""
 }
 
 func writeS3Error(w http.ResponseWriter, e s3Error) {

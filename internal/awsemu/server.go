@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/aws/smithy-go"
 
@@ -30,6 +31,10 @@ type Server struct {
 	// Keys maps extra access key IDs to accounts, beyond "AKIA<account>"
 	// and sts:AssumeRole sessions.
 	Keys map[string]string
+	// Latency is added to every request before it is served: loopback
+	// answers in microseconds, AWS in tens of milliseconds, and a client
+	// that is slow only at AWS's latency must be benchmarked at it.
+	Latency time.Duration
 }
 
 // New returns a server over cloud with an empty S3.
@@ -77,6 +82,15 @@ func (s *Server) accountOf(key string) string {
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.Latency > 0 {
+		t := time.NewTimer(s.Latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
 	c, err := s.identify(r)
 	if err != nil {
 		writeError(w, protoQuery, "", err)

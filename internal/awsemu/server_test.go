@@ -375,3 +375,48 @@ func TestS3(t *testing.T) {
 		t.Errorf("missing key: %v", err)
 	}
 }
+
+// TestS3DelimiterPages: a common prefix is one entry, listed once across
+// pages however many keys it rolls up, as S3 does.
+func TestS3DelimiterPages(t *testing.T) {
+	ctx := context.Background()
+	s := awsemu.New(awsfake.New())
+	s.S3.PageSize = 1
+	for _, k := range []string{"AWSLogs/1/CloudTrail/a", "AWSLogs/1/CloudTrail/b", "AWSLogs/1/CloudTrail-Digest/c", "AWSLogs/1/x.json", "AWSLogs/2/CloudTrail/d"} {
+		s.S3.Put("trail-bucket", k, []byte("x"), someTime)
+	}
+	client := s3.NewFromConfig(config(start(t, s), "AKIA"+mgmt))
+	var got []string
+	p := s3.NewListObjectsV2Paginator(client, &s3.ListObjectsV2Input{Bucket: aws.String("trail-bucket"), Prefix: aws.String("AWSLogs/1/"), Delimiter: aws.String("/")})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range page.CommonPrefixes {
+			got = append(got, *c.Prefix)
+		}
+		for _, o := range page.Contents {
+			got = append(got, *o.Key)
+		}
+	}
+	if want := []string{"AWSLogs/1/CloudTrail-Digest/", "AWSLogs/1/CloudTrail/", "AWSLogs/1/x.json"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("entries = %v, want %v", got, want)
+	}
+}
+
+// TestLatency: every request waits Server.Latency before it is served,
+// so benchmarks see AWS's round trips on loopback.
+func TestLatency(t *testing.T) {
+	s := awsemu.New(awsfake.New())
+	s.Latency = 50 * time.Millisecond
+	s.S3.Put("b", "k", []byte("x"), someTime)
+	client := s3.NewFromConfig(config(start(t, s), "AKIA"+mgmt))
+	begin := time.Now()
+	if _, err := client.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String("b")}); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(begin); d < s.Latency {
+		t.Errorf("request took %v, less than the latency %v", d, s.Latency)
+	}
+}

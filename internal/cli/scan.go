@@ -45,6 +45,7 @@ type scanOptions struct {
 	CSVRaw  bool
 	FailOn  string
 	Workers int
+	Fetch   int // --fetch-concurrency
 	Aliases []string
 	Regions []string
 	Profile string
@@ -127,12 +128,15 @@ it still reports. --fail-on none exits 0 unless the scan failed.`,
 			if opts.FailOn != "findings" && opts.FailOn != "none" {
 				return exitcode.Usagef("--fail-on %q: want findings or none", opts.FailOn)
 			}
+			if opts.Fetch < 1 {
+				return exitcode.Usagef("--fetch-concurrency %d: want at least 1", opts.Fetch)
+			}
 			opts.Clients = func(ctx context.Context) (scanClients, error) {
 				cfg, err := f.AWSConfig(ctx, awsconfig.Options{Profile: opts.Profile, Region: opts.Region})
 				if err != nil {
 					return scanClients{}, err
 				}
-				return sdkScanClients(cfg), nil
+				return sdkScanClients(cfg, opts.Fetch), nil
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -150,6 +154,7 @@ it still reports. --fail-on none exits 0 unless the scan failed.`,
 	fl.BoolVar(&opts.CSVRaw, "csv-raw", false, "csv: write cells as they are, without neutralising spreadsheet formulas (=, +, -, @, tab, CR)")
 	fl.StringVar(&opts.FailOn, "fail-on", "findings", "findings: exit 3 on findings, 4 on partial input; none: exit 0 unless the scan failed")
 	fl.IntVar(&opts.Workers, "workers", 0, "parallel decoders (default: one per CPU)")
+	fl.IntVar(&opts.Fetch, "fetch-concurrency", scan.DefaultFetchConcurrency, "S3 requests in flight, for listing and for reading each, apart from the decoders")
 	fl.StringSliceVar(&opts.Aliases, "account-alias", nil, "ACCOUNT=ALIAS to show in reports (repeatable)")
 	fl.StringSliceVar(&opts.Regions, "regions", nil, "regions for the lookup source (default: every enabled region)")
 	fl.StringVar(&opts.Profile, "profile", "", "AWS shared-config profile")
@@ -157,9 +162,16 @@ it still reports. --fail-on none exits 0 unless the scan failed.`,
 	return cmd
 }
 
-func sdkScanClients(cfg aws.Config) scanClients {
+func sdkScanClients(cfg aws.Config, fetch int) scanClients {
+	// Listing and reading each keep up to fetch requests in flight: keep
+	// that many connections alive between them.
+	s3cfg := awsconfig.WithIdleConnsPerHost(cfg, 2*max(fetch, 1))
 	return scanClients{
-		S3:      s3.NewFromConfig(cfg),
+		S3: s3.NewFromConfig(s3cfg, func(o *s3.Options) {
+			// CloudTrail writes objects without checksums; the SDK
+			// would log a warning for every one it reads.
+			o.DisableLogOutputChecksumValidationSkipped = true
+		}),
 		Logs:    cloudwatchlogs.NewFromConfig(cfg),
 		Regions: ec2.NewFromConfig(cfg),
 		Lookup: func(region string) scan.LookupAPI {
@@ -228,13 +240,14 @@ func scanRun(ctx context.Context, opts *scanOptions) error {
 		aliases[acct] = alias
 	}
 	cfg := scan.Config{
-		Matcher:  m,
-		Literals: lits,
-		AllRoot:  opts.AllRoot,
-		Window:   scan.Window{Since: since, Until: until},
-		Workers:  opts.Workers,
-		Aliases:  aliases,
-		Progress: new(scan.Progress),
+		Matcher:          m,
+		Literals:         lits,
+		AllRoot:          opts.AllRoot,
+		Window:           scan.Window{Since: since, Until: until},
+		Workers:          opts.Workers,
+		Aliases:          aliases,
+		FetchConcurrency: opts.Fetch,
+		Progress:         new(scan.Progress),
 	}
 	limitScanMemory()
 	// Findings are written as the scan finds them (held at most in
@@ -319,7 +332,8 @@ func buildScanSources(ctx context.Context, opts *scanOptions, now time.Time) ([]
 			if err != nil {
 				return nil, nil, err
 			}
-			sources = append(sources, &scan.S3{Client: c.S3, Bucket: bucket, Prefix: prefix})
+			sources = append(sources, &scan.S3{Client: c.S3, Bucket: bucket, Prefix: prefix, ListConcurrency: opts.Fetch,
+				Now: func() time.Time { return now }})
 		case strings.HasPrefix(s, "cloudwatch://"):
 			group := strings.TrimPrefix(s, "cloudwatch://")
 			if group == "" {

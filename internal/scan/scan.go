@@ -43,6 +43,12 @@ type Config struct {
 	Window Window
 	// Workers decoding in parallel; 0 means one per CPU.
 	Workers int
+	// FetchConcurrency bounds remote reads (Unit.Remote) in flight,
+	// apart from the decoders; 0 means DefaultFetchConcurrency.
+	FetchConcurrency int
+	// FetchMemory bounds the bytes of fetched objects waiting for a
+	// decoder; 0 means DefaultFetchMemory.
+	FetchMemory int64
 	// Aliases maps account IDs to aliases for reports.
 	Aliases map[string]string
 	// Progress, when set, is updated as the scan goes.
@@ -85,6 +91,11 @@ type Unit struct {
 	Size    int64 // stored bytes; -1 when unknown
 	Open    func(ctx context.Context) (io.ReadCloser, error)
 	Records func(ctx context.Context, fn func(raw []byte) error) error
+	// Remote says Open is a network round trip: the fetch stage reads
+	// the unit ahead of the decoders, many at once.
+	Remote bool
+	// release returns the fetch stage's memory once the unit is decoded.
+	release func()
 }
 
 // Source enumerates units. Walk may prune by the window; it reports
@@ -164,6 +175,7 @@ func Run(ctx context.Context, cfg Config, sources []Source) (*Result, error) {
 	start := time.Now()
 
 	units := make(chan Unit, 4*workers)
+	fetched := make(chan Unit, 4*workers)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		defer close(units)
@@ -191,11 +203,16 @@ func Run(ctx context.Context, cfg Config, sources []Source) (*Result, error) {
 		}
 		return nil
 	})
+	startFetch(gctx, g, cfg, units, fetched)
 	for range workers {
 		g.Go(func() error {
 			dec := new(cloudtrail.Decoder)
-			for u := range units {
-				if err := s.unit(gctx, u, dec); err != nil {
+			for u := range fetched {
+				err := s.unit(gctx, u, dec)
+				if u.release != nil {
+					u.release()
+				}
+				if err != nil {
 					return err
 				}
 				prog.UnitsDone.Add(1)
