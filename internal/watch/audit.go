@@ -171,6 +171,7 @@ func (s *Service) auditRun(ctx context.Context, correct bool) ([]ChainResult, er
 		a.ID = hashID("audit-error", now.String())
 		return nil, s.recordAuditAlerts(ctx, []alert.Alert{withLevel(a, route.LevelError)}, nil)
 	}
+	s.m.auditDone(results, now)
 	var (
 		alerts []alert.Alert
 		states = map[string]string{}

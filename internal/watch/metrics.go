@@ -1,6 +1,8 @@
 package watch
 
 import (
+	"time"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
@@ -21,6 +23,8 @@ type metrics struct {
 	alertsDeadNow prometheus.Gauge
 	sourceLag     *prometheus.GaugeVec
 	deliveryDelay prometheus.Histogram
+	auditAccounts *prometheus.GaugeVec
+	auditLastRun  prometheus.Gauge
 }
 
 func newMetrics() *metrics {
@@ -51,9 +55,26 @@ func newMetrics() *metrics {
 		deliveryDelay: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "rootwatch_alert_delivery_seconds", Help: "Time from the input reaching rootwatch to a receiver accepting its alert.",
 			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300}}),
+		auditAccounts: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "rootwatch_audit_accounts", Help: "Accounts by CIS 4.3 chain status (PASS, FAIL, UNKNOWN) in the last completed audit."}, []string{"status"}),
+		auditLastRun: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "rootwatch_audit_last_run_timestamp_seconds", Help: "When the last audit completed (Unix time); 0 before the first."}),
 	}
 	m.reg.MustRegister(m.eventsRead, m.eventsMatched, m.batchesFailed, m.poison, m.unreadable, m.alertsSent, m.alertsFailed,
-		m.alertsDead, m.alertsPending, m.alertsDeadNow, m.sourceLag, m.deliveryDelay,
+		m.alertsDead, m.alertsPending, m.alertsDeadNow, m.sourceLag, m.deliveryDelay, m.auditAccounts, m.auditLastRun,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// auditDone records a completed audit's account statuses and time, for
+// the alert rules in deploy/prometheus (audit failing, audit stale).
+func (m *metrics) auditDone(results []ChainResult, at time.Time) {
+	counts := map[string]int{ChainPass: 0, ChainFail: 0, ChainUnknown: 0}
+	for _, r := range results {
+		counts[r.Status]++
+	}
+	for status, n := range counts {
+		m.auditAccounts.WithLabelValues(status).Set(float64(n))
+	}
+	m.auditLastRun.Set(float64(at.Unix()))
 }
