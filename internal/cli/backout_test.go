@@ -22,11 +22,11 @@ func testJournalKeyEnv(k string) string {
 	return ""
 }
 
-// TestBackoutRefusesWhatItDidNotMake: a row forged straight into the
+// TestHostileBackoutRefusesWhatItDidNotMake: a row forged straight into the
 // store (naming a customer's alarm and topic) and a correctly signed row
 // whose resource was since replaced by someone else's are both refused,
 // named, and leave the account as it was; backout exits 4.
-func TestBackoutRefusesWhatItDidNotMake(t *testing.T) {
+func TestHostileBackoutRefusesWhatItDidNotMake(t *testing.T) {
 	e := newFixEnv(t)
 	e.breakChain()
 	e.expect(exitcode.OK, "Done (journal run", "fix", "--regions", fixRegion, "--subscribe", fixQueue, "--yes")
