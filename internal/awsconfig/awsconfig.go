@@ -51,11 +51,8 @@ const ResponseTimeout = 25 * time.Second
 // the SDK's buildable default) keeps its own timeouts.
 func WithResponseTimeout(cfg aws.Config, d time.Duration) aws.Config {
 	cfg = withNoAnswerBound(cfg.Copy(), d)
-	c, ok := cfg.HTTPClient.(*awshttp.BuildableClient)
-	switch {
-	case cfg.HTTPClient == nil:
-		c = awshttp.NewBuildableClient()
-	case !ok:
+	c, ok := buildableClient(cfg)
+	if !ok {
 		return cfg
 	}
 	// The SDK dials for up to 30 s: a black-holed endpoint gets the same
@@ -110,11 +107,8 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 // the SDK's buildable default) is left as it is.
 func WithIdleConnsPerHost(cfg aws.Config, n int) aws.Config {
 	cfg = cfg.Copy()
-	c, ok := cfg.HTTPClient.(*awshttp.BuildableClient)
-	switch {
-	case cfg.HTTPClient == nil:
-		c = awshttp.NewBuildableClient()
-	case !ok:
+	c, ok := buildableClient(cfg)
+	if !ok {
 		return cfg
 	}
 	cfg.HTTPClient = c.WithTransportOptions(func(tr *http.Transport) {
@@ -124,4 +118,14 @@ func WithIdleConnsPerHost(cfg aws.Config, n int) aws.Config {
 		}
 	})
 	return cfg
+}
+
+// buildableClient is the config's HTTP client when it is the SDK's
+// buildable default (or unset), the only kind rootwatch retunes.
+func buildableClient(cfg aws.Config) (*awshttp.BuildableClient, bool) {
+	if cfg.HTTPClient == nil {
+		return awshttp.NewBuildableClient(), true
+	}
+	c, ok := cfg.HTTPClient.(*awshttp.BuildableClient)
+	return c, ok
 }
