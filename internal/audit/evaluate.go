@@ -96,22 +96,32 @@ func (c chain) strictly() chain {
 		if l.Status != Pass || len(l.Warnings) == 0 {
 			continue
 		}
-		var msgs, fixes []string
+		var msgs []string
 		for _, w := range l.Warnings {
 			msgs = append(msgs, w.Message)
-			if w.Fix != "" && !slices.Contains(fixes, w.Fix) {
-				fixes = append(fixes, w.Fix)
-			}
 		}
 		l.Status = Fail
 		l.Detail += "; --strict: " + strings.Join(msgs, "; ")
-		l.Fix = strings.Join(fixes, " && ")
-		if l.Fix == "" {
-			l.Fix = "address the warnings above, or audit without --strict"
-		}
+		l.Fix = StrictFix(l.Warnings)
 		c.links[i] = l
 	}
 	return c
+}
+
+// StrictFix is the step that clears a link --strict FAILs for its
+// warnings: their fixes, each once. fix --strict names the same step for
+// the warnings its plan leaves.
+func StrictFix(ws []Warning) string {
+	var fixes []string
+	for _, w := range ws {
+		if w.Fix != "" && !slices.Contains(fixes, w.Fix) {
+			fixes = append(fixes, w.Fix)
+		}
+	}
+	if len(fixes) == 0 {
+		return "address the warnings above, or audit without --strict"
+	}
+	return strings.Join(fixes, " && ")
 }
 
 func (c chain) count(s Status) int {

@@ -93,17 +93,14 @@ func settleWarnings(ap *AccountPlan, account string, l audit.Link, strict bool) 
 		}
 		return
 	}
-	var msgs, fixes []string
+	var msgs []string
 	for _, w := range l.Warnings {
 		msgs = append(msgs, w.Code+": "+w.Message)
-		if w.Fix != "" {
-			fixes = append(fixes, w.Fix)
-		}
 	}
 	ap.Unrepaired = append(ap.Unrepaired, Unrepaired{
 		Account: account, Link: l.Name, Status: string(audit.Fail), Detail: strings.Join(msgs, "; "),
 		Why:    "--strict counts a warning as a FAIL, and fix never changes what only draws a warning (it is advice beyond the control, and often a choice only the owner can make)",
-		Manual: strings.Join(fixes, " && "),
+		Manual: audit.StrictFix(l.Warnings),
 	})
 }
 
