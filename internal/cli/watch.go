@@ -105,6 +105,8 @@ Actions on a broken chain (--default-action, --actions allowed, per account
                                           e.g. --default-action ask --approver sec@example.com=os:alice@bastion
   correct  apply the fix at once          e.g. --account-action 111122223333=correct
   skip     leave the account alone        e.g. --account-action '9999*=skip'
+ACCOUNT is an account ID, a pattern (9999*), or an OU or root ID with --org
+(--account-action ou-ab12-11111111=skip: every account under that OU).
 
 See docs/watch.md for the config file, the alert schema and operations.`,
 		Example: `  rootwatch watch --source sqs://https://sqs.eu-west-1.amazonaws.com/111122223333/cloudtrail \

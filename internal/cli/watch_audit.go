@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -69,6 +70,10 @@ func (e *fixEngine) Audit(ctx context.Context) ([]watch.ChainResult, error) {
 			continue
 		}
 		cr := watch.ChainResult{Account: r.Account, Status: string(r.Status), Broken: r.BrokenLink, Detail: r.Detail}
+		if i := slices.IndexFunc(snap.Accounts, func(a inventory.Account) bool { return a.ID == r.Account }); i >= 0 {
+			a := snap.Accounts[i]
+			cr.OUs, cr.OUsKnown = a.OUs, len(a.OUs) > 0 && a.OUsError == nil
+		}
 		for _, l := range r.Links {
 			for _, w := range l.Warnings {
 				cr.Warnings = append(cr.Warnings, l.Name+": "+w.Code+": "+w.Message)
@@ -234,6 +239,12 @@ func watchAudit(_ context.Context, c config.File, a *config.Audit, st *store.Sto
 	fixes, err := ao.Prepare()
 	if err != nil {
 		return nil, exitcode.New(exitcode.Usage, err)
+	}
+	if ao.Policy.NeedsOUs() {
+		if !a.Org {
+			return nil, exitcode.New(exitcode.Usage, errors.New("watch.audit.accounts: a policy names an organizational unit; OUs need --org (watch.audit.org)"))
+		}
+		eng.collect.OUs = true
 	}
 	if fixes {
 		k, err := key()

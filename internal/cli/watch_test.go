@@ -21,6 +21,7 @@ import (
 	"github.com/rootwatch/rootwatch/internal/config"
 	"github.com/rootwatch/rootwatch/internal/exitcode"
 	"github.com/rootwatch/rootwatch/internal/store"
+	"github.com/rootwatch/rootwatch/internal/watch"
 )
 
 func TestWatchFlags(t *testing.T) {
@@ -367,11 +368,11 @@ func TestAuditFlagsOverride(t *testing.T) {
 	if err := applyAuditFlags(a, o, func(_ string, apply func()) { apply() }); err != nil {
 		t.Fatal(err)
 	}
-	p := auditPolicy(a).For("111122223333")
+	p := auditPolicy(a).For(watch.Placement{Account: "111122223333"})
 	if p.Default != "correct" || strings.Join(p.Actions, ",") != "ask,correct" || strings.Join(p.Approvers, ",") != "ops@example.com=os:ops@bastion" {
 		t.Errorf("account policy = %+v", p)
 	}
-	if p := auditPolicy(a).For("222222222222"); p.Default != "ask" || p.Approvers[0] != "os:alice@bastion" {
+	if p := auditPolicy(a).For(watch.Placement{Account: "222222222222"}); p.Default != "ask" || p.Approvers[0] != "os:alice@bastion" {
 		t.Errorf("default policy = %+v", p)
 	}
 	if err := applyAuditFlags(&config.Audit{}, &auditFlags{AccountAction: []string{"correct"}}, func(_ string, apply func()) { apply() }); err == nil {

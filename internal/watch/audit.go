@@ -30,6 +30,15 @@ type ChainResult struct {
 	Detail  string
 	// Warnings are the chain's warnings ("link: code: message"), in link order.
 	Warnings []string
+	// OUs is where the account sits (root first) when the audit read it
+	// (OUsKnown), for per-OU policies.
+	OUs      []string
+	OUsKnown bool
+}
+
+// placement is where r's account sits, for Policy.For.
+func (r ChainResult) placement() Placement {
+	return Placement{Account: r.Account, OUs: r.OUs, OUsKnown: r.OUsKnown}
 }
 
 // Auditor re-runs the chain audit (internal/audit over a fresh snapshot).
@@ -154,6 +163,10 @@ func (s *Service) auditOnce(ctx context.Context) error {
 		s.processDecisions(ctx)
 	}
 	_, err := s.auditRun(ctx, true)
+	if err == nil && s.o.Audit.Corrector != nil && s.o.Audit.Policy.NeedsOUs() {
+		// Decisions waiting for this run to place their accounts.
+		s.processDecisions(ctx)
+	}
 	return err
 }
 
@@ -172,6 +185,7 @@ func (s *Service) auditRun(ctx context.Context, correct bool) ([]ChainResult, er
 		return nil, s.recordAuditAlerts(ctx, []alert.Alert{withLevel(a, route.LevelError)}, nil)
 	}
 	s.m.auditDone(results, now)
+	s.remember(results)
 	var (
 		alerts []alert.Alert
 		states = map[string]string{}
@@ -190,7 +204,11 @@ func (s *Service) auditRun(ctx context.Context, correct bool) ([]ChainResult, er
 		if r.Status == ChainPass {
 			pass++
 		}
-		lines = append(lines, strings.TrimSpace(fmt.Sprintf("%s %s %s", r.Account, r.Status, r.Broken)))
+		line := strings.TrimSpace(fmt.Sprintf("%s %s %s", r.Account, r.Status, r.Broken))
+		if u := ao.Policy.For(r.placement()).Unsure; u != "" && r.Status != ChainPass {
+			line += " (notify only: " + u + ")"
+		}
+		lines = append(lines, line)
 	}
 	// The chain alerts first: a proposal follows the breakage it fixes.
 	if err := s.recordAuditAlerts(ctx, alerts, states); err != nil {
