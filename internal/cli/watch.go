@@ -393,6 +393,7 @@ func watchRun(ctx context.Context, f *Factory, opts *watchOptions) error {
 		if err != nil {
 			return err
 		}
+		ao.Store = store.Locator(c.Store.Reveal())
 		o.Audit, o.AuditEvery = ao, a.Every
 	}
 	svc, err := watch.New(ctx, o)

@@ -97,6 +97,9 @@ type AuditOptions struct {
 	// Remind is how often a chain that stays broken is notified again
 	// (default DefaultRemind; negative: never).
 	Remind time.Duration
+	// Store is the --store an approver passes to decide (store.Locator:
+	// never a password); empty leaves it out of the commands proposed.
+	Store string
 }
 
 func checkAudit(a *AuditOptions) error {

@@ -70,3 +70,18 @@ func TestPolicyForOUs(t *testing.T) {
 		t.Error("NeedsOUs wrong")
 	}
 }
+
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"/var/lib/rootwatch/rootwatch.db":    "/var/lib/rootwatch/rootwatch.db",
+		"postgres://rw@db:5432/rootwatch":    "postgres://rw@db:5432/rootwatch",
+		"/home/a b/rw.db":                    "'/home/a b/rw.db'",
+		"/tmp/it's.db":                       `'/tmp/it'\''s.db'`,
+		"postgres://rw@db/x?sslmode=require": "'postgres://rw@db/x?sslmode=require'",
+		"":                                   "''",
+	} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
