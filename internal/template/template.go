@@ -1,8 +1,9 @@
 // Package template generates deployable infrastructure for the two designs
 // that monitor root usage: the CIS chain (metric filter → alarm → SNS) and
 // EventBridge rules that trigger rootwatch as a Lambda function. Both come
-// as CloudFormation (built from goformation's typed structs, so every
-// property is one CloudFormation knows) or Terraform (HCL written with
+// as CloudFormation (plain maps written with encoding/json, cfnmodel.go;
+// the tests parse every output with goformation, which rejects unknown
+// resource types and properties) or Terraform (HCL written with
 // hclwrite), for one account or, with Org, a whole AWS Organization.
 package template
 
