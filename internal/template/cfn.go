@@ -24,6 +24,8 @@ func renderCloudFormation(o Options) ([]byte, error) {
 	var t *cfnTemplate
 	var err error
 	switch {
+	case o.Design == DesignWatchECS:
+		t = cfnWatchECS(o)
 	case o.orgTrail():
 		t = cfnCISOrgTrail(o)
 	case o.Design == DesignCISAlarm && o.Org:

@@ -38,6 +38,7 @@ type cfnParameter struct {
 	Default        any    `json:"Default,omitempty"`
 	Description    string `json:"Description,omitempty"`
 	AllowedPattern string `json:"AllowedPattern,omitempty"`
+	AllowedValues  []any  `json:"AllowedValues,omitempty"`
 	MinLength      int    `json:"MinLength,omitempty"`
 	NoEcho         bool   `json:"NoEcho,omitempty"`
 }
@@ -93,3 +94,11 @@ func join(sep string, parts []any) map[string]any {
 func fnNot(cond any) map[string]any { return map[string]any{"Fn::Not": []any{cond}} }
 
 func fnEquals(a, b any) map[string]any { return map[string]any{"Fn::Equals": []any{a, b}} }
+
+func fnSub(s string) map[string]any { return map[string]any{"Fn::Sub": s} }
+
+func fnIf(cond string, then, otherwise any) map[string]any {
+	return map[string]any{"Fn::If": []any{cond, then, otherwise}}
+}
+
+var noValue = ref("AWS::NoValue")

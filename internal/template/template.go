@@ -22,6 +22,9 @@ type Design string
 const (
 	DesignCISAlarm    Design = "cis-alarm"
 	DesignEventBridge Design = "eventbridge"
+	// DesignWatchECS is the watch service itself on ECS Fargate (two
+	// tasks, a PostgreSQL store, an SQS source): CloudFormation only.
+	DesignWatchECS Design = "watch-ecs"
 )
 
 // Format selects the infrastructure-as-code language.
@@ -88,8 +91,15 @@ func (o *Options) Validate() error {
 	var errs []error
 	switch o.Design {
 	case DesignCISAlarm, DesignEventBridge:
+	case DesignWatchECS:
+		if o.Format == FormatTerraform {
+			errs = append(errs, errors.New("design watch-ecs is CloudFormation only (for Terraform or Kubernetes see deploy/)"))
+		}
+		if o.Org || o.KMS || len(o.Emails) > 0 || len(o.Regions) > 0 {
+			errs = append(errs, errors.New("design watch-ecs takes no --org, --kms, --email or --regions: one service in one account and region, alerting through its notifier"))
+		}
 	default:
-		errs = append(errs, fmt.Errorf("design %q: want cis-alarm or eventbridge", o.Design))
+		errs = append(errs, fmt.Errorf("design %q: want cis-alarm, eventbridge or watch-ecs", o.Design))
 	}
 	switch o.Format {
 	case FormatCloudFormation, FormatTerraform:
