@@ -47,6 +47,9 @@ type Watch struct {
 	Mode        string        `yaml:"mode"`
 	GroupWindow time.Duration `yaml:"group_window"`
 	FlushDelay  time.Duration `yaml:"flush_delay"`
+	// Lease is how long a replica owns the deliveries it claimed; those
+	// of a replica that died are delivered by another after it.
+	Lease   time.Duration `yaml:"lease"`
 	Alarm       *Alarm        `yaml:"alarm"`
 	Sources     []Source      `yaml:"sources"`
 	Audit       *Audit        `yaml:"audit"`
