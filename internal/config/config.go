@@ -50,9 +50,9 @@ type Watch struct {
 	// Lease is how long a replica owns the deliveries it claimed; those
 	// of a replica that died are delivered by another after it.
 	Lease   time.Duration `yaml:"lease"`
-	Alarm       *Alarm        `yaml:"alarm"`
-	Sources     []Source      `yaml:"sources"`
-	Audit       *Audit        `yaml:"audit"`
+	Alarm   *Alarm        `yaml:"alarm"`
+	Sources []Source      `yaml:"sources"`
+	Audit   *Audit        `yaml:"audit"`
 }
 
 // Alarm overrides the CIS alarm parameters of alarm mode.
