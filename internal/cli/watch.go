@@ -479,7 +479,10 @@ func buildSources(ctx context.Context, c config.File, det *detect.Detector,
 				return nil, cerr
 			}
 			src, err = source.NewSQS(source.SQSConfig{QueueURL: s.SQS.QueueURL, SQS: sqs.NewFromConfig(cfg),
-				S3: s3.NewFromConfig(cfg), Visibility: s.SQS.Visibility, Workers: s.SQS.Workers, Now: now, Log: log})
+				// CloudTrail writes objects without checksums; the SDK
+				// would log a warning for every one read.
+				S3:         s3.NewFromConfig(cfg, func(o *s3.Options) { o.DisableLogOutputChecksumValidationSkipped = true }),
+				Visibility: s.SQS.Visibility, Workers: s.SQS.Workers, Now: now, Log: log})
 		case s.CloudWatch != nil:
 			cfg, cerr := awsCfg(ctx, s.CloudWatch.Region)
 			if cerr != nil {
