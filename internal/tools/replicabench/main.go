@@ -230,10 +230,11 @@ func run(ctx context.Context, o options) error {
 		}
 		defer logf.Close()
 		cmd := exec.Command(o.bin, "watch", "--config", cfg, "--listen", "", "--log-level", "warn",
-			"--notify", "webhook:"+hookURL+"/hook")
+			"--notify", "webhook:env:ROOTWATCH_BENCH_HOOK")
 		cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+emuURL, "AWS_ACCESS_KEY_ID=AKIA"+account,
 			"AWS_SECRET_ACCESS_KEY=bench", "AWS_REGION="+region, "AWS_EC2_METADATA_DISABLED=true",
-			"AWS_CONFIG_FILE=/nonexistent", "AWS_SHARED_CREDENTIALS_FILE=/nonexistent", "HOME="+o.work)
+			"AWS_CONFIG_FILE=/nonexistent", "AWS_SHARED_CREDENTIALS_FILE=/nonexistent", "HOME="+o.work,
+			"ROOTWATCH_BENCH_HOOK="+hookURL+"/hook")
 		cmd.Stdout, cmd.Stderr = logf, logf
 		if err := cmd.Start(); err != nil {
 			return err
