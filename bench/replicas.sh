@@ -52,14 +52,15 @@ bench() {
 }
 
 echo "$files log files x $records records (one root call each) as a backlog; $paced files at $rate/s for the delay; $latency per S3/SQS request; lease $lease, visibility $visibility; $(nproc) cores"
-printf '%-9s %10s %9s %9s %10s %10s %5s %6s\n' replicas events/s ratio per-rep p50-ms p99-ms lost dupes
+printf '%-9s %10s %9s %9s %9s %10s %10s %5s %6s\n' replicas events/s ratio per-rep ev/cpu-s p50-ms p99-ms lost dupes
 base=
 for n in 1 2 4; do
 	bench "r$n" --replicas "$n" --paced "$paced" --rate "$rate"
 	r="$work/r$n.json"
 	eps=$(jq .events_per_second "$r")
 	base=${base:-$eps}
-	printf '%-9s %10.0f %8.2fx %9.0f %10.1f %10.1f %5d %6d\n' "$n" "$eps" "$(jq -n "$eps/$base")" "$(jq -n "$eps/$n")" \
+	printf '%-9s %10.0f %8.2fx %9.0f %9.0f %10.1f %10.1f %5d %6d\n' "$n" "$eps" "$(jq -n "$eps/$base")" "$(jq -n "$eps/$n")" \
+		"$(jq .events_per_replica_cpu_second "$r")" \
 		"$(jq .p50_delay_ms "$r")" "$(jq .p99_delay_ms "$r")" "$(jq .lost "$r")" "$(jq '.redelivered + .events_in_several_alerts' "$r")"
 done
 bench kill --replicas 2 --kill --paced 0

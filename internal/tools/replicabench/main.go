@@ -34,6 +34,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -90,7 +91,10 @@ func main() {
 		_ = ln.Close()
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	// Interrupted, it still stops the replicas it started.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
 	if err := run(ctx, o); err != nil {
 		fmt.Fprintln(os.Stderr, "replicabench:", err)
@@ -166,6 +170,10 @@ type result struct {
 	Events       int     `json:"backlog_events"`
 	Seconds      float64 `json:"backlog_seconds"`
 	EventsPerSec float64 `json:"events_per_second"`
+	// CPU is the replicas' CPU seconds over the backlog (user + system):
+	// events per CPU second hold on a busier or a bigger machine.
+	CPU          float64 `json:"replica_cpu_seconds,omitempty"`
+	EventsPerCPU float64 `json:"events_per_replica_cpu_second,omitempty"`
 	AlertsPerSec float64 `json:"alerts_per_second"`
 	Paced        int     `json:"paced_files,omitempty"`
 	Rate         float64 `json:"paced_files_per_second,omitempty"`
@@ -228,7 +236,7 @@ func run(ctx context.Context, o options) error {
 		if err != nil {
 			return err
 		}
-		defer logf.Close()
+		defer func() { _ = logf.Close() }() // the replicas' logs, for reading after a failure
 		cmd := exec.Command(o.bin, "watch", "--config", cfg, "--listen", "", "--log-level", "warn",
 			"--notify", "webhook:env:ROOTWATCH_BENCH_HOOK")
 		cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+emuURL, "AWS_ACCESS_KEY_ID=AKIA"+account,
@@ -260,6 +268,7 @@ func run(ctx context.Context, o options) error {
 
 	// Backlog: throughput.
 	var ids []string
+	cpu0 := cpuSeconds(procs)
 	start := time.Now()
 	for i := range o.files {
 		id, err := w.file(fmt.Sprint("b", i))
@@ -288,6 +297,12 @@ func run(ctx context.Context, o options) error {
 		return report(res, err)
 	}
 	el := time.Since(start)
+	if !o.kill && cpu0 >= 0 {
+		if c := cpuSeconds(procs); c > cpu0 {
+			res.CPU = c - cpu0
+			res.EventsPerCPU = float64(o.files*o.recs) / res.CPU
+		}
+	}
 	res.Seconds = el.Seconds()
 	res.EventsPerSec = float64(o.files*o.recs) / el.Seconds()
 	res.AlertsPerSec = float64(o.files) / el.Seconds()
@@ -515,6 +530,32 @@ func (w *writer) file(name string) (string, error) {
 		return "", err
 	}
 	return root, nil
+}
+
+// cpuSeconds is the user and system time of the running processes, from
+// /proc (clock ticks of 1/100 s, as Linux reports them); -1 when unknown.
+func cpuSeconds(procs []*exec.Cmd) float64 {
+	total := 0.0
+	for _, p := range procs {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.Process.Pid))
+		if err != nil {
+			return -1
+		}
+		// The command name may hold spaces: fields start after its ')'.
+		f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+		if len(f) < 13 {
+			return -1
+		}
+		var ut, st float64
+		if _, err := fmt.Sscan(f[11], &ut); err != nil {
+			return -1
+		}
+		if _, err := fmt.Sscan(f[12], &st); err != nil {
+			return -1
+		}
+		total += (ut + st) / 100
+	}
+	return total
 }
 
 // serve runs h on a loopback port.
