@@ -101,13 +101,8 @@ func TestReplicaKilledLeasesTakenOver(t *testing.T) {
 			_ = child.Wait()
 		}
 	}()
-	select {
-	case <-full:
-	case <-ctx.Done():
-		t.Fatal("replica A never had a full batch of deliveries in flight")
-	}
-
-	// Replica B, in this process, posting to the path that accepts.
+	// Replica B, in this process, posting to the path that accepts; made
+	// now so that the kill follows A's full batch at once.
 	st, err := store.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -125,6 +120,22 @@ func TestReplicaKilledLeasesTakenOver(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	select {
+	case <-full:
+	case <-ctx.Done():
+		t.Fatal("replica A never had a full batch of deliveries in flight")
+	}
+	// B starts (it claims what is due, not what A holds), then A dies.
+	errc := make(chan error, 1)
+	go func() { errc <- svc.Run(ctx) }()
+	stopped := false
+	defer func() {
+		if !stopped {
+			svc.Stop()
+			<-errc
+		}
+	}()
+
 	if err := child.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -147,15 +158,6 @@ func TestReplicaKilledLeasesTakenOver(t *testing.T) {
 		t.Fatalf("no delivery was leased to A at the kill: the test proves nothing (%d pending rows)", len(rows))
 	}
 	nLeased := len(leased)
-	errc := make(chan error, 1)
-	go func() { errc <- svc.Run(ctx) }()
-	stopped := false
-	defer func() {
-		if !stopped {
-			svc.Stop()
-			<-errc
-		}
-	}()
 	if err := rc.waitEvents(ctx, ids); err != nil {
 		t.Fatal(err)
 	}
