@@ -245,6 +245,11 @@ func (q *Queues) ReceiveMessage(ctx context.Context, in *sqs.ReceiveMessageInput
 				qu.msgs = append(qu.msgs[:i], qu.msgs[i+1:]...)
 				i--
 				m.visibleAt, m.receives = time.Time{}, 0
+				for k, x := range qu.receipts {
+					if x == m {
+						delete(qu.receipts, k)
+					}
+				}
 				qu.dlq.msgs = append(qu.dlq.msgs, m)
 				continue
 			}
