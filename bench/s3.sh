@@ -6,6 +6,11 @@
 #   bench/s3.sh [ACCOUNTS REGIONS DAYS RECORDS PER_FILE]
 #       default 100 4 3 155000 20: an organization trail of about 8,000
 #       log files plus hourly digests (issue 15's bench)
+#   BASE=none bench/s3.sh 1000 17 1 680000 20
+#       issue 15's organization scale: 1,000 accounts in the 17 default
+#       regions, one day (about 45,000 log files, 450,000 objects with
+#       the digests; ctgen takes about 2 minutes, the run about 5), the
+#       current build only
 #
 # The ideal is the fewest requests the layout needs, 64 in flight, at
 # LATENCY each, plus the time the same scan takes on a local copy (decode):
@@ -14,7 +19,7 @@
 #                 1 per region-day directory of D and D+1 that exists (D+1
 #                 holds D's late events), + one GET per log file read.
 # BASE (default beb7706, the commit before the fetch stage) is built from
-# git archive; LATENCY (default 30ms); BENCH_DIR keeps the corpus.
+# git archive (none: measure the current build only); LATENCY (default 30ms); BENCH_DIR keeps the corpus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 accounts=${1:-100} regions=${2:-4} days=${3:-3} records=${4:-155000} perfile=${5:-20}
@@ -27,9 +32,14 @@ mkdir -p "$work"
 go build -o "$work/rootwatch" ./cmd/rootwatch
 go build -o "$work/s3serve" ./internal/tools/s3serve
 go build -o "$work/ctgen" ./internal/tools/ctgen
-rm -rf "$work/base-src" && mkdir -p "$work/base-src"
-git archive "$base" | tar -x -C "$work/base-src"
-(cd "$work/base-src" && go build -o "$work/rootwatch-base" ./cmd/rootwatch)
+builds="base new"
+if [ "$base" = none ]; then
+	builds=new
+else
+	rm -rf "$work/base-src" && mkdir -p "$work/base-src"
+	git archive "$base" | tar -x -C "$work/base-src"
+	(cd "$work/base-src" && go build -o "$work/rootwatch-base" ./cmd/rootwatch)
+fi
 
 corpus="$work/corpus-$accounts-$regions-$days-$records-$perfile"
 if [ ! -f "$corpus/truth.json" ]; then
@@ -51,8 +61,11 @@ keys=$(curl -s "$url/_stats" | jq .objects)
 export AWS_ENDPOINT_URL=$url AWS_ACCESS_KEY_ID=AKIA111122223333 AWS_SECRET_ACCESS_KEY=bench \
 	AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true \
 	AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent
-# The first day of the corpus is partial; take the second.
-day=$(ls -d "$corpus"/AWSLogs/*/CloudTrail/*/*/*/* | awk -F/ '{print $(NF-2)"-"$(NF-1)"-"$NF}' | sort -u | sed -n 2p)
+# The first day of a corpus of several days is partial; take the second.
+# A one-day corpus is that day (the next holds only its last files).
+nth=2
+[ "$days" = 1 ] && nth=1
+day=$(ls -d "$corpus"/AWSLogs/*/CloudTrail/*/*/*/* | awk -F/ '{print $(NF-2)"-"$(NF-1)"-"$NF}' | sort -u | sed -n ${nth}p)
 next=$(date -u -d "$day + 1 day" +%F)
 
 # secs CMD...: wall seconds of one run; stdout to $OUT, stderr to $OUT.err.
@@ -74,7 +87,7 @@ for c in whole day; do
 	# Decode time: the same scan of a local copy.
 	OUT="$work/$c-local.jsonl"
 	decode=$(secs "$work/rootwatch" scan "${args[@]}" "$corpus")
-	for b in base new; do
+	for b in $builds; do
 		bin="$work/rootwatch"; [ $b = base ] && bin="$work/rootwatch-base"
 		curl -s "$url/_stats?reset=1" >/dev/null
 		OUT="$work/$c-$b.jsonl"

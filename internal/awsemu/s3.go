@@ -19,6 +19,7 @@ type Buckets struct {
 	mu      sync.Mutex
 	buckets map[string]*bucket
 	denied  map[string]bool
+	failing map[string]s3Error // "bucket/key" → the error every GET of it gets
 	// PageSize caps ListObjectsV2 pages (0: 1000, as S3) so tests can
 	// drive continuation tokens.
 	PageSize int
@@ -41,7 +42,7 @@ type object struct {
 
 // NewBuckets returns an empty store.
 func NewBuckets() *Buckets {
-	return &Buckets{buckets: map[string]*bucket{}, denied: map[string]bool{}}
+	return &Buckets{buckets: map[string]*bucket{}, denied: map[string]bool{}, failing: map[string]s3Error{}}
 }
 
 // Put stores an object, creating the bucket.
@@ -66,6 +67,23 @@ func (b *Buckets) Deny(bucket string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.denied[bucket] = true
+}
+
+// Fail makes every GET of one object answer as S3 does when it throttles
+// ("SlowDown", HTTP 503) or denies it ("AccessDenied", 403); listing is
+// unaffected.
+func (b *Buckets) Fail(bucket, key, code string) error {
+	e, ok := map[string]s3Error{
+		"SlowDown":     {"SlowDown", "Please reduce your request rate.", http.StatusServiceUnavailable},
+		"AccessDenied": {"AccessDenied", "Access Denied", http.StatusForbidden},
+	}[code]
+	if !ok {
+		return fmt.Errorf("fail %s/%s: code %q: want SlowDown or AccessDenied", bucket, key, code)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.failing[bucket+"/"+key] = e
+	return nil
 }
 
 type s3Error struct {
@@ -98,7 +116,12 @@ func (s *Server) serveS3(w http.ResponseWriter, r *http.Request, c caller, _ []b
 	case (r.Method == http.MethodGet || r.Method == http.MethodHead) && key != "":
 		b.mu.Lock()
 		o, ok := bk.objs[key]
+		fail, failing := b.failing[bucket+"/"+key]
 		b.mu.Unlock()
+		if failing {
+			writeS3Error(w, fail)
+			return
+		}
 		if !ok {
 			writeS3Error(w, s3Error{"NoSuchKey", "The specified key does not exist.", http.StatusNotFound})
 			return

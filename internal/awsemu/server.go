@@ -28,6 +28,8 @@ type Server struct {
 	Events *Events
 	// History holds CloudTrail event history for LookupEvents.
 	History *History
+	// Queues holds the SQS queues.
+	Queues *Queues
 	// Keys maps extra access key IDs to accounts, beyond "AKIA<account>"
 	// and sts:AssumeRole sessions.
 	Keys map[string]string
@@ -39,7 +41,7 @@ type Server struct {
 
 // New returns a server over cloud with an empty S3.
 func New(cloud *awsfake.Cloud) *Server {
-	return &Server{Cloud: cloud, S3: NewBuckets(), Events: NewEvents(), History: NewHistory()}
+	return &Server{Cloud: cloud, S3: NewBuckets(), Events: NewEvents(), History: NewHistory(), Queues: NewQueues()}
 }
 
 // maxBody bounds a request body; rootwatch's largest request is a topic

@@ -39,6 +39,7 @@ var services = map[string]service{
 	"scheduler": {proto: protoRESTJSON, client: func(s *Server, c caller) any {
 		return s.Cloud.Conn(c.account).SchedulerClient(c.region)
 	}},
+	"sqs": {proto: protoJSON10, client: func(s *Server, c caller) any { return s.Queues }},
 	"securityhub": {proto: protoRESTJSON, client: func(s *Server, c caller) any {
 		return s.Cloud.Conn(c.account).SecurityHub(c.region)
 	}},

@@ -34,6 +34,7 @@ type scanOptions struct {
 	Out, ErrOut io.Writer
 	In          io.Reader
 	Progress    bool // draw a progress bar on ErrOut
+	Quiet       bool // --quiet: no progress bar even on a terminal
 	Now         func() time.Time
 
 	Sources []string
@@ -122,7 +123,8 @@ it still reports. --fail-on none exits 0 unless the scan failed.`,
 		Args: usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Out, opts.ErrOut, opts.In, opts.Now = f.Out, f.ErrOut, f.In, f.Now
-			opts.Progress = f.IsTerminal != nil && f.IsTerminal(f.ErrOut)
+			// The bar is for a person watching: never in a pipe or a log.
+			opts.Progress = !opts.Quiet && f.IsTerminal != nil && f.IsTerminal(f.ErrOut)
 			opts.Sources = args
 			if !slices.Contains(scan.Formats, opts.Format) {
 				return exitcode.Usagef("--format %q: want one of %s", opts.Format, strings.Join(scan.Formats, ", "))
@@ -157,6 +159,7 @@ it still reports. --fail-on none exits 0 unless the scan failed.`,
 	fl.StringVar(&opts.FailOn, "fail-on", "findings", "findings: exit 3 on findings, 4 on partial input; none: exit 0 unless the scan failed")
 	fl.IntVar(&opts.Workers, "workers", 0, "parallel decoders (default: one per CPU)")
 	fl.IntVar(&opts.Fetch, "fetch-concurrency", scan.DefaultFetchConcurrency, "S3 requests in flight, for listing and for reading each, apart from the decoders")
+	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress bar (drawn on standard error only when it is a terminal)")
 	fl.StringSliceVar(&opts.Aliases, "account-alias", nil, "ACCOUNT=ALIAS to show in reports (repeatable)")
 	fl.StringSliceVar(&opts.Regions, "regions", nil, "regions for the lookup source (default: every enabled region)")
 	fl.StringVar(&opts.Profile, "profile", "", "AWS shared-config profile")

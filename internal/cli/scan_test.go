@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -126,6 +127,39 @@ func TestScanRun(t *testing.T) {
 			}
 			if !strings.Contains(errOut.String(), tt.err) {
 				t.Errorf("stderr lacks %q:\n%s", tt.err, errOut)
+			}
+		})
+	}
+}
+
+// The progress bar is drawn on standard error only when it is a
+// terminal, and never with --quiet; standard output is the report alone.
+func TestScanProgressBar(t *testing.T) {
+	tests := []struct {
+		name     string
+		terminal bool
+		args     []string
+		bar      bool
+	}{
+		{"terminal", true, nil, true},
+		{"terminal, --quiet", true, []string{"--quiet"}, false},
+		{"terminal, -q", true, []string{"-q"}, false},
+		{"pipe", false, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, out, errOut := newScanTestFactory("")
+			f.IsTerminal = func(w io.Writer) bool { return tt.terminal && w == f.ErrOut }
+			err := runScanCLI(f, append(tt.args, "--fail-on", "none", scanSample)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The bar ends by clearing its line, however fast the scan.
+			if got := strings.Contains(errOut.String(), "\r\033[K"); got != tt.bar {
+				t.Errorf("bar drawn: %v, want %v; stderr %q", got, tt.bar, errOut)
+			}
+			if strings.Contains(out.String(), "\033[") {
+				t.Errorf("terminal control codes on stdout: %q", out)
 			}
 		})
 	}

@@ -50,6 +50,7 @@ type watchOptions struct {
 	Listen           string
 	Mode             string
 	GroupWindow      time.Duration
+	Lease            time.Duration
 	AuditEvery       time.Duration
 	Correct          string
 	Org              bool
@@ -137,6 +138,9 @@ See docs/watch.md for the config file, the alert schema and operations.`,
 			if opts.GroupWindow <= 0 {
 				return exitcode.Usagef("--group-window must be positive")
 			}
+			if opts.Lease < 2*time.Second {
+				return exitcode.Usagef("--lease %s: want at least 2s", opts.Lease)
+			}
 			if opts.Correct != watch.CorrectNever && opts.AuditEvery == 0 && opts.ConfigFile == "" {
 				return exitcode.Usagef("--correct %s needs --audit-every", opts.Correct)
 			}
@@ -158,6 +162,7 @@ See docs/watch.md for the config file, the alert schema and operations.`,
 	fl.StringVar(&opts.Listen, "listen", DefaultListen, "address of /healthz, /readyz and /metrics (empty: none)")
 	fl.StringVar(&opts.Mode, "mode", watch.ModeEvent, "root usage alerts: event (one per session) or alarm (CIS alarm transitions)")
 	fl.DurationVar(&opts.GroupWindow, "group-window", time.Hour, "events of one account, source IP and identity this close together are one session")
+	fl.DurationVar(&opts.Lease, "lease", watch.DefaultLease, "a replica owns the alerts it claimed for delivery this long; a dead replica's are delivered by another after it")
 	fl.DurationVar(&opts.AuditEvery, "audit-every", 0, "re-run the chain audit this often and notify when it breaks or heals (0: never)")
 	fl.StringVar(&opts.Correct, "correct", watch.CorrectNever, "on a broken chain: never, ask (propose; rootwatch corrections approve ID), always (apply fix)")
 	fl.BoolVar(&opts.Org, "org", false, "audit every account of the organization")
@@ -235,6 +240,7 @@ func loadWatchConfig(f *Factory, opts *watchOptions) (watchConfig, error) {
 	}
 	set("mode", func() { c.Watch.Mode = opts.Mode })
 	set("group-window", func() { c.Watch.GroupWindow = opts.GroupWindow })
+	set("lease", func() { c.Watch.Lease = opts.Lease })
 	set("region", func() {
 		if opts.Region != "" {
 			c.Region = opts.Region
@@ -382,6 +388,14 @@ func watchRun(ctx context.Context, f *Factory, opts *watchOptions) error {
 		Store: st, Sources: sources, Targets: targets, Detector: det, Mode: c.Watch.Mode,
 		Listen: c.Listen, Logger: log, Now: f.Now,
 	}
+	if l := c.Watch.Lease; l != 0 {
+		if l < 2*time.Second {
+			return exitcode.Usagef("lease %s: want at least 2s", l)
+		}
+		// A delivery attempt must end within the lease, or another
+		// replica could send the same alert while it is still going on.
+		o.Lease, o.NotifyTimeout = l, min(watch.DefaultNotifyTimeout, l/2)
+	}
 	if w := c.Watch.GroupWindow; w > 0 {
 		o.Group = detect.GroupPolicy{Window: w, FlushDelay: detect.DefaultGroupPolicy().FlushDelay}
 		if c.Watch.FlushDelay > 0 {
@@ -480,7 +494,10 @@ func buildSources(ctx context.Context, c config.File, det *detect.Detector,
 				return nil, cerr
 			}
 			src, err = source.NewSQS(source.SQSConfig{QueueURL: s.SQS.QueueURL, SQS: sqs.NewFromConfig(cfg),
-				S3: s3.NewFromConfig(cfg), Visibility: s.SQS.Visibility, Workers: s.SQS.Workers, Now: now, Log: log})
+				// CloudTrail writes objects without checksums; the SDK
+				// would log a warning for every one read.
+				S3:         s3.NewFromConfig(cfg, func(o *s3.Options) { o.DisableLogOutputChecksumValidationSkipped = true }),
+				Visibility: s.SQS.Visibility, Workers: s.SQS.Workers, Now: now, Log: log})
 		case s.CloudWatch != nil:
 			cfg, cerr := awsCfg(ctx, s.CloudWatch.Region)
 			if cerr != nil {

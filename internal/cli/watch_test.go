@@ -34,7 +34,7 @@ func TestWatchFlags(t *testing.T) {
 	}{
 		{name: "simple", args: []string{"--source", "./logs", "--notify", "stdout:", "--store", "x.db"},
 			check: func(t *testing.T, o *watchOptions) {
-				if o.Listen != DefaultListen || o.Mode != "event" || o.GroupWindow != time.Hour || o.Store != "x.db" || o.Correct != "never" {
+				if o.Listen != DefaultListen || o.Mode != "event" || o.GroupWindow != time.Hour || o.Lease != 2*time.Minute || o.Store != "x.db" || o.Correct != "never" {
 					t.Errorf("defaults: %+v", o)
 				}
 			}},
@@ -65,6 +65,7 @@ func TestWatchFlags(t *testing.T) {
 					t.Errorf("%+v", o.Audit)
 				}
 			}},
+		{name: "bad lease", args: []string{"--source", "x", "--notify", "stdout:", "--lease", "1s"}, wantCode: exitcode.Usage, wantErr: "--lease 1s"},
 		{name: "bad window", args: []string{"--source", "x", "--notify", "stdout:", "--group-window", "0s"}, wantCode: exitcode.Usage, wantErr: "--group-window"},
 		{name: "positional", args: []string{"x"}, wantCode: exitcode.Usage, wantErr: "unknown command"},
 	}

@@ -47,9 +47,12 @@ type Watch struct {
 	Mode        string        `yaml:"mode"`
 	GroupWindow time.Duration `yaml:"group_window"`
 	FlushDelay  time.Duration `yaml:"flush_delay"`
-	Alarm       *Alarm        `yaml:"alarm"`
-	Sources     []Source      `yaml:"sources"`
-	Audit       *Audit        `yaml:"audit"`
+	// Lease is how long a replica owns the deliveries it claimed; those
+	// of a replica that died are delivered by another after it.
+	Lease   time.Duration `yaml:"lease"`
+	Alarm   *Alarm        `yaml:"alarm"`
+	Sources []Source      `yaml:"sources"`
+	Audit   *Audit        `yaml:"audit"`
 }
 
 // Alarm overrides the CIS alarm parameters of alarm mode.

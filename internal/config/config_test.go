@@ -35,7 +35,7 @@ func TestParse(t *testing.T) {
 		t.Errorf("store/listen = %q %q", f.Store.Reveal(), f.Listen)
 	}
 	w := f.Watch
-	if w.Mode != "alarm" || w.GroupWindow != 30*time.Minute || w.Alarm == nil || w.Alarm.Period != 5*time.Minute ||
+	if w.Mode != "alarm" || w.GroupWindow != 30*time.Minute || w.Lease != 45*time.Second || w.Alarm == nil || w.Alarm.Period != 5*time.Minute ||
 		*w.Alarm.Threshold != 1 || w.Alarm.TreatMissingData != "notBreaching" {
 		t.Errorf("watch = %+v alarm %+v", w, w.Alarm)
 	}

@@ -38,10 +38,20 @@ func (b *ProgressBar) Run(ctx context.Context) {
 	}
 }
 
-// Line renders the bar after elapsed time.
+// Line renders the bar after elapsed time. While the sources are still
+// being listed the totals can grow, so it shows counts without a bar or
+// an ETA (a bar measured against a moving total would read full all the
+// time the listing keeps pace with the reads).
 func (b *ProgressBar) Line(elapsed time.Duration) string {
 	ud, uf := b.P.UnitsDone.Load(), b.P.UnitsFound.Load()
 	bd, bf := b.P.BytesDone.Load(), b.P.BytesFound.Load()
+	rate := 0.0
+	if s := elapsed.Seconds(); s > 0 {
+		rate = float64(bd) / s
+	}
+	if b.P.Listing.Load() {
+		return fmt.Sprintf("listing: %d listed (%s), %d read (%s)  %s/s", uf, bytesHuman(bf), ud, bytesHuman(bd), bytesHuman(int64(rate)))
+	}
 	const width = 24
 	frac := 0.0
 	if bf > 0 {
@@ -49,18 +59,10 @@ func (b *ProgressBar) Line(elapsed time.Duration) string {
 	}
 	filled := int(frac * width)
 	bar := strings.Repeat("#", filled) + strings.Repeat(".", width-filled)
-	rate := 0.0
-	if s := elapsed.Seconds(); s > 0 {
-		rate = float64(bd) / s
-	}
 	eta := "?"
-	if !b.P.Listing.Load() && rate > 0 && bf >= bd {
+	if rate > 0 && bf >= bd {
 		eta = time.Duration(float64(bf-bd) / rate * float64(time.Second)).Round(time.Second).String()
 	}
-	more := ""
-	if b.P.Listing.Load() {
-		more = "+"
-	}
-	return fmt.Sprintf("[%s] %d/%d%s inputs  %s/%s%s  %s/s  ETA %s", bar, ud, uf, more,
-		bytesHuman(bd), bytesHuman(bf), more, bytesHuman(int64(rate)), eta)
+	return fmt.Sprintf("[%s] %d/%d read  %s/%s  %s/s  ETA %s", bar, ud, uf,
+		bytesHuman(bd), bytesHuman(bf), bytesHuman(int64(rate)), eta)
 }

@@ -272,10 +272,29 @@ func (s *Store) String() string { return s.dialect.String() + ":" + s.where }
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
+// migrationLock is the PostgreSQL advisory lock held while the schema
+// changes.
+const migrationLock = 7305
+
 func (s *Store) ensureMigrationsTable(ctx context.Context) error {
-	_, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	const ddl = `CREATE TABLE IF NOT EXISTS schema_migrations (
 		name TEXT PRIMARY KEY,
-		applied_at BIGINT NOT NULL)`)
+		applied_at BIGINT NOT NULL)`
+	var err error
+	if s.dialect == Postgres {
+		// On PostgreSQL, CREATE TABLE IF NOT EXISTS run by replicas
+		// starting together can still collide in the catalog (a unique
+		// violation on pg_type): take the migration lock first.
+		err = s.Tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLock); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, ddl)
+			return err
+		})
+	} else {
+		_, err = s.db.ExecContext(ctx, ddl)
+	}
 	if err != nil {
 		return fmt.Errorf("prepare store %s: %w", s, err)
 	}
@@ -289,7 +308,7 @@ func (s *Store) Migrate(ctx context.Context, name string, stmts ...string) error
 	return s.Tx(ctx, func(tx *sql.Tx) error {
 		if s.dialect == Postgres {
 			// Replicas starting together must not race on DDL.
-			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7305) `); err != nil {
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLock); err != nil {
 				return err
 			}
 		}

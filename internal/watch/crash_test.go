@@ -18,8 +18,8 @@ import (
 	"github.com/rootwatch/rootwatch/internal/watch/source"
 )
 
-// TestWatchProcessHelper is the watch process the crash test starts and
-// kills; it does nothing in an ordinary test run.
+// TestWatchProcessHelper is the watch process the crash tests start and
+// kill; it does nothing in an ordinary test run.
 func TestWatchProcessHelper(t *testing.T) {
 	if os.Getenv("ROOTWATCH_CRASH_HELPER") != "1" {
 		t.Skip("helper process for TestKill9MidBatch")
@@ -37,9 +37,18 @@ func TestWatchProcessHelper(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The replica test names the owner and lengthens the lease so that
+	// deliveries stay leased, in flight, until the kill.
+	lease, timeout := 2*time.Second, time.Second
+	if v := os.Getenv("ROOTWATCH_CRASH_LEASE"); v != "" {
+		if lease, err = time.ParseDuration(v); err != nil {
+			t.Fatal(err)
+		}
+		timeout = lease - lease/4
+	}
 	svc, err := watch.New(ctx, watch.Options{Store: st, Sources: []source.Source{src},
 		Targets: []watch.Target{{Name: "webhook", Notifier: n}}, Logger: testLogger(t),
-		Backoff: fastBackoff(), Lease: 2 * time.Second, NotifyTimeout: time.Second})
+		Backoff: fastBackoff(), Lease: lease, NotifyTimeout: timeout, Owner: os.Getenv("ROOTWATCH_CRASH_OWNER")})
 	if err != nil {
 		t.Fatal(err)
 	}

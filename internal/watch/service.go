@@ -121,10 +121,10 @@ func New(ctx context.Context, o Options) (*Service, error) {
 		o.Backoff = store.DefaultBackoff()
 	}
 	if o.Lease == 0 {
-		o.Lease = 2 * time.Minute
+		o.Lease = DefaultLease
 	}
 	if o.NotifyTimeout == 0 {
-		o.NotifyTimeout = 30 * time.Second
+		o.NotifyTimeout = DefaultNotifyTimeout
 	}
 	if o.NotifyTimeout >= o.Lease {
 		return nil, fmt.Errorf("watch: notify timeout %s must be shorter than the lease %s", o.NotifyTimeout, o.Lease)
@@ -182,6 +182,13 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	}
 	return s, nil
 }
+
+// DefaultLease is how long a replica owns the deliveries it claimed, and
+// DefaultNotifyTimeout bounds one delivery attempt (shorter than the lease).
+const (
+	DefaultLease         = 2 * time.Minute
+	DefaultNotifyTimeout = 30 * time.Second
+)
 
 func defaultOwner() string {
 	host, _ := os.Hostname()
