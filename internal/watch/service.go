@@ -59,6 +59,9 @@ type Options struct {
 	// Audit, when set, re-runs the chain audit every AuditEvery.
 	Audit      *AuditOptions
 	AuditEvery time.Duration
+	// Console, when set, is served on Listen beside the operational
+	// endpoints (everything but /healthz, /readyz and /metrics).
+	Console http.Handler
 }
 
 // Service is a running watch. Create it with New.
