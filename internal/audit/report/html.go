@@ -49,3 +49,10 @@ type htmlRun struct {
 	Accounts int
 	Regions  []string
 }
+
+// AccountEvidence writes one account's section of the HTML report (its
+// chain, evidence, warnings and fixes) as an HTML fragment, escaped as
+// the report is, for pages that show one account (the watch console).
+func AccountEvidence(w io.Writer, a audit.AccountResult) error {
+	return htmlTemplate.ExecuteTemplate(w, "account", a)
+}
