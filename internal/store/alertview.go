@@ -12,7 +12,7 @@ import (
 // rule for the root-activity chart.
 var outboxV2DDL = []string{
 	`CREATE INDEX watch_outbox_created ON watch_outbox (created_at, alert_id)`,
-	`CREATE INDEX watch_outbox_rule ON watch_outbox (rule, created_at)`,
+	`CREATE INDEX watch_outbox_rule ON watch_outbox (rule, created_at, alert_id)`,
 }
 
 // AlertFilter selects alerts for AlertPage; zero values select all.
@@ -52,7 +52,7 @@ func (f AlertFilter) where() (string, []any) {
 func (s *Store) AlertPage(ctx context.Context, f AlertFilter) ([][]OutboxItem, int, error) {
 	cond, args := f.where()
 	var total int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(DISTINCT alert_id) FROM watch_outbox`+cond, args...).Scan(&total); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT DISTINCT created_at, alert_id FROM watch_outbox`+cond+`) AS a`, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store %s: count alerts: %w", s, err)
 	}
 	limit := f.Limit
