@@ -113,7 +113,7 @@ func (s *Store) AlertPage(ctx context.Context, f AlertFilter) ([][]OutboxItem, i
 func (s *Store) AlertsPerDay(ctx context.Context, rule string, since time.Time) (map[time.Time]int, error) {
 	const day = int64(24 * time.Hour)
 	rows, err := s.db.QueryContext(ctx, `SELECT created_at / $1 AS d, COUNT(DISTINCT alert_id) FROM watch_outbox
-		WHERE rule = $2 AND created_at >= $3 GROUP BY created_at / $1`, day, rule, nanos(since))
+		WHERE rule = $2 AND created_at >= $3 GROUP BY d`, day, rule, nanos(since))
 	if err != nil {
 		return nil, fmt.Errorf("store %s: alerts per day: %w", s, err)
 	}
