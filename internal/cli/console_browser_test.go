@@ -19,6 +19,7 @@ import (
 	"github.com/rootwatch/rootwatch/internal/awsfake"
 	"github.com/rootwatch/rootwatch/internal/cis"
 	"github.com/rootwatch/rootwatch/internal/console"
+	"github.com/rootwatch/rootwatch/internal/console/oidctest"
 	"github.com/rootwatch/rootwatch/internal/notify/build"
 	"github.com/rootwatch/rootwatch/internal/notify/notifytest"
 	"github.com/rootwatch/rootwatch/internal/store"
@@ -92,11 +93,11 @@ func TestConsoleBrowser(t *testing.T) {
 		targets = append(targets, watch.Target{Name: tg.Name, Notifier: tg.Notifier, Wants: tg.Wants})
 	}
 
-	is := newTestIssuer(t, "rootwatch-console")
+	is := oidctest.New(t, "rootwatch-console")
 	addr := freePort(t)
 	base := "http://" + addr
 	con, err := console.New(console.Options{Store: st, URL: base, Logger: testLog(t), OIDC: &console.OIDC{
-		Issuer: is.srv.URL, ClientID: "rootwatch-console", ClientSecret: "s3cret", Scopes: []string{"email"},
+		Issuer: is.URL, ClientID: "rootwatch-console", ClientSecret: "s3cret", Scopes: []string{"email"},
 		ViewerGroup: "sec-viewers", ApproverGroup: "sec-approvers"}})
 	if err != nil {
 		t.Fatal(err)
@@ -193,9 +194,9 @@ func TestConsoleBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	login := func(u issuerUser) {
+	login := func(u oidctest.User) {
 		t.Helper()
-		is.as(u)
+		is.As(u)
 		run("log in as "+u.Subject, chromedp.Navigate(base+"/overview"), chromedp.WaitVisible(chromedp.CSS("#sso")),
 			chromedp.Click(chromedp.CSS("#sso")), chromedp.WaitVisible(chromedp.CSS("#whoami")))
 		if who := text("#whoami"); !strings.Contains(who, "console:"+u.Subject) {
@@ -204,7 +205,7 @@ func TestConsoleBrowser(t *testing.T) {
 	}
 
 	// The viewer sees the account FAIL and the proposal, and cannot approve.
-	login(issuerUser{Subject: "vera", Email: "vera@example.com", Groups: []string{"sec-viewers"}})
+	login(oidctest.User{Subject: "vera", Email: "vera@example.com", Groups: []string{"sec-viewers"}})
 	if got := text("#accounts td.st"); got != "FAIL" {
 		t.Fatalf("overview status = %q, want FAIL", got)
 	}
@@ -238,7 +239,7 @@ func TestConsoleBrowser(t *testing.T) {
 	run("log out", chromedp.Click(chromedp.CSS(".who button")), chromedp.WaitVisible(chromedp.CSS("#sso")))
 
 	// The approver approves; watch applies it; the account PASSes.
-	login(issuerUser{Subject: "alice", Email: "alice@example.com", Groups: []string{"sec-viewers", "sec-approvers"}})
+	login(oidctest.User{Subject: "alice", Email: "alice@example.com", Groups: []string{"sec-viewers", "sec-approvers"}})
 	run("open corrections", chromedp.Navigate(base+"/corrections"), chromedp.WaitVisible(chromedp.CSS("button.approve")))
 	shoot("corrections")
 	run("approve", chromedp.SendKeys(chromedp.CSS("input[name=reason]"), "CHG-42"),

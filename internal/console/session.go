@@ -74,7 +74,7 @@ func (s signer) open(purpose, value string, v any) error {
 	if !ok || len(value) > 8192 {
 		return errBadCookie
 	}
-	enc := base64.RawURLEncoding
+	enc := base64.RawURLEncoding.Strict() // one encoding per value
 	body, err1 := enc.DecodeString(b64)
 	mac, err2 := enc.DecodeString(sig)
 	if err1 != nil || err2 != nil || !hmac.Equal(mac, s.mac(purpose, body)) {

@@ -1,4 +1,9 @@
-package cli
+// Package oidctest is a small OpenID provider for tests, on loopback:
+// discovery, JWKS, an authorization endpoint that signs in whoever the
+// test says is at the keyboard (no form to fill), and a token endpoint
+// that checks the PKCE verifier and returns an RS256-signed ID token with
+// a groups claim.
+package oidctest
 
 import (
 	"crypto/rand"
@@ -17,35 +22,36 @@ import (
 	"github.com/go-jose/go-jose/v4/jwt"
 )
 
-// testIssuer is a small OpenID provider on loopback: discovery, JWKS, an
-// authorization endpoint that signs in whoever the test says is at the
-// keyboard (no form to fill), and a token endpoint that checks the PKCE
-// verifier and returns an RS256-signed ID token with a groups claim.
-type testIssuer struct {
+// Issuer is the provider. URL is its issuer URL.
+type Issuer struct {
+	URL    string
 	srv    *httptest.Server
 	key    *rsa.PrivateKey
 	signer jose.Signer
 
 	mu     sync.Mutex
-	user   issuerUser
+	user   User
 	codes  map[string]issuedCode
 	client string
+	tamper func(claims map[string]any)
 }
 
-type issuerUser struct {
+// User is who signs in.
+type User struct {
 	Subject string
 	Email   string
 	Groups  []string
 }
 
 type issuedCode struct {
-	user      issuerUser
+	user      User
 	nonce     string
 	challenge string
 	redirect  string
 }
 
-func newTestIssuer(t *testing.T, clientID string) *testIssuer {
+// New starts a provider for clientID, stopped when the test ends.
+func New(t testing.TB, clientID string) *Issuer {
 	t.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -56,12 +62,12 @@ func newTestIssuer(t *testing.T, clientID string) *testIssuer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	is := &testIssuer{key: key, signer: sig, codes: map[string]issuedCode{}, client: clientID}
+	is := &Issuer{key: key, signer: sig, codes: map[string]issuedCode{}, client: clientID}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
 		_ = json.NewEncoder(w).Encode(map[string]any{
-			"issuer": is.srv.URL, "authorization_endpoint": is.srv.URL + "/authorize", "token_endpoint": is.srv.URL + "/token",
-			"jwks_uri": is.srv.URL + "/jwks", "response_types_supported": []string{"code"},
+			"issuer": is.URL, "authorization_endpoint": is.URL + "/authorize", "token_endpoint": is.URL + "/token",
+			"jwks_uri": is.URL + "/jwks", "response_types_supported": []string{"code"},
 			"subject_types_supported": []string{"public"}, "id_token_signing_alg_values_supported": []string{"RS256"},
 			"code_challenge_methods_supported": []string{"S256"},
 		})
@@ -104,8 +110,13 @@ func newTestIssuer(t *testing.T, clientID string) *testIssuer {
 			return
 		}
 		now := time.Now()
-		claims := map[string]any{"iss": is.srv.URL, "sub": c.user.Subject, "aud": is.client, "nonce": c.nonce,
+		claims := map[string]any{"iss": is.URL, "sub": c.user.Subject, "aud": is.client, "nonce": c.nonce,
 			"iat": now.Unix(), "exp": now.Add(5 * time.Minute).Unix(), "email": c.user.Email, "groups": c.user.Groups}
+		is.mu.Lock()
+		if is.tamper != nil {
+			is.tamper(claims)
+		}
+		is.mu.Unlock()
 		tok, err := jwt.Signed(is.signer).Claims(claims).Serialize()
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
@@ -116,12 +127,21 @@ func newTestIssuer(t *testing.T, clientID string) *testIssuer {
 			"expires_in": 300, "id_token": tok})
 	})
 	is.srv = httptest.NewServer(mux)
+	is.URL = is.srv.URL
 	t.Cleanup(is.srv.Close)
 	return is
 }
 
-// as makes the next login come from u.
-func (is *testIssuer) as(u issuerUser) {
+// Tamper changes the claims of the ID tokens issued from now on (nil:
+// none), to test that the relying party refuses them.
+func (is *Issuer) Tamper(f func(claims map[string]any)) {
+	is.mu.Lock()
+	defer is.mu.Unlock()
+	is.tamper = f
+}
+
+// As makes the next login come from u.
+func (is *Issuer) As(u User) {
 	is.mu.Lock()
 	defer is.mu.Unlock()
 	is.user = u
