@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -8,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/rootwatch/rootwatch/internal/config"
+	"github.com/rootwatch/rootwatch/internal/store/storetest"
 )
 
 // Every key of watch.console is a flag and every console flag is a key.
@@ -51,5 +54,43 @@ func TestConsoleFlagsOverride(t *testing.T) {
 	applyConsoleFlags(w, &consoleFlags{Enabled: true, URL: "https://new.example.com"}, func(_ string, apply func()) { apply() })
 	if !w.Console.Enabled || w.Console.URL != "https://new.example.com" || w.Console.ViewerGroup != "sec" {
 		t.Errorf("console = %+v", w.Console)
+	}
+}
+
+func TestBuildConsole(t *testing.T) {
+	st := storetest.SQLite(t)
+	dir := t.TempDir()
+	tokens := filepath.Join(dir, "tokens")
+	if err := os.WriteFile(tokens, []byte("approver alice "+strings.Repeat("t", 40)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	loose := filepath.Join(dir, "secret")
+	if err := os.WriteFile(loose, []byte("s3cret\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	log := testLog(t)
+	for _, tc := range []struct {
+		name string
+		k    *config.Console
+		want string // "" builds a console; "off" builds none
+	}{
+		{"off", &config.Console{URL: "https://x.example"}, "off"},
+		{"tokens", &config.Console{Enabled: true, TokenFile: tokens}, ""},
+		{"no login", &config.Console{Enabled: true}, "no way to log in"},
+		{"OIDC without URL", &config.Console{Enabled: true, OIDCIssuer: "https://idp.example", OIDCClientID: "c", ViewerGroup: "v"}, "--console-url"},
+		{"OIDC without groups", &config.Console{Enabled: true, URL: "https://x.example", OIDCIssuer: "https://idp.example", OIDCClientID: "c"}, "group"},
+		{"readable secret", &config.Console{Enabled: true, URL: "https://x.example", OIDCIssuer: "https://idp.example", OIDCClientID: "c",
+			ViewerGroup: "v", OIDCClientSecretFile: loose}, "chmod 600"},
+		{"URL with a path", &config.Console{Enabled: true, TokenFile: tokens, URL: "https://x.example/rootwatch"}, "no path"},
+	} {
+		c, err := buildConsole(tc.k, st, nil, log)
+		switch {
+		case tc.want == "off" && (c != nil || err != nil):
+			t.Errorf("%s: %v, %v", tc.name, c, err)
+		case tc.want == "" && (c == nil || err != nil):
+			t.Errorf("%s: %v", tc.name, err)
+		case tc.want != "" && tc.want != "off" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s: error %v, want %q", tc.name, err, tc.want)
+		}
 	}
 }
