@@ -311,7 +311,9 @@ func TestTokenFile(t *testing.T) {
 
 func TestSafeNext(t *testing.T) {
 	for in, want := range map[string]string{"/alerts?x=1": "/alerts?x=1", "//evil.example": "/overview",
-		"https://evil.example": "/overview", "/\\evil.example": "/overview", "": "/overview"} {
+		"https://evil.example": "/overview", "/\\evil.example": "/overview", "": "/overview",
+		"/\t/evil.example": "/overview", "/\n/evil.example": "/overview", "/%2F/evil.example": "/overview",
+		"/a/../alerts": "/a/../alerts"} {
 		if got := safeNext(in); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
 		}

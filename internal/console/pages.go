@@ -278,10 +278,17 @@ func (c *Console) decideForm(w http.ResponseWriter, r *http.Request, a auth) {
 }
 
 // safeNext keeps a post-login destination on this site: a path, never
-// //host or a scheme.
+// //host, a scheme, a backslash or a control character (browsers drop
+// tabs and newlines, so "/\t/evil.example" would become "//evil.example").
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || len(next) > 2000 {
-		return "/overview"
+	const home = "/overview"
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || len(next) > 2000 ||
+		strings.ContainsFunc(next, func(r rune) bool { return r < 0x21 || r == 0x7f || r == '\\' }) {
+		return home
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || strings.HasPrefix(u.Path, "//") {
+		return home
 	}
 	return next
 }
@@ -333,6 +340,14 @@ func (c *Console) loginOIDC(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, u, http.StatusFound)
 }
 
+// oauthErrors are the error codes of RFC 6749 (4.1.2.1) and OpenID
+// Connect Core (3.1.2.6).
+var oauthErrors = map[string]bool{"invalid_request": true, "unauthorized_client": true, "access_denied": true,
+	"unsupported_response_type": true, "invalid_scope": true, "server_error": true, "temporarily_unavailable": true,
+	"interaction_required": true, "login_required": true, "account_selection_required": true, "consent_required": true,
+	"invalid_request_uri": true, "invalid_request_object": true, "request_not_supported": true,
+	"request_uri_not_supported": true, "registration_not_supported": true}
+
 var errLoginState = errors.New("the login expired or did not start here; log in again")
 
 func (c *Console) callback(w http.ResponseWriter, r *http.Request) {
@@ -352,7 +367,12 @@ func (c *Console) callback(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, c.cookie(r, loginCookie, "", -1))
 	if e := q.Get("error"); e != "" {
-		c.errorPage(w, r, auth{}, http.StatusUnauthorized, "The identity provider refused the login: "+e)
+		// Only the protocol's own codes are shown: the query string is
+		// anyone's to write, and the page is this site's.
+		if !oauthErrors[e] {
+			e = "unknown error"
+		}
+		c.errorPage(w, r, auth{}, http.StatusUnauthorized, "The identity provider refused the login: "+e+".")
 		return
 	}
 	id, err := c.oidc.finish(r.Context(), ls, q.Get("code"))
