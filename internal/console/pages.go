@@ -77,10 +77,11 @@ func serveCSS(w http.ResponseWriter, _ *http.Request) {
 // pager is the "1–50 of 1234 · previous · next" line.
 type pager struct {
 	From, To, Total int
+	More            bool // there are more than Total
 	Prev, Next      string
 }
 
-func makePager(r *http.Request, offset, limit, shown, total int) *pager {
+func makePager(r *http.Request, offset, limit, shown, total int, more bool) *pager {
 	if total == 0 {
 		return nil
 	}
@@ -89,11 +90,11 @@ func makePager(r *http.Request, offset, limit, shown, total int) *pager {
 		q.Set("offset", strconv.Itoa(off))
 		return r.URL.Path + "?" + q.Encode()
 	}
-	p := &pager{From: offset + 1, To: offset + shown, Total: total}
+	p := &pager{From: offset + 1, To: offset + shown, Total: total, More: more}
 	if offset > 0 {
 		p.Prev = link(max(offset-limit, 0))
 	}
-	if offset+shown < total {
+	if shown == limit && (more || offset+shown < total) {
 		p.Next = link(offset + limit)
 	}
 	return p
@@ -178,7 +179,7 @@ func (c *Console) overviewPage(w http.ResponseWriter, r *http.Request, a auth) {
 	v := c.viewFor(a, "Overview", "overview", r)
 	v.Data, v.Filter = ov, f
 	v.Statuses = []string{watch.ChainPass, watch.ChainFail, watch.ChainUnknown}
-	v.Pager = makePager(r, ov.Page.Offset, ov.Page.Limit, len(ov.Page.Items), ov.Page.Total)
+	v.Pager = makePager(r, ov.Page.Offset, ov.Page.Limit, len(ov.Page.Items), ov.Page.Total, false)
 	c.render(w, http.StatusOK, "overview", v)
 }
 
@@ -223,7 +224,7 @@ func (c *Console) alertsPage(w http.ResponseWriter, r *http.Request, a auth) {
 	v := c.viewFor(a, "Alerts", "alerts", r)
 	v.Data, v.PerDay, v.AlertFilter = p, days, f
 	v.Rules = []string{alert.RuleRootUsage, alert.RuleTamper, alert.RuleAudit, alert.RuleInputUnreadable}
-	v.Pager = makePager(r, p.Offset, p.Limit, len(p.Items), p.Total)
+	v.Pager = makePager(r, p.Offset, p.Limit, len(p.Items), p.Total, p.TotalCapped)
 	c.render(w, http.StatusOK, "alerts", v)
 }
 
@@ -253,7 +254,7 @@ func (c *Console) correctionsPage(w http.ResponseWriter, r *http.Request, a auth
 	}
 	v := c.viewFor(a, "Corrections", "corrections", r)
 	v.Data, v.History = waiting, hist
-	v.Pager = makePager(r, hist.Offset, hist.Limit, len(hist.Items), hist.Total)
+	v.Pager = makePager(r, hist.Offset, hist.Limit, len(hist.Items), hist.Total, false)
 	c.render(w, http.StatusOK, "corrections", v)
 }
 

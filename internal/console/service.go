@@ -34,10 +34,13 @@ type Service struct {
 
 // Page is one page of a list.
 type Page[T any] struct {
-	Items  []T `json:"items"`
-	Total  int `json:"total"`
-	Offset int `json:"offset"`
-	Limit  int `json:"limit"`
+	Items []T `json:"items"`
+	Total int `json:"total"`
+	// TotalCapped: there are more than Total (alerts are counted up to
+	// store.AlertCountCap, so a page costs the same however many there are).
+	TotalCapped bool `json:"total_capped,omitempty"`
+	Offset      int  `json:"offset"`
+	Limit       int  `json:"limit"`
 }
 
 // Paging clamps offset and limit.
@@ -233,11 +236,11 @@ type AlertFilter struct {
 // Alerts lists alerts newest first.
 func (s *Service) Alerts(ctx context.Context, f AlertFilter) (Page[Alert], error) {
 	f.Offset, f.Limit = Paging(f.Offset, f.Limit)
-	groups, total, err := s.Store.AlertPage(ctx, store.AlertFilter{Rule: f.Rule, Account: f.Account, Dead: f.Dead, Offset: f.Offset, Limit: f.Limit})
+	groups, total, capped, err := s.Store.AlertPage(ctx, store.AlertFilter{Rule: f.Rule, Account: f.Account, Dead: f.Dead, Offset: f.Offset, Limit: f.Limit})
 	if err != nil {
 		return Page[Alert]{}, err
 	}
-	out := Page[Alert]{Items: []Alert{}, Total: total, Offset: f.Offset, Limit: f.Limit}
+	out := Page[Alert]{Items: []Alert{}, Total: total, TotalCapped: capped, Offset: f.Offset, Limit: f.Limit}
 	for _, g := range groups {
 		if len(g) == 0 {
 			continue

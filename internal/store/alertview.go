@@ -47,13 +47,21 @@ func (f AlertFilter) where() (string, []any) {
 	return " WHERE " + strings.Join(where, " AND "), args
 }
 
+// AlertCountCap bounds counting: past it, AlertPage says "at least this
+// many" and a page costs the same however large the outbox grows.
+const AlertCountCap = 10_000
+
 // AlertPage returns the alerts f selects, newest first, each with all its
-// deliveries (one OutboxItem per notifier), and how many alerts match.
-func (s *Store) AlertPage(ctx context.Context, f AlertFilter) ([][]OutboxItem, int, error) {
+// deliveries (one OutboxItem per notifier), and how many alerts match, up
+// to AlertCountCap (capped reports that there are more).
+func (s *Store) AlertPage(ctx context.Context, f AlertFilter) (page [][]OutboxItem, total int, capped bool, err error) {
 	cond, args := f.where()
-	var total int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT DISTINCT created_at, alert_id FROM watch_outbox`+cond+`) AS a`, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store %s: count alerts: %w", s, err)
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT DISTINCT created_at, alert_id FROM watch_outbox`+cond+
+		fmt.Sprintf(` ORDER BY created_at DESC, alert_id LIMIT %d) AS a`, AlertCountCap+1), args...).Scan(&total); err != nil {
+		return nil, 0, false, fmt.Errorf("store %s: count alerts: %w", s, err)
+	}
+	if total > AlertCountCap {
+		total, capped = AlertCountCap, true
 	}
 	limit := f.Limit
 	if limit <= 0 {
@@ -63,7 +71,7 @@ func (s *Store) AlertPage(ctx context.Context, f AlertFilter) ([][]OutboxItem, i
 	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT created_at, alert_id FROM watch_outbox`+cond+
 		fmt.Sprintf(` ORDER BY created_at DESC, alert_id LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("store %s: list alerts: %w", s, err)
+		return nil, 0, false, fmt.Errorf("store %s: list alerts: %w", s, err)
 	}
 	var ids []string
 	for rows.Next() {
@@ -71,15 +79,15 @@ func (s *Store) AlertPage(ctx context.Context, f AlertFilter) ([][]OutboxItem, i
 		var id string
 		if err := rows.Scan(&created, &id); err != nil {
 			_ = rows.Close()
-			return nil, 0, fmt.Errorf("store %s: list alerts: %w", s, err)
+			return nil, 0, false, fmt.Errorf("store %s: list alerts: %w", s, err)
 		}
 		ids = append(ids, id)
 	}
 	if err := rows.Close(); err != nil {
-		return nil, 0, fmt.Errorf("store %s: list alerts: %w", s, err)
+		return nil, 0, false, fmt.Errorf("store %s: list alerts: %w", s, err)
 	}
 	if len(ids) == 0 {
-		return nil, total, nil
+		return nil, total, capped, nil
 	}
 	in := make([]string, len(ids))
 	idArgs := make([]any, len(ids))
@@ -90,12 +98,12 @@ func (s *Store) AlertPage(ctx context.Context, f AlertFilter) ([][]OutboxItem, i
 	drows, err := s.db.QueryContext(ctx, `SELECT `+outboxColumns+` FROM watch_outbox WHERE alert_id IN (`+
 		strings.Join(in, ",")+`) ORDER BY notifier`, idArgs...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("store %s: list deliveries: %w", s, err)
+		return nil, 0, false, fmt.Errorf("store %s: list deliveries: %w", s, err)
 	}
 	defer func() { _ = drows.Close() }()
 	items, err := scanOutbox(drows)
 	if err != nil {
-		return nil, 0, fmt.Errorf("store %s: list deliveries: %w", s, err)
+		return nil, 0, false, fmt.Errorf("store %s: list deliveries: %w", s, err)
 	}
 	byID := map[string][]OutboxItem{}
 	for _, it := range items {
@@ -105,7 +113,7 @@ func (s *Store) AlertPage(ctx context.Context, f AlertFilter) ([][]OutboxItem, i
 	for _, id := range ids {
 		out = append(out, byID[id])
 	}
-	return out, total, nil
+	return out, total, capped, nil
 }
 
 // AlertsPerDay counts the distinct alerts of rule per UTC day since since

@@ -72,11 +72,11 @@ func TestConsoleQueriesOnBothEngines(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			page, total, err := st.AlertPage(ctx, store.AlertFilter{Limit: 2, Offset: 1})
-			if err != nil || total != 5 || len(page) != 2 || page[0][0].AlertID != "a3" || len(page[0]) != 2 {
+			page, total, capped, err := st.AlertPage(ctx, store.AlertFilter{Limit: 2, Offset: 1})
+			if err != nil || total != 5 || capped || len(page) != 2 || page[0][0].AlertID != "a3" || len(page[0]) != 2 {
 				t.Fatalf("alert page = %+v, %d, %v", page, total, err)
 			}
-			if _, total, _ := st.AlertPage(ctx, store.AlertFilter{Rule: alert.RuleAudit}); total != 1 {
+			if _, total, _, _ := st.AlertPage(ctx, store.AlertFilter{Rule: alert.RuleAudit}); total != 1 {
 				t.Errorf("rule filter: %d", total)
 			}
 			days, err := st.AlertsPerDay(ctx, alert.RuleRootUsage, t0.Add(-24*time.Hour))
