@@ -51,13 +51,13 @@ func (f AlertFilter) where() (string, []any) {
 // many" and a page costs the same however large the outbox grows.
 const AlertCountCap = 10_000
 
-// AlertPage returns the alerts f selects, newest first, each with all its
+// AlertPage returns the alerts f selects, newest first (then by ID, descending: the index's order), each with all its
 // deliveries (one OutboxItem per notifier), and how many alerts match, up
 // to AlertCountCap (capped reports that there are more).
 func (s *Store) AlertPage(ctx context.Context, f AlertFilter) (page [][]OutboxItem, total int, capped bool, err error) {
 	cond, args := f.where()
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT DISTINCT created_at, alert_id FROM watch_outbox`+cond+
-		fmt.Sprintf(` ORDER BY created_at DESC, alert_id LIMIT %d) AS a`, AlertCountCap+1), args...).Scan(&total); err != nil {
+		fmt.Sprintf(` ORDER BY created_at DESC, alert_id DESC LIMIT %d) AS a`, AlertCountCap+1), args...).Scan(&total); err != nil {
 		return nil, 0, false, fmt.Errorf("store %s: count alerts: %w", s, err)
 	}
 	if total > AlertCountCap {
@@ -69,7 +69,7 @@ func (s *Store) AlertPage(ctx context.Context, f AlertFilter) (page [][]OutboxIt
 	}
 	args = append(args, limit, max(f.Offset, 0))
 	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT created_at, alert_id FROM watch_outbox`+cond+
-		fmt.Sprintf(` ORDER BY created_at DESC, alert_id LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+		fmt.Sprintf(` ORDER BY created_at DESC, alert_id DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
 	if err != nil {
 		return nil, 0, false, fmt.Errorf("store %s: list alerts: %w", s, err)
 	}
@@ -120,8 +120,12 @@ func (s *Store) AlertPage(ctx context.Context, f AlertFilter) (page [][]OutboxIt
 // (days without alerts are absent).
 func (s *Store) AlertsPerDay(ctx context.Context, rule string, since time.Time) (map[time.Time]int, error) {
 	const day = int64(24 * time.Hour)
-	rows, err := s.db.QueryContext(ctx, `SELECT created_at / $1 AS d, COUNT(DISTINCT alert_id) FROM watch_outbox
-		WHERE rule = $2 AND created_at >= $3 GROUP BY d`, day, rule, nanos(since))
+	// Distinct (created_at, alert_id) first: every row of one alert has
+	// the same created_at, and the pairs come in index order, so this
+	// streams where COUNT(DISTINCT alert_id) per day sorts.
+	rows, err := s.db.QueryContext(ctx, `SELECT created_at / $1 AS d, COUNT(*) FROM
+		(SELECT DISTINCT created_at, alert_id FROM watch_outbox WHERE rule = $2 AND created_at >= $3) AS a GROUP BY d`,
+		day, rule, nanos(since))
 	if err != nil {
 		return nil, fmt.Errorf("store %s: alerts per day: %w", s, err)
 	}
