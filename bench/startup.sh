@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 runs=${RUNS:-20}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o "$work/rootwatch" ./cmd/rootwatch
+CGO_ENABLED=0 go build -trimpath -tags lambda.norpc -ldflags '-s -w' -o "$work/rootwatch" ./cmd/rootwatch
 
 ours=() all=()
 for _ in $(seq "$runs"); do

@@ -40,7 +40,13 @@ type Cloud struct {
 type Organization struct {
 	ID                string
 	ManagementAccount string
+	// Parent places accounts and OUs (child ID -> OU or root ID); a child
+	// not in it sits under Root().
+	Parent map[string]string
 }
+
+// Root is the organization's root ID.
+func (o *Organization) Root() string { return "r-" + strings.TrimPrefix(o.ID, "o-") }
 
 // New returns an empty cloud.
 func New() *Cloud {

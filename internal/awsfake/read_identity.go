@@ -139,6 +139,43 @@ func (o *Organizations) ListAccounts(ctx context.Context, in *organizations.List
 	return &organizations.ListAccountsOutput{Accounts: accts[lo:hi], NextToken: next}, nil
 }
 
+// ListParents implements awsread.OrganizationsAPI (management account
+// only): the one parent of an account or OU.
+func (o *Organizations) ListParents(ctx context.Context, in *organizations.ListParentsInput, _ ...func(*organizations.Options)) (*organizations.ListParentsOutput, error) {
+	if err := o.c.call(ctx, o.account, "", "organizations:ListParents"); err != nil {
+		return nil, err
+	}
+	o.c.mu.Lock()
+	defer o.c.mu.Unlock()
+	if err := o.check(); err != nil {
+		return nil, err
+	}
+	child := aws.ToString(in.ChildId)
+	parent, placed := o.c.Org.Parent[child]
+	_, isAccount := o.c.Accounts[child]
+	if !placed && !isAccount && !o.c.hasChildren(child) {
+		return nil, apiError("ChildNotFoundException", "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.")
+	}
+	if !placed {
+		parent = o.c.Org.Root()
+	}
+	typ := orgtypes.ParentTypeOrganizationalUnit
+	if parent == o.c.Org.Root() {
+		typ = orgtypes.ParentTypeRoot
+	}
+	return &organizations.ListParentsOutput{Parents: []orgtypes.Parent{{Id: aws.String(parent), Type: typ}}}, nil
+}
+
+// hasChildren reports whether id is an OU something sits under.
+func (c *Cloud) hasChildren(id string) bool {
+	for _, p := range c.Org.Parent {
+		if p == id {
+			return true
+		}
+	}
+	return false
+}
+
 // STS is the fake STS client of the caller.
 type STS struct {
 	c       *Cloud

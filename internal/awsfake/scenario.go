@@ -28,6 +28,17 @@ func (c *Cloud) SetOrganization(id, management string) {
 	c.Org = &Organization{ID: id, ManagementAccount: management}
 }
 
+// PlaceInOU puts child (an account or an OU) under parent (an OU or the
+// root); the organization must be set.
+func (c *Cloud) PlaceInOU(child, parent string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.Org.Parent == nil {
+		c.Org.Parent = map[string]string{}
+	}
+	c.Org.Parent[child] = parent
+}
+
 // AddCISChain builds a complete, compliant CIS 4.3 chain in account with
 // its home region: a multi-region logging trail delivering to a log
 // group, the CIS metric filter, the alarm, a topic and one confirmed

@@ -27,6 +27,9 @@ type Options struct {
 	DefaultRegion string
 	// Org reads every account of the organization.
 	Org bool
+	// OUs reads each account's organizational units (with Org), for
+	// policies that name an OU; it costs organizations:ListParents calls.
+	OUs bool
 	// RoleName is assumed in member accounts; empty means DefaultRoleName.
 	RoleName string
 	// Concurrency bounds accounts read at once; 0 means 16.
@@ -91,6 +94,9 @@ func Collect(ctx context.Context, d Dialer, o Options) (*inventory.Snapshot, err
 		}
 		if accounts, err = listAccounts(ctx, d.Organizations(), o.Retry); err != nil {
 			return nil, fmt.Errorf("list the organization's accounts (run --org from the management account or a delegated administrator): %w", err)
+		}
+		if o.OUs {
+			readOUs(ctx, d.Organizations(), o.Retry, accounts)
 		}
 	}
 	snap.Accounts = accounts

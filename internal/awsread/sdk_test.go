@@ -3,6 +3,7 @@ package awsread_test
 import (
 	"context"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -24,6 +25,8 @@ func TestSDKDialerOverTheWire(t *testing.T) {
 	c.AddAccount(mgmt, "management")
 	c.AddAccount(member, "workload")
 	c.SetOrganization("o-example", mgmt)
+	c.PlaceInOU("ou-xmpl-11111111", "r-example")
+	c.PlaceInOU(member, "ou-xmpl-11111111")
 	c.AddCISChain(mgmt, home, true)
 	c.Edit(func(c *awsfake.Cloud) {
 		topic := c.Accounts[mgmt].Region(home).Topics[c.TopicARN(mgmt, home, awsfake.ChainTopic)]
@@ -38,9 +41,12 @@ func TestSDKDialerOverTheWire(t *testing.T) {
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIA"+mgmt, "secret", ""),
 		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
 	}
-	snap, err := awsread.Collect(context.Background(), awsread.NewSDKDialer(cfg), awsread.Options{Org: true, Regions: []string{home, "us-east-1"}, Retry: fastRetry})
+	snap, err := awsread.Collect(context.Background(), awsread.NewSDKDialer(cfg), awsread.Options{Org: true, OUs: true, Regions: []string{home, "us-east-1"}, Retry: fastRetry})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got := snap.Account(member).OUs; strings.Join(got, "/") != "r-example/ou-xmpl-11111111" {
+		t.Errorf("OUs over the wire = %v (%v)", got, snap.Account(member).OUsError)
 	}
 	rep := audit.Evaluate(snap)
 	if rep.Summary.Pass != 2 {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -58,6 +59,7 @@ type scanOptions struct {
 type scanClients struct {
 	S3      scan.S3API
 	Logs    scan.LogsAPI
+	Account scan.AccountRegionsAPI
 	Regions scan.RegionsAPI
 	Lookup  func(region string) scan.LookupAPI
 	// Caller and Aliases find the alias of the account the credentials
@@ -173,6 +175,7 @@ func sdkScanClients(cfg aws.Config, fetch int) scanClients {
 			o.DisableLogOutputChecksumValidationSkipped = true
 		}),
 		Logs:    cloudwatchlogs.NewFromConfig(cfg),
+		Account: account.NewFromConfig(cfg),
 		Regions: ec2.NewFromConfig(cfg),
 		Lookup: func(region string) scan.LookupAPI {
 			return cloudtrail.NewFromConfig(cfg, func(o *cloudtrail.Options) { o.Region = region })
@@ -349,7 +352,7 @@ func buildScanSources(ctx context.Context, opts *scanOptions, now time.Time) ([]
 			if err != nil {
 				return nil, nil, err
 			}
-			sources = append(sources, &scan.LookupHistory{Regions: c.Regions, Client: c.Lookup, Only: opts.Regions, Now: func() time.Time { return now }})
+			sources = append(sources, &scan.LookupHistory{Account: c.Account, Regions: c.Regions, Client: c.Lookup, Only: opts.Regions, Now: func() time.Time { return now }})
 		default:
 			paths = append(paths, s)
 		}

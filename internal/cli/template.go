@@ -23,7 +23,7 @@ func NewCmdTemplate(f *Factory) *cobra.Command {
 	opts := &templateOptions{}
 	cmd := &cobra.Command{
 		Use:   "template",
-		Short: "Generate CloudFormation or Terraform for the CIS alarm chain or the EventBridge + Lambda design",
+		Short: "Generate CloudFormation or Terraform for the CIS alarm chain, the EventBridge + Lambda design or watch on ECS",
 		Long: `Generate infrastructure as code that monitors root usage.
 
   --design cis-alarm     metric filter on your CloudTrail log group, alarm, SNS topic
@@ -31,6 +31,10 @@ func NewCmdTemplate(f *Factory) *cobra.Command {
   --design eventbridge   EventBridge rules for root API calls and console sign-ins that
                          invoke rootwatch's Lambda mode, SNS topic, dead-letter queue and
                          alarms on function errors and dead letters
+  --design watch-ecs     rootwatch watch on ECS Fargate (CloudFormation only): two tasks on
+                         one PostgreSQL store reading an SQS queue of CloudTrail file
+                         notifications; store URL and notifier URL from Secrets Manager or
+                         SSM; non-root, read-only root file system, healthcheck, awslogs
 
 --org makes it organization-wide. eventbridge: a service-managed StackSet forwards every
 member account's and region's root activity to a central event bus, and a self-managed
@@ -39,14 +43,15 @@ deploy. cis-alarm: one chain on the organization trail's log group (AWS Control 
 aws-controltower/CloudTrailLogs unless --org-trail-log-group), deployed in the account and
 region that own it; --member-trails instead puts a chain in every member on its own trail.`,
 		Example: `  rootwatch template --design cis-alarm --format cloudformation > cis.json
-  rootwatch template --design eventbridge --format terraform --org --kms -o rootwatch.tf`,
+  rootwatch template --design eventbridge --format terraform --org --kms -o rootwatch.tf
+  rootwatch template --design watch-ecs -o rootwatch-watch-ecs.json`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return templateRun(f, opts)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.design, "design", string(template.DesignCISAlarm), "cis-alarm or eventbridge")
+	fl.StringVar(&opts.design, "design", string(template.DesignCISAlarm), "cis-alarm, eventbridge or watch-ecs")
 	fl.StringVar(&opts.format, "format", string(template.FormatCloudFormation), "cloudformation or terraform")
 	fl.BoolVar(&opts.org, "org", false, "organization-wide: a service-managed StackSet over every account")
 	fl.StringVar(&opts.orgTrailLogGroup, "org-trail-log-group", "", "cis-alarm --org: the organization trail's log group (default "+template.DefaultOrgTrailLogGroup+", AWS Control Tower's)")
@@ -54,9 +59,9 @@ region that own it; --member-trails instead puts a chain in every member on its 
 	fl.BoolVar(&opts.kms, "kms", false, "encrypt the topic with a customer-managed KMS key that CloudWatch may use")
 	fl.StringArrayVar(&opts.emails, "email", nil, "email address to subscribe to alerts (repeatable)")
 	fl.StringSliceVar(&opts.regions, "regions", nil, "regions for --org deployments (default: every default-enabled region for eventbridge, us-east-1 for cis-alarm)")
-	fl.StringVar(&opts.arch, "architecture", "arm64", "Lambda architecture: arm64 or x86_64")
+	fl.StringVar(&opts.arch, "architecture", "arm64", "Lambda (or watch-ecs task) architecture: arm64 or x86_64")
 	fl.StringVarP(&opts.output, "output", "o", "", "write to this file instead of standard output")
-	_ = cmd.RegisterFlagCompletionFunc("design", cobra.FixedCompletions([]string{"cis-alarm", "eventbridge"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("design", cobra.FixedCompletions([]string{"cis-alarm", "eventbridge", "watch-ecs"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"cloudformation", "terraform"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }

@@ -47,6 +47,8 @@ func TestTemplateCommand(t *testing.T) {
 		{"cis member trails", []string{"template", "--org", "--member-trails"}, exitcode.OK, `"AWS::CloudFormation::StackSet"`},
 		{"member trails without org", []string{"template", "--member-trails"}, exitcode.Usage, ""},
 		{"bad design", []string{"template", "--design", "nope"}, exitcode.Usage, ""},
+		{"watch on ecs", []string{"template", "--design", "watch-ecs"}, exitcode.OK, `"AWS::ECS::TaskDefinition"`},
+		{"watch on ecs is cloudformation only", []string{"template", "--design", "watch-ecs", "--format", "terraform"}, exitcode.Usage, ""},
 		{"bad email", []string{"template", "--email", "x"}, exitcode.Usage, ""},
 		{"unknown flag", []string{"template", "--nope"}, exitcode.Usage, ""},
 		{"extra arg", []string{"template", "extra"}, exitcode.Usage, ""},

@@ -106,6 +106,8 @@ Actions on a broken chain (--default-action, --actions allowed, per account
                                           e.g. --default-action ask --approver sec@example.com=os:alice@bastion
   correct  apply the fix at once          e.g. --account-action 111122223333=correct
   skip     leave the account alone        e.g. --account-action '9999*=skip'
+ACCOUNT is an account ID, a pattern (9999*), or an OU or root ID with --org
+(--account-action ou-ab12-11111111=skip: every account under that OU).
 
 See docs/watch.md for the config file, the alert schema and operations.`,
 		Example: `  rootwatch watch --source sqs://https://sqs.eu-west-1.amazonaws.com/111122223333/cloudtrail \
@@ -153,7 +155,7 @@ See docs/watch.md for the config file, the alert schema and operations.`,
 	fl.StringArrayVar(&opts.Sources, "source", nil, "`SOURCE`: DIR|sqs://QUEUE_URL|cloudwatch://LOG_GROUP|http://ADDR/PATH (repeatable)")
 	fl.StringArrayVar(&opts.Notify, "notify", nil, "notifier `SPEC`: "+build.SpecUsage+" (repeatable)")
 	fl.StringArrayVar(&opts.NotifyLevels, "notify-level", nil, "`[NAME=]LEVEL`: error, info or verbose, of every notifier (notify.level) or of the one named NAME (repeatable)")
-	fl.StringVar(&opts.Store, "store", "", "store: PATH.db (SQLite, default under the state directory) or postgres://...")
+	fl.StringVar(&opts.Store, "store", "", "store: PATH.db (SQLite, default under the state directory) or postgres://... (or env:VAR, file:PATH holding it: a URL's password is visible in ps)")
 	fl.StringVar(&opts.Listen, "listen", DefaultListen, "address of /healthz, /readyz and /metrics (empty: none)")
 	fl.StringVar(&opts.Mode, "mode", watch.ModeEvent, "root usage alerts: event (one per session) or alarm (CIS alarm transitions)")
 	fl.DurationVar(&opts.GroupWindow, "group-window", time.Hour, "events of one account, source IP and identity this close together are one session")
@@ -207,14 +209,26 @@ func loadWatchConfig(f *Factory, opts *watchOptions) (watchConfig, error) {
 		}
 	}
 	c := &wc.file
+	// A PostgreSQL URL holds a password: --store env:NAME or file:PATH
+	// keeps it off the command line (ps shows it), as --notify does, and
+	// is how a container platform that hands secrets over as variables
+	// (ECS task definitions) passes it.
+	storeArg := secret.Secret(opts.Store)
+	if secret.IsRef(opts.Store) {
+		s, err := secret.FromRef("--store", opts.Store, f.Getenv, os.ReadFile)
+		if err != nil {
+			return wc, exitcode.New(exitcode.Usage, err)
+		}
+		storeArg = s
+	}
 	set := func(flag string, apply func()) {
 		if opts.changed == nil || opts.changed(flag) || opts.ConfigFile == "" {
 			apply()
 		}
 	}
 	set("store", func() {
-		if opts.Store != "" {
-			c.Store = secret.Secret(opts.Store)
+		if storeArg != "" {
+			c.Store = storeArg
 		}
 	})
 	set("listen", func() { c.Listen = opts.Listen })
@@ -394,6 +408,7 @@ func watchRun(ctx context.Context, f *Factory, opts *watchOptions) error {
 		if err != nil {
 			return err
 		}
+		ao.Store = store.Locator(c.Store.Reveal())
 		o.Audit, o.AuditEvery = ao, a.Every
 	}
 	con, err := buildConsole(c.Watch.Console, st, f.Now, log)

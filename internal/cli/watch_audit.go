@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -75,6 +76,10 @@ func (e *fixEngine) Audit(ctx context.Context) ([]watch.ChainResult, error) {
 			Name: r.Name, CoveredBy: r.CoveredBy, Regions: regions[r.Account]}
 		if ev, err := json.Marshal(r); err == nil {
 			cr.Evidence = string(ev)
+		}
+		if i := slices.IndexFunc(snap.Accounts, func(a inventory.Account) bool { return a.ID == r.Account }); i >= 0 {
+			a := snap.Accounts[i]
+			cr.OUs, cr.OUsKnown = a.OUs, len(a.OUs) > 0 && a.OUsError == nil
 		}
 		for _, l := range r.Links {
 			for _, w := range l.Warnings {
@@ -241,6 +246,12 @@ func watchAudit(_ context.Context, c config.File, a *config.Audit, st *store.Sto
 	fixes, err := ao.Prepare()
 	if err != nil {
 		return nil, exitcode.New(exitcode.Usage, err)
+	}
+	if ao.Policy.NeedsOUs() {
+		if !a.Org {
+			return nil, exitcode.New(exitcode.Usage, errors.New("watch.audit.accounts: a policy names an organizational unit; OUs need --org (watch.audit.org)"))
+		}
+		eng.collect.OUs = true
 	}
 	if fixes {
 		k, err := key()

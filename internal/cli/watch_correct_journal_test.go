@@ -12,6 +12,7 @@ import (
 
 	"github.com/rootwatch/rootwatch/internal/awsread"
 	"github.com/rootwatch/rootwatch/internal/config"
+	"github.com/rootwatch/rootwatch/internal/exitcode"
 	"github.com/rootwatch/rootwatch/internal/fix"
 	"github.com/rootwatch/rootwatch/internal/store"
 )
@@ -108,5 +109,28 @@ func TestWatchCorrectNeedsJournalKey(t *testing.T) {
 	if _, err := watchAudit(ctx, config.File{}, &config.Audit{Every: time.Hour}, st, nil, time.Now,
 		slog.New(slog.DiscardHandler), noKey); err != nil {
 		t.Errorf("audit without correction needs no key: %v", err)
+	}
+}
+
+// A policy that names an OU needs the organization read: without --org
+// it is a usage error, not a rule that silently never matches.
+func TestWatchOUPolicyNeedsOrg(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, newFixEnv(t).store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	key := func() ([]byte, error) { return make([]byte, 32), nil }
+	a := func(org bool) *config.Audit {
+		return &config.Audit{Every: time.Hour, Org: org,
+			Accounts: []config.AccountPolicy{{Match: []string{"ou-ab12-11111111"}, DefaultAction: "skip"}}}
+	}
+	_, err = watchAudit(ctx, config.File{}, a(false), st, nil, time.Now, slog.New(slog.DiscardHandler), key)
+	if err == nil || !strings.Contains(err.Error(), "need --org") || exitcode.From(err) != exitcode.Usage {
+		t.Fatalf("err = %v, want a usage error naming --org", err)
+	}
+	if _, err := watchAudit(ctx, config.File{}, a(true), st, nil, time.Now, slog.New(slog.DiscardHandler), key); err != nil {
+		t.Errorf("with --org: %v", err)
 	}
 }

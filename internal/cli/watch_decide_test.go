@@ -130,7 +130,7 @@ func TestWatchDecisions(t *testing.T) {
 	const approver = "sec@example.com=os:alice@bastion"
 	svc, err := watch.New(ctx, watch.Options{Store: st, Targets: targets, Logger: testLog(t), TickEvery: 50 * time.Millisecond,
 		Backoff: store.Backoff{Initial: 5 * time.Millisecond, Max: 50 * time.Millisecond, MaxAttempts: 1000}, AuditEvery: time.Hour,
-		Audit: &watch.AuditOptions{Auditor: eng, Corrector: eng, Policy: watch.Policy{Default: watch.ActionAsk, Approvers: []string{approver}}}})
+		Audit: &watch.AuditOptions{Auditor: eng, Corrector: eng, Policy: watch.Policy{Default: watch.ActionAsk, Approvers: []string{approver}}, Store: store.Locator(e.store)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +141,7 @@ func TestWatchDecisions(t *testing.T) {
 	isProposal := func(a webhookAlert) bool { return a.Alert.Details["event"] == watch.EventProposed }
 	proposal := waitFor(t, hooks, "proposal at the webhook", isProposal)
 	id := proposal.Alert.Details["correction"]
-	for _, want := range []string{"rootwatch corrections approve " + id, cis.FilterName, "metric-filter", "Expires "} {
+	for _, want := range []string{"rootwatch corrections approve " + id + " --store " + shellSafe(t, e.store) + " --reason TEXT", cis.FilterName, "metric-filter", "Expires "} {
 		if !strings.Contains(proposal.Alert.Summary, want) {
 			t.Errorf("webhook proposal lacks %q:\n%s", want, proposal.Alert.Summary)
 		}
@@ -232,4 +232,14 @@ type tWriter struct{ t *testing.T }
 func (w tWriter) Write(b []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(b)))
 	return len(b), nil
+}
+
+// shellSafe is path as the proposal shows it: the test's temporary store
+// needs no quoting, and a path that did would make the test say so.
+func shellSafe(t *testing.T, path string) string {
+	t.Helper()
+	if strings.ContainsAny(path, " '\"$`\\") {
+		t.Fatalf("temporary store path %q needs quoting", path)
+	}
+	return path
 }

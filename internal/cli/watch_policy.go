@@ -53,9 +53,9 @@ func bindAuditFlags(fl *pflag.FlagSet, o *auditFlags) {
 	fl.StringVar(&o.DefaultAction, "default-action", "", "on a broken chain: notify, ask, correct or skip (default from --correct)")
 	fl.StringSliceVar(&o.Actions, "actions", nil, "allowed actions, comma-separated (default notify,ask,correct,skip)")
 	fl.DurationVar(&o.ProposalTTL, "proposal-ttl", 0, "how long a proposal waits for a decision (default 168h)")
-	fl.StringArrayVar(&o.AccountAction, "account-action", nil, "`ACCOUNT=ACTION` default action for an account or pattern (repeatable)")
-	fl.StringArrayVar(&o.AccountActions, "account-actions", nil, "`ACCOUNT=ACTION,...` allowed actions for an account or pattern (repeatable)")
-	fl.StringArrayVar(&o.AccountApprover, "account-approver", nil, "`ACCOUNT=APPROVER` approver for an account or pattern (repeatable)")
+	fl.StringArrayVar(&o.AccountAction, "account-action", nil, "`ACCOUNT=ACTION` default action for an account, pattern or OU ID (repeatable)")
+	fl.StringArrayVar(&o.AccountActions, "account-actions", nil, "`ACCOUNT=ACTION,...` allowed actions for an account, pattern or OU ID (repeatable)")
+	fl.StringArrayVar(&o.AccountApprover, "account-approver", nil, "`ACCOUNT=APPROVER` approver for an account, pattern or OU ID (repeatable)")
 }
 
 // checkAuditFlags catches what a flag alone gets wrong (the policy as a

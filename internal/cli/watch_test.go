@@ -21,6 +21,7 @@ import (
 	"github.com/rootwatch/rootwatch/internal/config"
 	"github.com/rootwatch/rootwatch/internal/exitcode"
 	"github.com/rootwatch/rootwatch/internal/store"
+	"github.com/rootwatch/rootwatch/internal/watch"
 )
 
 func TestWatchFlags(t *testing.T) {
@@ -367,11 +368,11 @@ func TestAuditFlagsOverride(t *testing.T) {
 	if err := applyAuditFlags(a, o, func(_ string, apply func()) { apply() }); err != nil {
 		t.Fatal(err)
 	}
-	p := auditPolicy(a).For("111122223333")
+	p := auditPolicy(a).For(watch.Placement{Account: "111122223333"})
 	if p.Default != "correct" || strings.Join(p.Actions, ",") != "ask,correct" || strings.Join(p.Approvers, ",") != "ops@example.com=os:ops@bastion" {
 		t.Errorf("account policy = %+v", p)
 	}
-	if p := auditPolicy(a).For("222222222222"); p.Default != "ask" || p.Approvers[0] != "os:alice@bastion" {
+	if p := auditPolicy(a).For(watch.Placement{Account: "222222222222"}); p.Default != "ask" || p.Approvers[0] != "os:alice@bastion" {
 		t.Errorf("default policy = %+v", p)
 	}
 	if err := applyAuditFlags(&config.Audit{}, &auditFlags{AccountAction: []string{"correct"}}, func(_ string, apply func()) { apply() }); err == nil {
@@ -426,5 +427,52 @@ notify:
 	}
 	if len(wc.notify.Notifiers) != 1 || wc.notify.Notifiers[0].Name != "out" {
 		t.Errorf("notify section = %+v", wc.notify)
+	}
+}
+
+// --store env:NAME and file:PATH read the store URL (a PostgreSQL URL holds
+// a password) from where an ECS task definition's secrets put it.
+func TestWatchStoreFromReference(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "store-url")
+	if err := os.WriteFile(file, []byte("postgres://rw:from-file@db/rw\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		store, want, wantErr string
+	}{
+		{store: "env:RW_STORE_URL", want: "postgres://rw:from-env@db/rw"},
+		{store: "file:" + file, want: "postgres://rw:from-file@db/rw"},
+		{store: "postgres://rw:inline@db/rw", want: "postgres://rw:inline@db/rw"},
+		{store: "env:RW_UNSET", wantErr: "RW_UNSET is not set"},
+		{store: "env:not a name", wantErr: "not a variable name"},
+	} {
+		t.Run(tc.store, func(t *testing.T) {
+			f, _ := notifyFactory(map[string]string{"RW_STORE_URL": "postgres://rw:from-env@db/rw"})
+			var got *watchOptions
+			cmd := newCmdWatch(f, func(_ context.Context, o *watchOptions) error { got = o; return nil })
+			cmd.SetArgs([]string{"--store", tc.store, "--source", "/srv/ct", "--notify", "stdout:"})
+			cmd.SetOut(io.Discard)
+			cmd.SetErr(io.Discard)
+			if err := cmd.Execute(); err != nil {
+				t.Fatal(err)
+			}
+			wc, err := loadWatchConfig(f, got)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tc.wantErr)
+				}
+				if strings.Contains(err.Error(), "from-env") {
+					t.Errorf("the error shows the secret: %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := wc.file.Store.Reveal(); got != tc.want {
+				t.Errorf("store = %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

@@ -28,6 +28,11 @@ type Account struct {
 	Status string `json:"status,omitempty"`
 	// Skipped explains why the account was not read (suspended, closing).
 	Skipped string `json:"skipped,omitempty"`
+	// OUs is the account's place in the organization, root first, parent
+	// last ("r-ab12", "ou-ab12-11111111", ...), read only when asked for
+	// (per-OU policies); OUsError says why it is unknown.
+	OUs      []string   `json:"ous,omitempty"`
+	OUsError *ReadError `json:"ous_error,omitempty"`
 	// Error is set when nothing could be read at all (for example the role
 	// could not be assumed).
 	Error *ReadError `json:"error,omitempty"`

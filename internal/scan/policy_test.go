@@ -20,6 +20,7 @@ func TestScanPolicyMatchesCalls(t *testing.T) {
 		iampolicy.Actions("s3", reflect.TypeFor[S3API]()),
 		iampolicy.Actions("logs", reflect.TypeFor[LogsAPI]()),
 		iampolicy.Actions("cloudtrail", reflect.TypeFor[LookupAPI]()),
+		iampolicy.Actions("account", reflect.TypeFor[AccountRegionsAPI]()),
 		iampolicy.Actions("ec2", reflect.TypeFor[RegionsAPI]()),
 		implied,
 	)

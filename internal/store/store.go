@@ -14,6 +14,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,7 +69,7 @@ func DefaultPath() (string, error) {
 // its journal where they read or change it. A path the user names is
 // theirs to point anywhere.
 func Open(ctx context.Context, dsn string) (*Store, error) {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+	if isPostgres(dsn) {
 		return openPostgres(ctx, dsn)
 	}
 	path := strings.TrimPrefix(dsn, "sqlite://")
@@ -83,6 +84,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		path = p
 	}
 	return openSQLite(ctx, path)
+}
+
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
 // ErrSymlink is returned when the default store path is a symbolic link.
@@ -191,18 +196,68 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	return s, nil
 }
 
-// redactDSN drops the password from a PostgreSQL URL so it can be logged.
+// redactDSN hides the password of a PostgreSQL URL, in its user
+// information or its query (password=, sslpassword=), so it can be logged.
 func redactDSN(dsn string) string {
-	at := strings.LastIndex(dsn, "@")
-	scheme := strings.Index(dsn, "://")
-	if at < 0 || scheme < 0 || at < scheme {
+	u, err := url.Parse(dsn)
+	if err != nil || u.Scheme == "" {
+		if strings.Contains(dsn, "password") {
+			return "(a PostgreSQL connection string)" // key=value form: too easy to get wrong
+		}
 		return dsn
 	}
-	userinfo := dsn[scheme+3 : at]
-	if i := strings.Index(userinfo, ":"); i >= 0 {
-		userinfo = userinfo[:i] + ":xxxxx"
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	}
-	return dsn[:scheme+3] + userinfo + dsn[at:]
+	u.RawQuery = redactQuery(u.RawQuery, "xxxxx")
+	return u.String()
+}
+
+func redactQuery(raw, with string) string {
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return ""
+	}
+	for k := range q {
+		if strings.Contains(strings.ToLower(k), "password") {
+			if with == "" {
+				q.Del(k)
+			} else {
+				q.Set(k, with)
+			}
+		}
+	}
+	return q.Encode()
+}
+
+// Locator is what another rootwatch command passes as --store to reach
+// the same store: the SQLite file's absolute path, or the PostgreSQL URL
+// without its password (the reader brings their own, from PGPASSWORD or
+// ~/.pgpass). It is shown to people, so it never carries a secret.
+func Locator(dsn string) string {
+	if !isPostgres(dsn) {
+		path := strings.TrimPrefix(dsn, "sqlite://")
+		if path == "" {
+			p, err := DefaultPath()
+			if err != nil {
+				return ""
+			}
+			path = p
+		}
+		if abs, err := filepath.Abs(path); err == nil {
+			return abs
+		}
+		return path
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "postgres://…"
+	}
+	if u.User != nil {
+		u.User = url.User(u.User.Username())
+	}
+	u.RawQuery = redactQuery(u.RawQuery, "")
+	return u.String()
 }
 
 // DB is the underlying handle, for the feature files' queries.

@@ -4,33 +4,28 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/awslabs/goformation/v7/cloudformation"
-	"github.com/awslabs/goformation/v7/cloudformation/cloudwatch"
-	"github.com/awslabs/goformation/v7/cloudformation/kms"
-	"github.com/awslabs/goformation/v7/cloudformation/logs"
-	"github.com/awslabs/goformation/v7/cloudformation/sns"
-	"github.com/awslabs/goformation/v7/cloudformation/tags"
-
 	"github.com/rootwatch/rootwatch/internal/cis"
 )
 
 var cfnRefs = refs{
-	account:   cloudformation.Ref("AWS::AccountId"),
-	region:    cloudformation.Ref("AWS::Region"),
-	partition: cloudformation.Ref("AWS::Partition"),
+	account:   ref("AWS::AccountId"),
+	region:    ref("AWS::Region"),
+	partition: ref("AWS::Partition"),
 	join: func(parts ...any) any {
-		return cloudformation.Join("", parts)
+		return join("", parts)
 	},
 }
 
-func managedTags() []tags.Tag {
-	return []tags.Tag{{Key: managedTagKey, Value: "true"}}
+func managedTags() []any {
+	return []any{map[string]any{"Key": managedTagKey, "Value": "true"}}
 }
 
 func renderCloudFormation(o Options) ([]byte, error) {
-	var t *cloudformation.Template
+	var t *cfnTemplate
 	var err error
 	switch {
+	case o.Design == DesignWatchECS:
+		t = cfnWatchECS(o)
 	case o.orgTrail():
 		t = cfnCISOrgTrail(o)
 	case o.Design == DesignCISAlarm && o.Org:
@@ -47,7 +42,7 @@ func renderCloudFormation(o Options) ([]byte, error) {
 	}
 	out, err := t.JSON()
 	if err != nil {
-		return nil, fmt.Errorf("render CloudFormation: %w", err)
+		return nil, err
 	}
 	return append(out, '\n'), nil
 }
@@ -55,91 +50,97 @@ func renderCloudFormation(o Options) ([]byte, error) {
 // addTopic adds the SNS topic that receives alerts, its policy, the
 // optional KMS key and the email subscriptions. It returns the topic's
 // logical ID.
-func addTopic(t *cloudformation.Template, o Options, id, name, description string) string {
-	topic := &sns.Topic{
-		TopicName:   cloudformation.String(name),
-		DisplayName: cloudformation.String("rootwatch"),
-		Tags:        managedTags(),
+func addTopic(t *cfnTemplate, o Options, id, name, description string) string {
+	topic := props{
+		"TopicName":   name,
+		"DisplayName": "rootwatch",
+		"Tags":        managedTags(),
 	}
 	if o.KMS {
-		t.Resources["AlertsKey"] = &kms.Key{
-			Description:       cloudformation.String("rootwatch: encrypts " + description + " (usable by CloudWatch alarms)"),
-			EnableKeyRotation: cloudformation.Bool(true),
-			KeyPolicy:         keyPolicy(cfnRefs),
-			Tags:              managedTags(),
-		}
-		t.Resources["AlertsKeyAlias"] = &kms.Alias{
-			AliasName:   kmsAlias,
-			TargetKeyId: cloudformation.Ref("AlertsKey"),
-		}
-		topic.KmsMasterKeyId = cloudformation.RefPtr("AlertsKey")
+		t.add("AlertsKey", "AWS::KMS::Key", props{
+			"Description":       "rootwatch: encrypts " + description + " (usable by CloudWatch alarms)",
+			"EnableKeyRotation": true,
+			"KeyPolicy":         keyPolicy(cfnRefs),
+			"Tags":              managedTags(),
+		})
+		t.add("AlertsKeyAlias", "AWS::KMS::Alias", props{
+			"AliasName":   kmsAlias,
+			"TargetKeyId": ref("AlertsKey"),
+		})
+		topic["KmsMasterKeyId"] = ref("AlertsKey")
 	}
-	t.Resources[id] = topic
-	t.Resources[id+"Policy"] = &sns.TopicPolicy{
-		Topics:         []string{cloudformation.Ref(id)},
-		PolicyDocument: topicPolicy(cfnRefs, cloudformation.Ref(id)),
-	}
-	t.Parameters["NotificationEmail"] = cloudformation.Parameter{
+	t.add(id, "AWS::SNS::Topic", topic)
+	t.add(id+"Policy", "AWS::SNS::TopicPolicy", props{
+		"Topics":         []any{ref(id)},
+		"PolicyDocument": topicPolicy(cfnRefs, ref(id)),
+	})
+	t.Parameters["NotificationEmail"] = cfnParameter{
 		Type:        "String",
 		Default:     "",
-		Description: cloudformation.String("Optional email address to subscribe to alerts (must confirm the subscription)."),
+		Description: "Optional email address to subscribe to alerts (must confirm the subscription).",
 	}
-	t.Conditions["HasNotificationEmail"] = cloudformation.Not([]string{cloudformation.Equals(cloudformation.Ref("NotificationEmail"), "")})
-	t.Resources[id+"EmailSubscription"] = &sns.Subscription{
-		Protocol:                   "email",
-		Endpoint:                   cloudformation.RefPtr("NotificationEmail"),
-		TopicArn:                   cloudformation.Ref(id),
-		AWSCloudFormationCondition: "HasNotificationEmail",
+	t.Conditions["HasNotificationEmail"] = fnNot(fnEquals(ref("NotificationEmail"), ""))
+	t.Resources[id+"EmailSubscription"] = cfnResource{
+		Type: "AWS::SNS::Subscription",
+		Properties: props{
+			"Protocol": "email",
+			"Endpoint": ref("NotificationEmail"),
+			"TopicArn": ref(id),
+		},
+		Condition: "HasNotificationEmail",
 	}
 	for _, e := range o.Emails {
-		t.Resources[logicalID(id+"Subscription", e)] = &sns.Subscription{
-			Protocol: "email",
-			Endpoint: cloudformation.String(e),
-			TopicArn: cloudformation.Ref(id),
-		}
+		t.add(logicalID(id+"Subscription", e), "AWS::SNS::Subscription", props{
+			"Protocol": "email",
+			"Endpoint": e,
+			"TopicArn": ref(id),
+		})
 	}
-	t.Outputs["TopicArn"] = cloudformation.Output{Value: cloudformation.Ref(id), Description: cloudformation.String("SNS topic that receives root-usage alerts")}
+	t.Outputs["TopicArn"] = cfnOutput{Value: ref(id), Description: "SNS topic that receives root-usage alerts"}
 	return id
 }
 
 // cfnCIS is the CIS 4.3 chain on an existing CloudTrail log group.
-func cfnCIS(o Options) *cloudformation.Template {
-	t := cloudformation.NewTemplate()
+func cfnCIS(o Options) *cfnTemplate {
+	t := newCFNTemplate()
 	t.Description = cis.Benchmark + " " + cis.ControlID + " " + cis.ControlTitle + ": metric filter, alarm and SNS topic (generated by rootwatch)."
-	t.Parameters["LogGroupName"] = cloudformation.Parameter{
+	t.Parameters["LogGroupName"] = cfnParameter{
 		Type:        "String",
-		Description: cloudformation.String("CloudWatch Logs group that the multi-region CloudTrail trail delivers to."),
-		MinLength:   intPtr(1),
+		Description: "CloudWatch Logs group that the multi-region CloudTrail trail delivers to.",
+		MinLength:   1,
 	}
 	topic := addTopic(t, o, "RootUsageTopic", cis.TopicName, "root-usage alarm notifications")
-	t.Resources["RootUsageMetricFilter"] = &logs.MetricFilter{
-		FilterName:    cloudformation.String(cis.FilterName),
-		FilterPattern: cis.RootUsagePattern,
-		LogGroupName:  cloudformation.Ref("LogGroupName"),
-		MetricTransformations: []logs.MetricFilter_MetricTransformation{{
-			MetricName:      cis.MetricName,
-			MetricNamespace: cis.MetricNamespace,
-			MetricValue:     cis.MetricValue,
+	t.add("RootUsageMetricFilter", "AWS::Logs::MetricFilter", props{
+		"FilterName":    cis.FilterName,
+		"FilterPattern": cis.RootUsagePattern,
+		"LogGroupName":  ref("LogGroupName"),
+		"MetricTransformations": []any{props{
+			"MetricName":      cis.MetricName,
+			"MetricNamespace": cis.MetricNamespace,
+			"MetricValue":     cis.MetricValue,
 		}},
-	}
-	t.Resources["RootUsageAlarm"] = &cloudwatch.Alarm{
-		AlarmName:          cloudformation.String(cis.AlarmName),
-		AlarmDescription:   cloudformation.String("CIS " + cis.ControlID + ": the root user was used. Managed by rootwatch."),
-		MetricName:         cloudformation.String(cis.MetricName),
-		Namespace:          cloudformation.String(cis.MetricNamespace),
-		Statistic:          cloudformation.String(cis.AlarmStatistic),
-		Period:             intPtr(cis.AlarmPeriod),
-		EvaluationPeriods:  cis.EvaluationPeriods,
-		Threshold:          cloudformation.Float64(cis.AlarmThreshold),
-		ComparisonOperator: cis.AlarmComparison,
-		TreatMissingData:   cloudformation.String("notBreaching"),
-		ActionsEnabled:     cloudformation.Bool(true),
-		AlarmActions:       []string{cloudformation.Ref(topic)},
-		Tags:               managedTags(),
+	})
+	t.Resources["RootUsageAlarm"] = cfnResource{
+		Type: "AWS::CloudWatch::Alarm",
+		Properties: props{
+			"AlarmName":          cis.AlarmName,
+			"AlarmDescription":   "CIS " + cis.ControlID + ": the root user was used. Managed by rootwatch.",
+			"MetricName":         cis.MetricName,
+			"Namespace":          cis.MetricNamespace,
+			"Statistic":          cis.AlarmStatistic,
+			"Period":             cis.AlarmPeriod,
+			"EvaluationPeriods":  cis.EvaluationPeriods,
+			"Threshold":          cis.AlarmThreshold,
+			"ComparisonOperator": cis.AlarmComparison,
+			"TreatMissingData":   "notBreaching",
+			"ActionsEnabled":     true,
+			"AlarmActions":       []any{ref(topic)},
+			"Tags":               managedTags(),
+		},
 		// The metric only exists once the filter does.
-		AWSCloudFormationDependsOn: []string{"RootUsageMetricFilter"},
+		DependsOn: []string{"RootUsageMetricFilter"},
 	}
-	t.Outputs["AlarmArn"] = cloudformation.Output{Value: cloudformation.GetAtt("RootUsageAlarm", "Arn")}
+	t.Outputs["AlarmArn"] = cfnOutput{Value: getAtt("RootUsageAlarm", "Arn")}
 	return t
 }
 
@@ -150,20 +151,20 @@ func cfnCIS(o Options) *cloudformation.Template {
 // (for Control Tower, the management account's home region); there is no
 // such group anywhere else, so a stack deployed elsewhere fails rather
 // than covering nothing.
-func cfnCISOrgTrail(o Options) *cloudformation.Template {
+func cfnCISOrgTrail(o Options) *cfnTemplate {
 	t := cfnCIS(o)
 	t.Description = cis.Benchmark + " " + cis.ControlID + " " + cis.ControlTitle + " for a whole AWS Organization: one metric filter, alarm and SNS topic on the organization trail's log group. Deploy in the account and region that own that log group (generated by rootwatch)."
-	t.Parameters["LogGroupName"] = cloudformation.Parameter{
+	t.Parameters["LogGroupName"] = cfnParameter{
 		Type:        "String",
 		Default:     o.orgTrailLogGroup(),
-		Description: cloudformation.String("CloudWatch Logs group the organization trail delivers to, in this account and region (AWS Control Tower: " + DefaultOrgTrailLogGroup + " in the management account's home region)."),
-		MinLength:   intPtr(1),
+		Description: "CloudWatch Logs group the organization trail delivers to, in this account and region (AWS Control Tower: " + DefaultOrgTrailLogGroup + " in the management account's home region).",
+		MinLength:   1,
 	}
 	return t
 }
 
 // memberTemplateBody renders a template to embed in a StackSet.
-func memberTemplateBody(t *cloudformation.Template) (string, error) {
+func memberTemplateBody(t *cfnTemplate) (string, error) {
 	b, err := t.JSON()
 	if err != nil {
 		return "", fmt.Errorf("render member template: %w", err)
@@ -176,5 +177,3 @@ func memberTemplateBody(t *cloudformation.Template) (string, error) {
 	c, err := json.Marshal(v)
 	return string(c), err
 }
-
-func intPtr(i int) *int { return &i }

@@ -1,8 +1,9 @@
 // Package template generates deployable infrastructure for the two designs
 // that monitor root usage: the CIS chain (metric filter → alarm → SNS) and
 // EventBridge rules that trigger rootwatch as a Lambda function. Both come
-// as CloudFormation (built from goformation's typed structs, so every
-// property is one CloudFormation knows) or Terraform (HCL written with
+// as CloudFormation (plain maps written with encoding/json, cfnmodel.go;
+// the tests parse every output with goformation, which rejects unknown
+// resource types and properties) or Terraform (HCL written with
 // hclwrite), for one account or, with Org, a whole AWS Organization.
 package template
 
@@ -21,6 +22,9 @@ type Design string
 const (
 	DesignCISAlarm    Design = "cis-alarm"
 	DesignEventBridge Design = "eventbridge"
+	// DesignWatchECS is the watch service itself on ECS Fargate (two
+	// tasks, a PostgreSQL store, an SQS source): CloudFormation only.
+	DesignWatchECS Design = "watch-ecs"
 )
 
 // Format selects the infrastructure-as-code language.
@@ -87,8 +91,15 @@ func (o *Options) Validate() error {
 	var errs []error
 	switch o.Design {
 	case DesignCISAlarm, DesignEventBridge:
+	case DesignWatchECS:
+		if o.Format == FormatTerraform {
+			errs = append(errs, errors.New("design watch-ecs is CloudFormation only (for Terraform or Kubernetes see deploy/)"))
+		}
+		if o.Org || o.KMS || len(o.Emails) > 0 || len(o.Regions) > 0 {
+			errs = append(errs, errors.New("design watch-ecs takes no --org, --kms, --email or --regions: one service in one account and region, alerting through its notifier"))
+		}
 	default:
-		errs = append(errs, fmt.Errorf("design %q: want cis-alarm or eventbridge", o.Design))
+		errs = append(errs, fmt.Errorf("design %q: want cis-alarm, eventbridge or watch-ecs", o.Design))
 	}
 	switch o.Format {
 	case FormatCloudFormation, FormatTerraform:

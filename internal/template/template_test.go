@@ -25,6 +25,7 @@ type variant struct {
 	// resource types the output must carry
 	cfnTypes []string
 	tfTypes  []string
+	cfnOnly  bool // no Terraform form
 }
 
 var variants = []variant{
@@ -71,6 +72,13 @@ var variants = []variant{
 			"AWS::CloudFormation::StackSet", "AWS::SQS::Queue", "AWS::CloudWatch::Alarm"},
 		tfTypes: []string{"aws_cloudwatch_event_bus", "aws_cloudwatch_event_bus_policy", "aws_cloudwatch_event_rule",
 			"aws_lambda_function", "aws_cloudformation_stack_set", "aws_cloudformation_stack_set_instance"},
+	},
+	{
+		name: "watch-ecs",
+		opts: Options{Design: DesignWatchECS},
+		cfnTypes: []string{"AWS::ECS::Cluster", "AWS::ECS::TaskDefinition", "AWS::ECS::Service", "AWS::IAM::Role",
+			"AWS::EC2::SecurityGroup", "AWS::Logs::LogGroup"},
+		cfnOnly: true,
 	},
 }
 
@@ -196,6 +204,9 @@ func checkCFNContent(t *testing.T, v variant, out []byte) {
 
 func TestTerraformVariants(t *testing.T) {
 	for _, v := range variants {
+		if v.cfnOnly {
+			continue
+		}
 		t.Run(v.name, func(t *testing.T) {
 			o := v.opts
 			o.Format = FormatTerraform
@@ -245,6 +256,9 @@ func TestValidate(t *testing.T) {
 		{"bad email", Options{Design: DesignCISAlarm, Format: FormatTerraform, Emails: []string{"not-an-email"}}, `email "not-an-email"`},
 		{"bad region", Options{Design: DesignCISAlarm, Format: FormatTerraform, Regions: []string{"mars-1"}}, `region "mars-1"`},
 		{"bad arch", Options{Design: DesignEventBridge, Format: FormatTerraform, Architecture: "386"}, `architecture "386"`},
+		{"watch-ecs terraform", Options{Design: DesignWatchECS, Format: FormatTerraform}, "CloudFormation only"},
+		{"watch-ecs org", Options{Design: DesignWatchECS, Format: FormatCloudFormation, Org: true}, "takes no --org"},
+		{"watch-ecs email", Options{Design: DesignWatchECS, Format: FormatCloudFormation, Emails: []string{"a@example.com"}}, "--email"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Render(tc.opts)

@@ -31,12 +31,21 @@ type ChainResult struct {
 	Detail  string
 	// Warnings are the chain's warnings ("link: code: message"), in link order.
 	Warnings []string
+	// OUs is where the account sits (root first) when the audit read it
+	// (OUsKnown), for per-OU policies.
+	OUs      []string
+	OUsKnown bool
 	// Name, CoveredBy, Regions and Evidence (the account's
 	// audit.AccountResult as JSON) are kept in the store for the console.
 	Name      string
 	CoveredBy string
 	Regions   []string
 	Evidence  string
+}
+
+// placement is where r's account sits, for Policy.For.
+func (r ChainResult) placement() Placement {
+	return Placement{Account: r.Account, OUs: r.OUs, OUsKnown: r.OUsKnown}
 }
 
 // Auditor re-runs the chain audit (internal/audit over a fresh snapshot).
@@ -95,6 +104,9 @@ type AuditOptions struct {
 	// Remind is how often a chain that stays broken is notified again
 	// (default DefaultRemind; negative: never).
 	Remind time.Duration
+	// Store is the --store an approver passes to decide (store.Locator:
+	// never a password); empty leaves it out of the commands proposed.
+	Store string
 	// ConsoleURL is the console's external base URL; when set, a
 	// proposal links to the correction's page.
 	ConsoleURL string
@@ -164,6 +176,10 @@ func (s *Service) auditOnce(ctx context.Context) error {
 		s.processDecisions(ctx)
 	}
 	_, err := s.auditRun(ctx, true)
+	if err == nil && s.o.Audit.Corrector != nil && s.o.Audit.Policy.NeedsOUs() {
+		// Decisions waiting for this run to place their accounts.
+		s.processDecisions(ctx)
+	}
 	return err
 }
 
@@ -183,6 +199,7 @@ func (s *Service) auditRun(ctx context.Context, correct bool) ([]ChainResult, er
 		return nil, s.recordAuditAlerts(ctx, []alert.Alert{withLevel(a, route.LevelError)}, nil)
 	}
 	s.m.auditDone(results, now)
+	s.remember(results)
 	s.recordRun(ctx, auditRunOf(results, now))
 	var (
 		alerts []alert.Alert
@@ -202,7 +219,11 @@ func (s *Service) auditRun(ctx context.Context, correct bool) ([]ChainResult, er
 		if r.Status == ChainPass {
 			pass++
 		}
-		lines = append(lines, strings.TrimSpace(fmt.Sprintf("%s %s %s", r.Account, r.Status, r.Broken)))
+		line := strings.TrimSpace(fmt.Sprintf("%s %s %s", r.Account, r.Status, r.Broken))
+		if u := ao.Policy.For(r.placement()).Unsure; u != "" && r.Status != ChainPass {
+			line += " (notify only: " + u + ")"
+		}
+		lines = append(lines, line)
 	}
 	// The chain alerts first: a proposal follows the breakage it fixes.
 	if err := s.recordAuditAlerts(ctx, alerts, states); err != nil {

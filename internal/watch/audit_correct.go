@@ -21,7 +21,10 @@ const policyDecision = "policy: "
 // nothing more. The correction ID is the plan's hash, so the same broken
 // chain found by every run is proposed once (again when it expires).
 func (s *Service) correct(ctx context.Context, r ChainResult, now time.Time) error {
-	pol := s.o.Audit.Policy.For(r.Account)
+	pol := s.o.Audit.Policy.For(r.placement())
+	if pol.Unsure != "" {
+		s.log.Warn("correction policy unknown; notifying only", "account", r.Account, "reason", pol.Unsure)
+	}
 	if pol.Default == ActionNotify {
 		return nil
 	}
@@ -79,6 +82,9 @@ func (s *Service) processDecisions(ctx context.Context) {
 		return
 	}
 	for _, c := range cs {
+		if s.o.Audit.Policy.NeedsOUs() && !s.placed(c.Account) {
+			continue // which OU rule applies is known after this process's first audit run
+		}
 		mine, err := s.o.Store.ClaimDecision(ctx, c.ID, s.o.Now())
 		if err != nil || !mine {
 			continue // another replica took it, or the store is down: the next tick
@@ -116,7 +122,10 @@ func (s *Service) refuse(c store.Correction) string {
 	if i := strings.LastIndex(identity, " ("); i >= 0 && strings.HasSuffix(identity, ")") {
 		identity = identity[i+2 : len(identity)-1]
 	}
-	pol := s.o.Audit.Policy.For(c.Account)
+	pol := s.o.Audit.Policy.For(s.placementOf(c.Account))
+	if pol.Unsure != "" {
+		return fmt.Sprintf("decision by %s refused: %s", c.DecidedBy, pol.Unsure)
+	}
 	if _, ok := MayDecide(pol.Approvers, identity); !ok {
 		return fmt.Sprintf("decision by %s refused: not an approver of account %s", c.DecidedBy, c.Account)
 	}

@@ -29,7 +29,7 @@ const (
 // correctionAlert tells the approvers what happened to correction c.
 // A proposal carries what is broken, the exact plan, how to decide and
 // when it expires; a result carries what was changed.
-func correctionAlert(c store.Correction, event, text, consoleURL string, now time.Time) alert.Alert {
+func correctionAlert(c store.Correction, event, text, storeArg, consoleURL string, now time.Time) alert.Alert {
 	level, sev := route.LevelInfo, alert.SeverityInfo
 	if event == EventFailed || event == EventRefused {
 		level, sev = route.LevelError, alert.SeverityCritical
@@ -40,9 +40,13 @@ func correctionAlert(c store.Correction, event, text, consoleURL string, now tim
 	switch event {
 	case EventProposed:
 		title = fmt.Sprintf("CIS 4.3 correction proposed for %s: approve with rootwatch corrections approve %s", c.Account, c.ID)
-		details["approve"] = "rootwatch corrections approve " + c.ID
-		details["reject"] = "rootwatch corrections reject " + c.ID
-		details["skip"] = "rootwatch corrections skip " + c.ID
+		with := ""
+		if storeArg != "" {
+			with = " --store " + shellQuote(storeArg)
+		}
+		details["approve"] = "rootwatch corrections approve " + c.ID + with
+		details["reject"] = "rootwatch corrections reject " + c.ID + with
+		details["skip"] = "rootwatch corrections skip " + c.ID + with
 		if !c.Expires.IsZero() {
 			details["expires"] = c.Expires.UTC().Format(time.RFC3339)
 		}
@@ -52,8 +56,8 @@ func correctionAlert(c store.Correction, event, text, consoleURL string, now tim
 		if len(c.Actions) > 0 {
 			details["actions"] = strings.Join(c.Actions, ", ")
 		}
-		fmt.Fprintf(&b, "Broken: %s\n\nPlan:\n%s\n\nDecide (an approver: %s):\n  rootwatch corrections approve %s --reason TEXT\n  rootwatch corrections reject %s --reason TEXT\n  rootwatch corrections skip %s --reason TEXT\n",
-			text, strings.TrimRight(c.Plan, "\n"), strings.Join(c.Approvers, ", "), c.ID, c.ID, c.ID)
+		fmt.Fprintf(&b, "Broken: %s\n\nPlan:\n%s\n\nDecide (an approver: %s):\n  %s --reason TEXT\n  %s --reason TEXT\n  %s --reason TEXT\n",
+			text, strings.TrimRight(c.Plan, "\n"), strings.Join(c.Approvers, ", "), details["approve"], details["reject"], details["skip"])
 		if link := CorrectionLink(consoleURL, c.ID); link != "" {
 			details["console"] = link
 			fmt.Fprintf(&b, "Or in the console: %s\n", link)
@@ -88,7 +92,16 @@ func CorrectionLink(base, id string) string {
 
 // notifyCorrection records correction alerts in the outbox.
 func (s *Service) notifyCorrection(ctx context.Context, c store.Correction, event, text string) {
-	if err := s.recordAuditAlerts(ctx, []alert.Alert{correctionAlert(c, event, text, s.o.Audit.ConsoleURL, s.o.Now())}, nil); err != nil {
+	if err := s.recordAuditAlerts(ctx, []alert.Alert{correctionAlert(c, event, text, s.o.Audit.Store, s.o.Audit.ConsoleURL, s.o.Now())}, nil); err != nil {
 		s.log.Error("notify correction", "correction", c.ID, "event", event, "error", err)
 	}
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it, so the command
+// in a proposal can be pasted as is.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:@%+=,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

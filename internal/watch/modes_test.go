@@ -159,6 +159,8 @@ func TestNewRejects(t *testing.T) {
 			Policy: watch.Policy{Default: watch.ActionAsk, Approvers: []string{"alice"}}}},
 		"bad account policy": {Store: st, Targets: good, Audit: &watch.AuditOptions{Auditor: &fakeAuditor{}, Corrector: &fakeCorrector{},
 			Policy: watch.Policy{Accounts: []watch.AccountPolicy{{Match: []string{"["}, Default: watch.ActionSkip}}}}},
+		"bad OU ID": {Store: st, Targets: good, Audit: &watch.AuditOptions{Auditor: &fakeAuditor{}, Corrector: &fakeCorrector{},
+			Policy: watch.Policy{Accounts: []watch.AccountPolicy{{Match: []string{"ou-prod"}, Default: watch.ActionSkip}}}}},
 		"port in use": {Store: st, Targets: good, Listen: "256.0.0.1:1"},
 	} {
 		if _, err := watch.New(ctx, o); err == nil {

@@ -39,18 +39,41 @@ type Policy struct {
 // AccountPolicy overrides the policy for matching accounts. Empty fields
 // keep the watch-wide value.
 type AccountPolicy struct {
-	Match     []string // account IDs or shell patterns ("1111*")
+	// Match holds account IDs, shell patterns of them ("1111*"), and
+	// organizational unit or root IDs ("ou-ab12-11111111", "r-ab12"),
+	// which match every account under them, however deep.
+	Match     []string
 	Default   string
 	Actions   []string
 	Approvers []string
+	// Unsure says why the policy could not be told for certain (an OU
+	// rule and the account's OUs unknown); the policy is then the
+	// cautious one: notify only, no approver can decide.
+	Unsure string
 }
 
-// For returns the policy of account: the first AccountPolicy that
-// matches it, over the watch-wide values.
-func (p Policy) For(account string) AccountPolicy {
-	out := AccountPolicy{Match: []string{account}, Default: p.Default, Actions: p.Actions, Approvers: p.Approvers}
+// Placement is an account and, when read, the OUs it sits in (root first).
+type Placement struct {
+	Account  string
+	OUs      []string
+	OUsKnown bool
+}
+
+// For returns the policy of an account: the first AccountPolicy that
+// matches it, over the watch-wide values. When an OU rule comes before
+// the first match and the account's OUs are unknown, nobody can tell
+// which rule applies: For returns notify-only with Unsure set, so an
+// account an OU rule keeps out of corrections is never corrected because
+// Organizations could not be read.
+func (p Policy) For(at Placement) AccountPolicy {
+	out := AccountPolicy{Match: []string{at.Account}, Default: p.Default, Actions: p.Actions, Approvers: p.Approvers}
 	for _, ap := range p.Accounts {
-		if !slices.ContainsFunc(ap.Match, func(m string) bool { ok, _ := path.Match(m, account); return ok }) {
+		matched, unsure := matches(ap.Match, at)
+		if unsure {
+			return AccountPolicy{Match: []string{at.Account}, Default: ActionNotify, Actions: []string{ActionNotify},
+				Unsure: fmt.Sprintf("account %s: its organizational units are unknown and the policy for %s depends on them", at.Account, strings.Join(ap.Match, ","))}
+		}
+		if !matched {
 			continue
 		}
 		if ap.Default != "" {
@@ -65,6 +88,50 @@ func (p Policy) For(account string) AccountPolicy {
 		break
 	}
 	return out
+}
+
+// matches reports whether an account matches one of match; unsure when
+// only its OUs could tell.
+func matches(match []string, at Placement) (matched, unsure bool) {
+	for _, m := range match {
+		if IsOrgUnit(m) {
+			if !at.OUsKnown {
+				unsure = true
+			} else if slices.Contains(at.OUs, m) {
+				return true, false
+			}
+			continue
+		}
+		if ok, _ := path.Match(m, at.Account); ok {
+			return true, false
+		}
+	}
+	return false, unsure
+}
+
+// IsOrgUnit reports whether m names an organizational unit
+// (ou-<root>-<ou>) or an organization root (r-<root>), as Organizations
+// spells their IDs.
+func IsOrgUnit(m string) bool {
+	if root, ok := strings.CutPrefix(m, "r-"); ok {
+		return idPart(root, 4)
+	}
+	root, ou, ok := strings.Cut(strings.TrimPrefix(m, "ou-"), "-")
+	return ok && strings.HasPrefix(m, "ou-") && idPart(root, 4) && idPart(ou, 8)
+}
+
+// idPart reports whether s is min to 32 lower-case letters or digits.
+func idPart(s string, min int) bool {
+	if len(s) < min || len(s) > 32 {
+		return false
+	}
+	return strings.Trim(s, "0123456789abcdefghijklmnopqrstuvwxyz") == ""
+}
+
+// NeedsOUs reports whether some account policy names an OU, so the audit
+// must read where accounts sit.
+func (p Policy) NeedsOUs() bool {
+	return slices.ContainsFunc(p.Accounts, func(ap AccountPolicy) bool { return slices.ContainsFunc(ap.Match, IsOrgUnit) })
 }
 
 func checkAction(where, a string) error {
@@ -93,6 +160,12 @@ func (p *Policy) check() (bool, error) {
 			return false, fmt.Errorf("%s: match names no account", where)
 		}
 		for _, m := range ap.Match {
+			if strings.HasPrefix(m, "ou-") || strings.HasPrefix(m, "r-") {
+				if !IsOrgUnit(m) {
+					return false, fmt.Errorf("%s: %q is not an OU ID (ou-ab12-11111111) or root ID (r-ab12)", where, m)
+				}
+				continue
+			}
 			if _, err := path.Match(m, ""); err != nil {
 				return false, fmt.Errorf("%s: bad pattern %q: %w", where, m, err)
 			}

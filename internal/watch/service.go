@@ -74,6 +74,12 @@ type Service struct {
 	listener net.Listener
 	srv      *http.Server
 
+	// places is where each audited account sits, from the latest audit
+	// run, so a decision is checked against the same policy rule that
+	// proposed it.
+	placeMu sync.Mutex
+	places  map[string]Placement
+
 	mu      sync.Mutex
 	cancel  context.CancelFunc
 	done    chan struct{}
