@@ -80,7 +80,7 @@ func (c *Console) apiOverview(w http.ResponseWriter, r *http.Request, _ auth) {
 		return
 	}
 	q := r.URL.Query()
-	ov, err := c.svc.Overview(r.Context(), OverviewFilter{Status: q.Get("status"), Account: q.Get("account"), Offset: off, Limit: lim})
+	ov, err := c.svc.Overview(r.Context(), OverviewFilter{Status: q.Get("status"), Account: q.Get("account"), OU: q.Get("ou"), Offset: off, Limit: lim})
 	if err != nil {
 		c.apiFail(w, r, err)
 		return

@@ -27,7 +27,7 @@ func TestAPIGolden(t *testing.T) {
 		if err := e.st.RecordAuditRun(ctx, store.AuditRun{ID: "run-" + status, At: t0.Add(time.Duration(i) * time.Hour),
 			Results: []store.AuditResult{{Account: "100000000000", Name: "prod", Status: status, Broken: map[string]string{"FAIL": "metric-filter"}[status],
 				Detail: "no metric filter", CoveredBy: "trail org in account 999999999999", Warnings: 1,
-				Regions: []string{"eu-west-1", "us-east-1"}, Evidence: string(ev)}}}); err != nil {
+				Regions: []string{"eu-west-1", "us-east-1"}, OUs: []string{"r-ab12", "ou-ab12-prod1234"}, Evidence: string(ev)}}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -39,7 +39,7 @@ func TestAPIGolden(t *testing.T) {
 	propose(t, e.st, "c1", "100000000000", "sec@example.com=console:alice")
 	for name, path := range map[string]string{
 		"whoami":      "/api/v1/whoami",
-		"overview":    "/api/v1/overview",
+		"overview":    "/api/v1/overview?ou=ou-ab12-prod1234",
 		"account":     "/api/v1/accounts/100000000000",
 		"alerts":      "/api/v1/alerts",
 		"per-day":     "/api/v1/alerts/per-day?days=2",

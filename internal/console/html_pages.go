@@ -38,7 +38,9 @@ func overviewHTML(p *page, v view) {
 	p.selectOpts("status", v.Filter.Status, v.Statuses)
 	p.raw(`</label>` + "\n" + `<label>Account <input name="account" value="`)
 	p.text(v.Filter.Account)
-	p.raw("\" placeholder=\"ID or name\"></label>\n<button type=\"submit\">Filter</button>\n</form>\n<table id=\"accounts\">\n",
+	p.raw(`" placeholder="ID or name"></label>` + "\n" + `<label>OU <input name="ou" value="`)
+	p.text(v.Filter.OU)
+	p.raw("\" placeholder=\"ou-… or r-…\"></label>\n<button type=\"submit\">Filter</button>\n</form>\n<table id=\"accounts\">\n",
 		"<tr><th>Account</th><th>Status</th><th>Broken link</th><th>Warnings</th><th>Covered by</th><th>Regions</th><th>Audited</th></tr>\n")
 	for _, a := range ov.Page.Items {
 		p.raw(`<tr><td><a href="`)
@@ -49,6 +51,11 @@ func overviewHTML(p *page, v view) {
 		if a.Name != "" {
 			p.raw(`<br><span class="meta">`)
 			p.text(a.Name)
+			p.raw("</span>")
+		}
+		if len(a.OUs) > 0 {
+			p.raw(`<br><span class="meta">`)
+			p.text(strings.Join(a.OUs, " / "))
 			p.raw("</span>")
 		}
 		p.raw("</td>")

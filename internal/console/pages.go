@@ -125,7 +125,7 @@ func (c *Console) overviewPage(w http.ResponseWriter, r *http.Request, a auth) {
 		return
 	}
 	q := r.URL.Query()
-	f := OverviewFilter{Status: q.Get("status"), Account: q.Get("account"), Offset: off, Limit: DefaultLimit}
+	f := OverviewFilter{Status: q.Get("status"), Account: q.Get("account"), OU: q.Get("ou"), Offset: off, Limit: DefaultLimit}
 	ov, err := c.svc.Overview(r.Context(), f)
 	if err != nil {
 		c.pageFail(w, r, a, err)

@@ -64,15 +64,18 @@ type Run struct {
 
 // AccountRow is one account in the overview.
 type AccountRow struct {
-	Account   string    `json:"account"`
-	Name      string    `json:"name,omitempty"`
-	Status    string    `json:"status"`
-	Broken    string    `json:"broken_link,omitempty"`
-	Detail    string    `json:"detail,omitempty"`
-	CoveredBy string    `json:"covered_by,omitempty"`
-	Warnings  int       `json:"warnings"`
-	Regions   []string  `json:"regions"`
-	Audited   time.Time `json:"audited_at"`
+	Account   string   `json:"account"`
+	Name      string   `json:"name,omitempty"`
+	Status    string   `json:"status"`
+	Broken    string   `json:"broken_link,omitempty"`
+	Detail    string   `json:"detail,omitempty"`
+	CoveredBy string   `json:"covered_by,omitempty"`
+	Warnings  int      `json:"warnings"`
+	Regions   []string `json:"regions"`
+	// OUs is where the account sits (root first), when the audit read it
+	// (watch --org).
+	OUs     []string  `json:"ous"`
+	Audited time.Time `json:"audited_at"`
 }
 
 // Overview is the overview page: counts, the last run, and a page of accounts.
@@ -86,6 +89,7 @@ type Overview struct {
 type OverviewFilter struct {
 	Status  string // PASS, FAIL, UNKNOWN or ""
 	Account string // part of an account ID or name
+	OU      string // an OU or root ID: the accounts under it
 	Offset  int
 	Limit   int
 }
@@ -105,7 +109,7 @@ func (s *Service) Overview(ctx context.Context, f OverviewFilter) (Overview, err
 	if err != nil {
 		return Overview{}, err
 	}
-	rs, total, err := s.Store.LatestResults(ctx, store.LatestFilter{Status: f.Status, Account: f.Account, Offset: f.Offset, Limit: f.Limit})
+	rs, total, err := s.Store.LatestResults(ctx, store.LatestFilter{Status: f.Status, Account: f.Account, OU: f.OU, Offset: f.Offset, Limit: f.Limit})
 	if err != nil {
 		return Overview{}, err
 	}
@@ -134,7 +138,7 @@ func accountRow(r store.AuditResult) AccountRow {
 		regions = []string{}
 	}
 	return AccountRow{Account: r.Account, Name: r.Name, Status: r.Status, Broken: r.Broken, Detail: r.Detail,
-		CoveredBy: r.CoveredBy, Warnings: r.Warnings, Regions: regions, Audited: r.At}
+		CoveredBy: r.CoveredBy, Warnings: r.Warnings, Regions: regions, OUs: orEmpty(r.OUs), Audited: r.At}
 }
 
 // HistoryPoint is one run's verdict on one account.

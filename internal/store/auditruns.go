@@ -43,6 +43,7 @@ var auditRunDDL = []string{
 		covered_by TEXT NOT NULL DEFAULT '',
 		warnings BIGINT NOT NULL DEFAULT 0,
 		regions TEXT NOT NULL DEFAULT '',
+		ous TEXT NOT NULL DEFAULT '',
 		evidence TEXT NOT NULL DEFAULT '')`,
 	`CREATE INDEX audit_latest_status ON audit_latest (status, account)`,
 }
@@ -60,6 +61,9 @@ type AuditResult struct {
 	CoveredBy string
 	Warnings  int
 	Regions   []string
+	// OUs is where the account sits in the organization (root first),
+	// when the audit read it.
+	OUs []string
 	// Evidence is the account's audit.AccountResult as JSON (what the HTML
 	// report renders); empty in history rows.
 	Evidence string
@@ -110,13 +114,13 @@ func (s *Store) RecordAuditRun(ctx context.Context, run AuditRun) error {
 				return fmt.Errorf("record audit run %s: %w", run.ID, err)
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO audit_latest
-				(account, run_id, at, name, status, broken, detail, covered_by, warnings, regions, evidence)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+				(account, run_id, at, name, status, broken, detail, covered_by, warnings, regions, evidence, ous)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 				ON CONFLICT (account) DO UPDATE SET run_id = excluded.run_id, at = excluded.at, name = excluded.name,
 				status = excluded.status, broken = excluded.broken, detail = excluded.detail, covered_by = excluded.covered_by,
-				warnings = excluded.warnings, regions = excluded.regions, evidence = excluded.evidence`,
+				warnings = excluded.warnings, regions = excluded.regions, evidence = excluded.evidence, ous = excluded.ous`,
 				r.Account, run.ID, at, r.Name, r.Status, r.Broken, r.Detail, r.CoveredBy, r.Warnings,
-				strings.Join(r.Regions, ","), r.Evidence); err != nil {
+				strings.Join(r.Regions, ","), r.Evidence, ousColumn(r.OUs)); err != nil {
 				return fmt.Errorf("record audit run %s: %w", run.ID, err)
 			}
 		}
@@ -132,6 +136,15 @@ func (s *Store) RecordAuditRun(ctx context.Context, run AuditRun) error {
 		}
 		return nil
 	})
+}
+
+// ousColumn stores OU IDs as ",r-ab12,ou-ab12-cdef3456," so that one
+// ID matches with LIKE '%,ID,%' and never as part of another.
+func ousColumn(ous []string) string {
+	if len(ous) == 0 {
+		return ""
+	}
+	return "," + strings.Join(ous, ",") + ","
 }
 
 // LastAuditRuns returns the newest runs (failed ones too), newest first.
@@ -160,8 +173,10 @@ type LatestFilter struct {
 	Status string
 	// Account matches account IDs and names containing it.
 	Account string
-	Offset  int
-	Limit   int
+	// OU selects the accounts under this OU (or root) ID, at any depth.
+	OU     string
+	Offset int
+	Limit  int
 }
 
 // likeEscape makes s match itself literally inside LIKE ... ESCAPE '!'.
@@ -184,6 +199,10 @@ func (s *Store) LatestResults(ctx context.Context, f LatestFilter) ([]AuditResul
 		args = append(args, "%"+likeEscape(f.Account)+"%")
 		where = append(where, fmt.Sprintf("(account LIKE $%d ESCAPE '!' OR name LIKE $%d ESCAPE '!')", len(args), len(args)))
 	}
+	if f.OU != "" {
+		args = append(args, "%,"+likeEscape(f.OU)+",%")
+		where = append(where, fmt.Sprintf("ous LIKE $%d ESCAPE '!'", len(args)))
+	}
 	cond := ""
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
@@ -197,7 +216,7 @@ func (s *Store) LatestResults(ctx context.Context, f LatestFilter) ([]AuditResul
 		limit = 100
 	}
 	args = append(args, limit, max(f.Offset, 0))
-	rows, err := s.db.QueryContext(ctx, `SELECT account, run_id, at, name, status, broken, detail, covered_by, warnings, regions, evidence
+	rows, err := s.db.QueryContext(ctx, `SELECT account, run_id, at, name, status, broken, detail, covered_by, warnings, regions, evidence, ous
 		FROM audit_latest`+cond+fmt.Sprintf(` ORDER BY account LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store %s: list audit results: %w", s, err)
@@ -217,9 +236,12 @@ func (s *Store) LatestResults(ctx context.Context, f LatestFilter) ([]AuditResul
 func scanLatest(sc interface{ Scan(...any) error }) (AuditResult, error) {
 	var r AuditResult
 	var at int64
-	var regions string
-	err := sc.Scan(&r.Account, &r.RunID, &at, &r.Name, &r.Status, &r.Broken, &r.Detail, &r.CoveredBy, &r.Warnings, &regions, &r.Evidence)
+	var regions, ous string
+	err := sc.Scan(&r.Account, &r.RunID, &at, &r.Name, &r.Status, &r.Broken, &r.Detail, &r.CoveredBy, &r.Warnings, &regions, &r.Evidence, &ous)
 	r.At = fromNanos(at)
+	if ous = strings.Trim(ous, ","); ous != "" {
+		r.OUs = strings.Split(ous, ",")
+	}
 	if regions != "" {
 		r.Regions = strings.Split(regions, ",")
 	}
@@ -229,7 +251,7 @@ func scanLatest(sc interface{ Scan(...any) error }) (AuditResult, error) {
 // LatestResult returns one account's latest result, or ErrNotFound.
 func (s *Store) LatestResult(ctx context.Context, account string) (AuditResult, error) {
 	r, err := scanLatest(s.db.QueryRowContext(ctx, `SELECT account, run_id, at, name, status, broken, detail, covered_by,
-		warnings, regions, evidence FROM audit_latest WHERE account = $1`, account))
+		warnings, regions, evidence, ous FROM audit_latest WHERE account = $1`, account))
 	if errors.Is(err, sql.ErrNoRows) {
 		return AuditResult{}, fmt.Errorf("account %s: %w", account, ErrNotFound)
 	}

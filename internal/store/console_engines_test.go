@@ -25,7 +25,8 @@ func TestConsoleQueriesOnBothEngines(t *testing.T) {
 				r := store.AuditRun{ID: fmt.Sprintf("r%d", run), At: t0.Add(time.Duration(run) * time.Hour)}
 				for i, s := range statuses {
 					r.Results = append(r.Results, store.AuditResult{Account: fmt.Sprintf("acct_%d", i), Name: fmt.Sprintf("team 50%% %d", i),
-						Status: s, Regions: []string{"eu-west-1", "us-east-1"}, Evidence: `{"account":"x"}`})
+						Status: s, Regions: []string{"eu-west-1", "us-east-1"}, Evidence: `{"account":"x"}`,
+						OUs: []string{"r-ab12", fmt.Sprintf("ou-ab12-%d", i)}})
 				}
 				if err := st.RecordAuditRun(ctx, r); err != nil {
 					t.Fatal(err)
@@ -35,12 +36,12 @@ func TestConsoleQueriesOnBothEngines(t *testing.T) {
 				t.Fatal(err)
 			}
 			rs, total, err := st.LatestResults(ctx, store.LatestFilter{})
-			if err != nil || total != 2 || len(rs) != 2 || rs[0].Status != "PASS" || len(rs[0].Regions) != 2 || rs[0].RunID != "r1" {
+			if err != nil || total != 2 || len(rs) != 2 || rs[0].Status != "PASS" || len(rs[0].Regions) != 2 || rs[0].RunID != "r1" || len(rs[0].OUs) != 2 {
 				t.Fatalf("latest = %+v, %d, %v (a failed run keeps the last results; a departed account leaves)", rs, total, err)
 			}
 			for filter, want := range map[store.LatestFilter]int{
 				{Account: "_"}: 2, {Account: "acct_1"}: 1, {Account: "50%"}: 2, {Account: "%%"}: 0, {Status: "FAIL"}: 0,
-				{Limit: 1, Offset: 1}: 2,
+				{Limit: 1, Offset: 1}: 2, {OU: "r-ab12"}: 2, {OU: "ou-ab12-1"}: 1, {OU: "ou-ab12"}: 0,
 			} {
 				rs, total, err := st.LatestResults(ctx, filter)
 				if err != nil || total != want || (filter.Limit == 1 && len(rs) != 1) {

@@ -287,9 +287,13 @@ func (s *Service) recordRun(ctx context.Context, run store.AuditRun) {
 func auditRunOf(results []ChainResult, now time.Time) store.AuditRun {
 	run := store.AuditRun{ID: hashID("run", now.String()), At: now}
 	for _, r := range results {
-		run.Results = append(run.Results, store.AuditResult{Account: r.Account, Name: r.Name, Status: r.Status,
+		res := store.AuditResult{Account: r.Account, Name: r.Name, Status: r.Status,
 			Broken: r.Broken, Detail: r.Detail, CoveredBy: r.CoveredBy, Warnings: len(r.Warnings), Regions: r.Regions,
-			Evidence: r.Evidence})
+			Evidence: r.Evidence}
+		if r.OUsKnown {
+			res.OUs = r.OUs
+		}
+		run.Results = append(run.Results, res)
 	}
 	return run
 }
