@@ -61,6 +61,7 @@ type watchOptions struct {
 	LogLevel         string
 	NotifyLevels     []string
 	Audit            auditFlags
+	Console          consoleFlags
 
 	changed func(flag string) bool
 }
@@ -167,6 +168,7 @@ See docs/watch.md for the config file, the alert schema and operations.`,
 	fl.StringVar(&opts.Correct, "correct", watch.CorrectNever, "on a broken chain: never, ask (propose; rootwatch corrections approve ID), always (apply fix)")
 	fl.BoolVar(&opts.Org, "org", false, "audit every account of the organization")
 	bindAuditFlags(fl, &opts.Audit)
+	bindConsoleFlags(fl, &opts.Console)
 	fl.StringVar(&opts.Profile, "profile", "", "AWS profile")
 	fl.StringVar(&opts.Region, "region", "", "AWS region for sources and audit (default: the profile's)")
 	fl.StringVar(&opts.IngestSecretFile, "ingest-secret-file", "", "file holding the shared secret of http:// sources")
@@ -264,6 +266,7 @@ func loadWatchConfig(f *Factory, opts *watchOptions) (watchConfig, error) {
 			return wc, exitcode.New(exitcode.Usage, err)
 		}
 	}
+	applyConsoleFlags(&c.Watch, &opts.Console, set)
 	for _, raw := range opts.Sources {
 		s, err := parseSourceFlag(raw, opts, f.Getenv)
 		if err != nil {
@@ -421,6 +424,19 @@ func watchRun(ctx context.Context, f *Factory, opts *watchOptions) error {
 		}
 		ao.Store = store.Locator(c.Store.Reveal())
 		o.Audit, o.AuditEvery = ao, a.Every
+	}
+	con, err := buildConsole(c.Watch.Console, st, f.Now, log)
+	if err != nil {
+		return exitcode.New(exitcode.Usage, err)
+	}
+	if con != nil {
+		if c.Listen == "" {
+			return exitcode.Usagef("--console needs --listen (the console is served on it)")
+		}
+		o.Console = con
+		if o.Audit != nil {
+			o.Audit.ConsoleURL = c.Watch.Console.URL
+		}
 	}
 	svc, err := watch.New(ctx, o)
 	if err != nil {

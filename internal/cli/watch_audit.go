@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/rootwatch/rootwatch/internal/audit"
+	"github.com/rootwatch/rootwatch/internal/audit/report"
 	"github.com/rootwatch/rootwatch/internal/awsread"
 	"github.com/rootwatch/rootwatch/internal/config"
 	"github.com/rootwatch/rootwatch/internal/exitcode"
@@ -65,11 +67,16 @@ func (e *fixEngine) Audit(ctx context.Context) ([]watch.ChainResult, error) {
 	e.snap, e.rep = snap, rep
 	e.mu.Unlock()
 	var out []watch.ChainResult
+	regions := report.RegionsOf(snap)
 	for _, r := range rep.Accounts {
 		if r.Status == audit.Skipped {
 			continue
 		}
-		cr := watch.ChainResult{Account: r.Account, Status: string(r.Status), Broken: r.BrokenLink, Detail: r.Detail}
+		cr := watch.ChainResult{Account: r.Account, Status: string(r.Status), Broken: r.BrokenLink, Detail: r.Detail,
+			Name: r.Name, CoveredBy: r.CoveredBy, Regions: regions[r.Account]}
+		if ev, err := json.Marshal(r); err == nil {
+			cr.Evidence = string(ev)
+		}
 		if i := slices.IndexFunc(snap.Accounts, func(a inventory.Account) bool { return a.ID == r.Account }); i >= 0 {
 			a := snap.Accounts[i]
 			cr.OUs, cr.OUsKnown = a.OUs, len(a.OUs) > 0 && a.OUsError == nil

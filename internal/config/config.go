@@ -53,6 +53,25 @@ type Watch struct {
 	Alarm   *Alarm        `yaml:"alarm"`
 	Sources []Source      `yaml:"sources"`
 	Audit   *Audit        `yaml:"audit"`
+	Console *Console      `yaml:"console"`
+}
+
+// Console is the web console served on the listen address. Every key is
+// also a flag of `rootwatch watch` (a test holds the two lists together).
+type Console struct {
+	Enabled bool `yaml:"enabled"`
+	// URL is the external base URL (the OIDC redirect goes to
+	// URL/auth/callback; proposals link to URL/corrections/ID).
+	URL                  string        `yaml:"url"`
+	OIDCIssuer           string        `yaml:"oidc_issuer"`
+	OIDCClientID         string        `yaml:"oidc_client_id"`
+	OIDCClientSecretFile string        `yaml:"oidc_client_secret_file"`
+	OIDCScopes           []string      `yaml:"oidc_scopes"`
+	GroupsClaim          string        `yaml:"groups_claim"`
+	ViewerGroup          string        `yaml:"viewer_group"`
+	ApproverGroup        string        `yaml:"approver_group"`
+	TokenFile            string        `yaml:"token_file"`
+	SessionTTL           time.Duration `yaml:"session_ttl"`
 }
 
 // Alarm overrides the CIS alarm parameters of alarm mode.

@@ -158,7 +158,10 @@ func (s *Store) ListCorrections(ctx context.Context, state string) ([]Correction
 }
 
 func (s *Store) listCorrections(ctx context.Context, where string, args ...any) ([]Correction, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+correctionColumns+` FROM watch_corrections `+where+` ORDER BY created_at DESC, id`, args...)
+	if !strings.Contains(where, "ORDER BY") {
+		where += ` ORDER BY created_at DESC, id`
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+correctionColumns+` FROM watch_corrections `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store %s: list corrections: %w", s, err)
 	}
@@ -257,4 +260,24 @@ func (s *Store) FinishCorrection(ctx context.Context, id, state, result string, 
 		return fmt.Errorf("store %s: finish correction %s: %w", s, id, err)
 	}
 	return nil
+}
+
+// CorrectionPage returns corrections in state (every state but proposed
+// when history is set), newest first, a page at a time, and how many
+// there are in all.
+func (s *Store) CorrectionPage(ctx context.Context, state string, history bool, offset, limit int) ([]Correction, int, error) {
+	where, args := "", []any{}
+	switch {
+	case state != "":
+		where, args = `WHERE state = $1`, append(args, state)
+	case history:
+		where = `WHERE state <> 'proposed'`
+	}
+	var total int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM watch_corrections `+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store %s: count corrections: %w", s, err)
+	}
+	args = append(args, limit, max(offset, 0))
+	cs, err := s.listCorrections(ctx, where+fmt.Sprintf(` ORDER BY created_at DESC, id LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+	return cs, total, err
 }

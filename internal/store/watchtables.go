@@ -26,6 +26,8 @@ func (s *Store) MigrateWatch(ctx context.Context) error {
 		{"watch-alarms-v1", alarmDDL},
 		{"watch-corrections-v1", correctionDDL},
 		{"watch-corrections-v2", correctionV2DDL},
+		{"watch-outbox-v2", outboxV2DDL},
+		{"watch-audit-runs-v1", auditRunDDL},
 	} {
 		if err := s.Migrate(ctx, m.name, m.ddl...); err != nil {
 			return err

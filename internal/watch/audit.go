@@ -13,6 +13,7 @@ import (
 
 	"github.com/rootwatch/rootwatch/internal/alert"
 	"github.com/rootwatch/rootwatch/internal/notify/route"
+	"github.com/rootwatch/rootwatch/internal/store"
 )
 
 // Chain statuses, as audit reports them.
@@ -34,6 +35,12 @@ type ChainResult struct {
 	// (OUsKnown), for per-OU policies.
 	OUs      []string
 	OUsKnown bool
+	// Name, CoveredBy, Regions and Evidence (the account's
+	// audit.AccountResult as JSON) are kept in the store for the console.
+	Name      string
+	CoveredBy string
+	Regions   []string
+	Evidence  string
 }
 
 // placement is where r's account sits, for Policy.For.
@@ -100,6 +107,9 @@ type AuditOptions struct {
 	// Store is the --store an approver passes to decide (store.Locator:
 	// never a password); empty leaves it out of the commands proposed.
 	Store string
+	// ConsoleURL is the console's external base URL; when set, a
+	// proposal links to the correction's page.
+	ConsoleURL string
 }
 
 func checkAudit(a *AuditOptions) error {
@@ -185,10 +195,12 @@ func (s *Service) auditRun(ctx context.Context, correct bool) ([]ChainResult, er
 			Title: "Scheduled CIS 4.3 audit failed", Summary: err.Error(), Created: now,
 			Details: map[string]string{"run": now.Format(time.RFC3339)}}
 		a.ID = hashID("audit-error", now.String())
+		s.recordRun(ctx, store.AuditRun{ID: hashID("run", now.String()), At: now, Error: err.Error()})
 		return nil, s.recordAuditAlerts(ctx, []alert.Alert{withLevel(a, route.LevelError)}, nil)
 	}
 	s.m.auditDone(results, now)
 	s.remember(results)
+	s.recordRun(ctx, auditRunOf(results, now))
 	var (
 		alerts []alert.Alert
 		states = map[string]string{}
@@ -262,6 +274,28 @@ func (s *Service) recordAuditAlerts(ctx context.Context, alerts []alert.Alert, s
 		s.disp.wake()
 	}
 	return err
+}
+
+// recordRun keeps the run for the console's overview and history. A
+// failure is logged, not fatal: notifying the chain matters more.
+func (s *Service) recordRun(ctx context.Context, run store.AuditRun) {
+	if err := s.o.Store.RecordAuditRun(ctx, run); err != nil && ctx.Err() == nil {
+		s.log.Error("record audit run", "error", err)
+	}
+}
+
+func auditRunOf(results []ChainResult, now time.Time) store.AuditRun {
+	run := store.AuditRun{ID: hashID("run", now.String()), At: now}
+	for _, r := range results {
+		res := store.AuditResult{Account: r.Account, Name: r.Name, Status: r.Status,
+			Broken: r.Broken, Detail: r.Detail, CoveredBy: r.CoveredBy, Warnings: len(r.Warnings), Regions: r.Regions,
+			Evidence: r.Evidence}
+		if r.OUsKnown {
+			res.OUs = r.OUs
+		}
+		run.Results = append(run.Results, res)
+	}
+	return run
 }
 
 func hashID(parts ...string) string {

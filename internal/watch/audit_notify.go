@@ -3,6 +3,7 @@ package watch
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -28,7 +29,7 @@ const (
 // correctionAlert tells the approvers what happened to correction c.
 // A proposal carries what is broken, the exact plan, how to decide and
 // when it expires; a result carries what was changed.
-func correctionAlert(c store.Correction, event, text, storeArg string, now time.Time) alert.Alert {
+func correctionAlert(c store.Correction, event, text, storeArg, consoleURL string, now time.Time) alert.Alert {
 	level, sev := route.LevelInfo, alert.SeverityInfo
 	if event == EventFailed || event == EventRefused {
 		level, sev = route.LevelError, alert.SeverityCritical
@@ -57,6 +58,10 @@ func correctionAlert(c store.Correction, event, text, storeArg string, now time.
 		}
 		fmt.Fprintf(&b, "Broken: %s\n\nPlan:\n%s\n\nDecide (an approver: %s):\n  %s --reason TEXT\n  %s --reason TEXT\n  %s --reason TEXT\n",
 			text, strings.TrimRight(c.Plan, "\n"), strings.Join(c.Approvers, ", "), details["approve"], details["reject"], details["skip"])
+		if link := CorrectionLink(consoleURL, c.ID); link != "" {
+			details["console"] = link
+			fmt.Fprintf(&b, "Or in the console: %s\n", link)
+		}
 		if !c.Expires.IsZero() {
 			fmt.Fprintf(&b, "Expires %s; re-proposed if the chain is still broken then.\n", c.Expires.UTC().Format(time.RFC3339))
 		}
@@ -76,9 +81,18 @@ func correctionAlert(c store.Correction, event, text, storeArg string, now time.
 	return withLevel(a, level)
 }
 
+// CorrectionLink is the console page of correction id under base (""
+// when there is no console URL).
+func CorrectionLink(base, id string) string {
+	if base == "" {
+		return ""
+	}
+	return strings.TrimRight(base, "/") + "/corrections/" + url.PathEscape(id)
+}
+
 // notifyCorrection records correction alerts in the outbox.
 func (s *Service) notifyCorrection(ctx context.Context, c store.Correction, event, text string) {
-	if err := s.recordAuditAlerts(ctx, []alert.Alert{correctionAlert(c, event, text, s.o.Audit.Store, s.o.Now())}, nil); err != nil {
+	if err := s.recordAuditAlerts(ctx, []alert.Alert{correctionAlert(c, event, text, s.o.Audit.Store, s.o.Audit.ConsoleURL, s.o.Now())}, nil); err != nil {
 		s.log.Error("notify correction", "correction", c.ID, "event", event, "error", err)
 	}
 }

@@ -40,5 +40,8 @@ func (s *Service) handler() http.Handler {
 		_, _ = fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.m.reg, promhttp.HandlerOpts{}))
+	if s.o.Console != nil {
+		mux.Handle("/", s.o.Console)
+	}
 	return mux
 }

@@ -59,6 +59,9 @@ type Options struct {
 	// Audit, when set, re-runs the chain audit every AuditEvery.
 	Audit      *AuditOptions
 	AuditEvery time.Duration
+	// Console, when set, is served on Listen beside the operational
+	// endpoints (everything but /healthz, /readyz and /metrics).
+	Console http.Handler
 }
 
 // Service is a running watch. Create it with New.
@@ -176,7 +179,12 @@ func New(ctx context.Context, o Options) (*Service, error) {
 		if err != nil {
 			return nil, fmt.Errorf("watch: listen on %s: %w", o.Listen, err)
 		}
-		source.WarnIfExposed(log, l, "/healthz, /readyz and /metrics", false)
+		what := "/healthz, /readyz and /metrics"
+		if o.Console != nil {
+			// Logins, session cookies and decisions would cross the network in clear text.
+			what = "the console (logins and decisions), /healthz, /readyz and /metrics"
+		}
+		source.WarnIfExposed(log, l, what, false)
 		s.listener = l
 		s.srv = &http.Server{Handler: s.handler(), ReadHeaderTimeout: 10 * time.Second}
 	}

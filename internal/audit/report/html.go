@@ -231,3 +231,13 @@ func (p *htmlWriter) link(l *audit.Link) {
 	}
 	p.raw("</td></tr>\n")
 }
+
+// AccountEvidence writes one account's section of the HTML report (its
+// chain, evidence, warnings and fixes) as an HTML fragment, escaped as
+// the report is, for pages that show one account (the watch console).
+func AccountEvidence(w io.Writer, a audit.AccountResult) error {
+	p := &htmlWriter{}
+	p.account(&a)
+	_, err := io.WriteString(w, p.b.String())
+	return err
+}
