@@ -140,3 +140,35 @@ func (t *Translation) window(o QueryOptions) []string {
 	}
 	return out
 }
+
+// ValidName reports whether s is an Athena database or table name rootwatch
+// puts in a query: letters, digits and underscores (Athena's rule for
+// names), at most 255 characters.
+func ValidName(s string) bool {
+	if s == "" || len(s) > 255 {
+		return false
+	}
+	for _, c := range s {
+		if !(c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidEventDataStore reports whether s can be an event data store ID in
+// FROM: the ID part of its ARN, letters, digits and '-'.
+func ValidEventDataStore(s string) bool {
+	if s == "" || len(s) > 256 {
+		return false
+	}
+	for _, c := range s {
+		if !(c == '-' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// TableRef is "db"."table" for names ValidName accepts.
+func TableRef(db, table string) string { return ident(db) + "." + ident(table) }
