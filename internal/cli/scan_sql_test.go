@@ -54,7 +54,7 @@ func TestScanLakeSource(t *testing.T) {
 }
 
 func TestScanSQLSourceUsage(t *testing.T) {
-	for _, src := range []string{"athena://", "athena://wg/nodot", "athena://wg/db.t?partition=x", "lake://", "lake://a;b"} {
+	for _, src := range []string{"athena://", "athena://wg/nodot", "athena://wg/db.t?partition=x", "athena://wg/db.t?partition=ymd&x=1%", "lake://", "lake://a;b"} {
 		f, _, _ := newScanTestFactory("")
 		opts := &scanOptions{Out: f.Out, ErrOut: f.ErrOut, Now: f.Now, Sources: []string{src}, Pattern: cis.RootUsagePattern, Format: "table", FailOn: "findings",
 			Clients: func(context.Context) (scanClients, error) { return scanClients{}, nil }}

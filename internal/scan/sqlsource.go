@@ -61,7 +61,7 @@ func (q *sqlQuery) verdict(raw []byte, sql bool) (matched, ok bool) {
 	return false, false
 }
 
-// ParseAthenaURL reads athena://WORKGROUP/DATABASE.TABLE[?partition=timestamp|none].
+// ParseAthenaURL reads athena://WORKGROUP/DATABASE.TABLE[?partition=timestamp|ymd|none].
 func ParseAthenaURL(s string) (workgroup, database, table string, part sqlpattern.Partitioning, err error) {
 	u, err := url.Parse(s)
 	if err != nil || u.Scheme != "athena" {
@@ -72,13 +72,24 @@ func ParseAthenaURL(s string) (workgroup, database, table string, part sqlpatter
 	if !ok || workgroup == "" || !validWorkgroup(workgroup) || !sqlpattern.ValidName(db) || !sqlpattern.ValidName(tbl) {
 		return "", "", "", 0, fmt.Errorf("%q: want athena://WORKGROUP/DATABASE.TABLE (workgroup: letters, digits, '.', '_', '-'; database and table: letters, digits, '_')", s)
 	}
-	switch p := u.Query().Get("partition"); p {
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil || u.Fragment != "" || u.User != nil {
+		return "", "", "", 0, fmt.Errorf("%q: want athena://WORKGROUP/DATABASE.TABLE[?partition=...]", s)
+	}
+	for k, v := range q {
+		if k != "partition" || len(v) != 1 {
+			return "", "", "", 0, fmt.Errorf("%q: the only option is partition=timestamp|ymd|none", s)
+		}
+	}
+	switch p := q.Get("partition"); p {
 	case "", "timestamp":
 		part = sqlpattern.PartitionTimestamp
 	case "none":
 		part = sqlpattern.PartitionNone
+	case "ymd":
+		part = sqlpattern.PartitionYMD
 	default:
-		return "", "", "", 0, fmt.Errorf("%q: partition=%q: want timestamp (the documented table's projection) or none", s, p)
+		return "", "", "", 0, fmt.Errorf("%q: partition=%q: want timestamp (the documented table's projection), ymd (year, month, day) or none", s, p)
 	}
 	return workgroup, db, tbl, part, nil
 }

@@ -280,7 +280,7 @@ func TestParseSQLURLs(t *testing.T) {
 	if err != nil || wg != "primary" || db != "cloudtrail" || tbl != "logs_pp" || part != sqlpattern.PartitionNone {
 		t.Errorf("got %q %q %q %v %v", wg, db, tbl, part, err)
 	}
-	for _, bad := range []string{"athena://", "athena://w/db", "athena://w/d.t\"x", "athena://w/d.t?partition=ymd", "s3://w/d.t"} {
+	for _, bad := range []string{"athena://", "athena://w/db", "athena://w/d.t\"x", "athena://w/d.t?partition=hive", "athena://w/d.t?partition=ymd&x=1", "athena://w/d.t?partition=ymd%zz", "athena://u@w/d.t", "s3://w/d.t"} {
 		if _, _, _, _, err := ParseAthenaURL(bad); err == nil {
 			t.Errorf("ParseAthenaURL(%q) accepted", bad)
 		}

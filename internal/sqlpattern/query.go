@@ -75,6 +75,9 @@ const (
 	// PartitionNone: no partition column; the window is applied to
 	// records only.
 	PartitionNone
+	// PartitionYMD: the manually partitioned table of the Athena User
+	// Guide, PARTITIONED BY (region, year, month, day) as strings.
+	PartitionYMD
 )
 
 // QueryOptions complete a query.
@@ -128,7 +131,16 @@ func (t *Translation) window(o QueryOptions) []string {
 		}
 		return out
 	}
-	if o.Partition != PartitionTimestamp {
+	switch o.Partition {
+	case PartitionYMD:
+		if !o.Since.IsZero() {
+			out = append(out, ymdBound(o.Since.UTC().AddDate(0, 0, -1), ">"))
+		}
+		if !o.Until.IsZero() {
+			out = append(out, ymdBound(o.Until.UTC().AddDate(0, 0, 1), "<"))
+		}
+		return out
+	case PartitionNone:
 		return nil
 	}
 	const day = "2006/01/02"
@@ -139,6 +151,15 @@ func (t *Translation) window(o QueryOptions) []string {
 		out = append(out, `"timestamp" <= `+literal(o.Until.UTC().AddDate(0, 0, 1).Format(day)))
 	}
 	return out
+}
+
+// ymdBound compares the (year, month, day) partition strings with a day,
+// column by column so that Athena prunes partitions (a concatenation of
+// the columns would not prune); cmp is ">" for "on or after", "<" for "on
+// or before".
+func ymdBound(t time.Time, cmp string) string {
+	y, m, d := literal(t.Format("2006")), literal(t.Format("01")), literal(t.Format("02"))
+	return fmt.Sprintf(`("year" %[1]s %[2]s OR ("year" = %[2]s AND ("month" %[1]s %[3]s OR ("month" = %[3]s AND "day" %[1]s= %[4]s))))`, cmp, y, m, d)
 }
 
 // ValidName reports whether s is an Athena database or table name rootwatch

@@ -3,6 +3,7 @@ package sqlpattern
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rootwatch/rootwatch/filterpattern"
 )
@@ -103,6 +104,38 @@ func TestTextKeepsCommentsOnOneLine(t *testing.T) {
 	for _, line := range strings.Split(strings.TrimSuffix(head, "\n"), "\n") {
 		if !strings.HasPrefix(line, "--") {
 			t.Errorf("line outside a comment: %q", line)
+		}
+	}
+}
+
+func TestQueryWindow(t *testing.T) {
+	since := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	until := time.Date(2026, 3, 8, 0, 0, 0, 0, time.UTC)
+	tr := translate(t, `{ $.eventName = "X" }`, Athena)
+	tests := []struct {
+		part Partitioning
+		want []string
+	}{
+		{PartitionTimestamp, []string{`"timestamp" >= '2026/02/28'`, `"timestamp" <= '2026/03/09'`}},
+		{PartitionYMD, []string{`("year" > '2026' OR ("year" = '2026' AND ("month" > '02' OR ("month" = '02' AND "day" >= '28'))))`,
+			`("year" < '2026' OR ("year" = '2026' AND ("month" < '03' OR ("month" = '03' AND "day" <= '09'))))`}},
+		{PartitionNone, nil},
+	}
+	for _, tc := range tests {
+		q := tr.Query(QueryOptions{Table: TableRef("d", "t"), Since: since, Until: until, Partition: tc.part})
+		for _, w := range tc.want {
+			if !strings.Contains(q, w) {
+				t.Errorf("partition %d: query lacks %s\n%s", tc.part, w, q)
+			}
+		}
+		if tc.part == PartitionNone && (strings.Contains(q, "timestamp") || strings.Contains(q, `"year"`)) {
+			t.Errorf("no partition, yet:\n%s", q)
+		}
+	}
+	lake := translate(t, `{ $.eventName = "X" }`, Lake).Query(QueryOptions{Table: "eds", Since: since, Until: until, AlsoRoot: true})
+	for _, w := range []string{"eventtime >= '2026-03-01 11:59:59'", "eventtime <= '2026-03-08 00:00:01'", `OR "useridentity"."type" = 'Root'`} {
+		if !strings.Contains(lake, w) {
+			t.Errorf("Lake query lacks %s\n%s", w, lake)
 		}
 	}
 }
