@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -64,13 +65,15 @@ func corpus(t testing.TB) [][]byte {
 	}
 	shared := filepath.Join(root, "..", "shared", "data", "cloudtrail")
 	for _, dir := range []string{"invictus-aws-dataset", "stratus-red-team-detonation-logs", "aws-cloudtrail-processing-library"} {
-		_ = filepath.WalkDir(filepath.Join(shared, dir), func(p string, d fs.DirEntry, err error) error {
+		// The shared data is optional (absent outside the workspace);
+		// present but unreadable fails the test.
+		err := filepath.WalkDir(filepath.Join(shared, dir), func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".json") {
-				return nil
+				return err
 			}
 			data, err := os.ReadFile(p)
 			if err != nil {
-				return nil
+				return err
 			}
 			var file struct{ Records []json.RawMessage }
 			if json.Unmarshal(data, &file) == nil && file.Records != nil {
@@ -87,6 +90,9 @@ func corpus(t testing.TB) [][]byte {
 			}
 			return nil
 		})
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Fatal(err)
+		}
 	}
 	return out
 }

@@ -62,10 +62,11 @@ func (d *DB) load(ctx context.Context, t Table, records []Record) error {
 			CAST(TRY_CAST(eventtime AS TIMESTAMPTZ) AS TIMESTAMP) AS eventtime,
 			TRY_CAST(readonly AS BOOLEAN) AS readonly), rw_raw AS eventjson FROM %q.%q`, t.EventDataStore, t.Schema, t.Name))
 	}
+	// Timestamps are read and shown in UTC, as Lake shows them.
+	if _, err := d.db.ExecContext(ctx, "SET TimeZone = 'UTC'"); err != nil {
+		return fmt.Errorf("sqlduck: %w", err)
+	}
 	for _, s := range stmts {
-		if _, err := d.db.ExecContext(ctx, "SET TimeZone = 'UTC'"); err != nil {
-			return fmt.Errorf("sqlduck: %w", err)
-		}
 		if _, err := d.db.ExecContext(ctx, s); err != nil {
 			return fmt.Errorf("sqlduck: %s: %w", s, err)
 		}
@@ -74,7 +75,7 @@ func (d *DB) load(ctx context.Context, t Table, records []Record) error {
 	if err != nil {
 		return fmt.Errorf("sqlduck: %w", err)
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }() // in-memory: nothing to lose
 	return conn.Raw(func(dc any) error {
 		app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), t.Schema, t.Name)
 		if err != nil {
@@ -107,7 +108,7 @@ func (d *DB) Query(ctx context.Context, q string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }() // rows.Err reports what matters
 	cols, err := rows.Columns()
 	if err != nil {
 		return nil, err
