@@ -30,6 +30,8 @@ type Server struct {
 	History *History
 	// Queues holds the SQS queues.
 	Queues *Queues
+	// Queries holds Athena tables and CloudTrail Lake event data stores.
+	Queries *Queries
 	// Keys maps extra access key IDs to accounts, beyond "AKIA<account>"
 	// and sts:AssumeRole sessions.
 	Keys map[string]string
@@ -41,7 +43,7 @@ type Server struct {
 
 // New returns a server over cloud with an empty S3.
 func New(cloud *awsfake.Cloud) *Server {
-	return &Server{Cloud: cloud, S3: NewBuckets(), Events: NewEvents(), History: NewHistory(), Queues: NewQueues()}
+	return &Server{Cloud: cloud, S3: NewBuckets(), Events: NewEvents(), History: NewHistory(), Queues: NewQueues(), Queries: NewQueries()}
 }
 
 // maxBody bounds a request body; rootwatch's largest request is a topic
@@ -123,6 +125,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		out, err = s.filterLogEvents(c, data)
 	case c.service == "cloudtrail" && op == "LookupEvents":
 		out, err = s.lookupEvents(c, data)
+	case c.service == "athena":
+		out, err = s.athena(r.Context(), c, op, data)
+	case c.service == "cloudtrail" && (op == "StartQuery" || op == "DescribeQuery" || op == "GetQueryResults") && s.Queries != nil:
+		out, err = s.lake(r.Context(), c, op, data)
 	default:
 		out, err = s.invoke(r.Context(), svc.client(s, c), op, data)
 	}

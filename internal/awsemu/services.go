@@ -16,9 +16,11 @@ type service struct {
 // services are keyed by the SigV4 signing name in the credential scope.
 var services = map[string]service{
 	"cloudtrail": {proto: protoJSON11, client: func(s *Server, c caller) any { return s.Cloud.Conn(c.account).Trails(c.region) }},
-	"logs":       {proto: protoJSON11, client: func(s *Server, c caller) any { return s.Cloud.Conn(c.account).LogsClient(c.region) }},
-	"events":     {proto: protoJSON11, client: func(s *Server, c caller) any { return s.Cloud.Conn(c.account).EventsClient(c.region) }},
-	"kms":        {proto: protoJSON11, client: func(s *Server, c caller) any { return s.Cloud.Conn(c.account).KMSClient(c.region) }},
+	// Athena is served by Server.Queries, never by a client.
+	"athena": {proto: protoJSON11, client: func(*Server, caller) any { return nil }},
+	"logs":   {proto: protoJSON11, client: func(s *Server, c caller) any { return s.Cloud.Conn(c.account).LogsClient(c.region) }},
+	"events": {proto: protoJSON11, client: func(s *Server, c caller) any { return s.Cloud.Conn(c.account).EventsClient(c.region) }},
+	"kms":    {proto: protoJSON11, client: func(s *Server, c caller) any { return s.Cloud.Conn(c.account).KMSClient(c.region) }},
 	"organizations": {proto: protoJSON11, client: func(s *Server, c caller) any {
 		return s.Cloud.Dialer(c.account).Organizations()
 	}},

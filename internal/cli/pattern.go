@@ -29,6 +29,7 @@ See docs/filterpattern.md for the language.`,
 		NewCmdPatternTest(f, nil),
 		NewCmdPatternExplain(f, nil),
 		NewCmdPatternCompare(f, nil),
+		NewCmdPatternSQL(f, nil),
 	)
 	return cmd
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/account"
+	"github.com/aws/aws-sdk-go-v2/service/athena"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -67,6 +68,9 @@ type scanClients struct {
 	// belong to, so its findings show it without --account-alias.
 	Caller  enrich.IdentityAPI
 	Aliases enrich.AliasAPI
+	// Athena and Lake run the pattern as SQL (athena://, lake://).
+	Athena scan.AthenaAPI
+	Lake   scan.LakeAPI
 }
 
 // callerAlias returns the caller's account ID and alias; it is best
@@ -107,6 +111,12 @@ Sources (any number, mixed):
   cloudwatch://GROUP    a CloudWatch Logs log group a trail delivers to
   lookup                CloudTrail event history (LookupEvents, Username=root)
                         in every enabled region, last 90 days; needs no trail
+  athena://WORKGROUP/DATABASE.TABLE
+                        the Athena table AWS documents for CloudTrail logs: the
+                        pattern runs as SQL there (rootwatch pattern sql) and
+                        approximate translations are re-checked record by record
+  lake://EVENT_DATA_STORE
+                        a CloudTrail Lake event data store, queried the same way
 
 Any shape is read: S3 log files (.json, .json.gz), JSON arrays, JSON Lines,
 EventBridge events, CloudWatch Logs subscription payloads. Digest files and
@@ -185,6 +195,8 @@ func sdkScanClients(cfg aws.Config, fetch int) scanClients {
 		},
 		Caller:  sts.NewFromConfig(cfg),
 		Aliases: iam.NewFromConfig(cfg),
+		Athena:  athena.NewFromConfig(cfg),
+		Lake:    cloudtrail.NewFromConfig(cfg),
 	}
 }
 
@@ -350,6 +362,35 @@ func buildScanSources(ctx context.Context, opts *scanOptions, now time.Time) ([]
 				return nil, nil, err
 			}
 			sources = append(sources, &scan.LogGroup{Client: c.Logs, Name: group, Pattern: opts.Pattern})
+		case strings.HasPrefix(s, "athena://"):
+			wg, db, table, part, err := scan.ParseAthenaURL(s)
+			if err != nil {
+				return nil, nil, exitcode.Usagef("%v", err)
+			}
+			p, err := filterpattern.Parse(opts.Pattern)
+			if err != nil {
+				return nil, nil, patternError("", err)
+			}
+			c, err := aws()
+			if err != nil {
+				return nil, nil, err
+			}
+			sources = append(sources, &scan.Athena{Client: c.Athena, Workgroup: wg, Database: db, Table: table, Partition: part,
+				Pattern: p, AllRoot: opts.AllRoot})
+		case strings.HasPrefix(s, "lake://"):
+			id, err := scan.ParseLakeURL(s)
+			if err != nil {
+				return nil, nil, exitcode.Usagef("%v", err)
+			}
+			p, err := filterpattern.Parse(opts.Pattern)
+			if err != nil {
+				return nil, nil, patternError("", err)
+			}
+			c, err := aws()
+			if err != nil {
+				return nil, nil, err
+			}
+			sources = append(sources, &scan.Lake{Client: c.Lake, EventDataStore: id, Pattern: p, AllRoot: opts.AllRoot})
 		case s == "lookup":
 			c, err := aws()
 			if err != nil {

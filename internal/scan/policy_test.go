@@ -9,9 +9,15 @@ import (
 )
 
 // implied are permissions the scan needs that no interface method names:
-// S3 decrypts SSE-KMS log files with the caller's kms:Decrypt, and the CLI
-// names the caller's account by its alias.
-var implied = []string{"kms:Decrypt", "iam:ListAccountAliases"}
+// S3 decrypts SSE-KMS log files with the caller's kms:Decrypt, the CLI
+// names the caller's account by its alias, and Athena runs a query with
+// the caller's rights: the table's definition in the Glue Data Catalog,
+// the trail bucket (s3:GetObject, s3:ListBucket, already listed) and the
+// workgroup's query results location ("Identity and access management in
+// Athena").
+var implied = []string{"kms:Decrypt", "iam:ListAccountAliases",
+	"glue:GetDatabase", "glue:GetTable", "glue:GetPartitions",
+	"s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads", "s3:ListMultipartUploadParts", "s3:PutObject"}
 
 // TestScanPolicyMatchesCalls: docs/iam/scan-policy.json allows exactly
 // what the scan sources call.
@@ -21,6 +27,8 @@ func TestScanPolicyMatchesCalls(t *testing.T) {
 		iampolicy.Actions("logs", reflect.TypeFor[LogsAPI]()),
 		iampolicy.Actions("cloudtrail", reflect.TypeFor[LookupAPI]()),
 		iampolicy.Actions("account", reflect.TypeFor[AccountRegionsAPI]()),
+		iampolicy.Actions("cloudtrail", reflect.TypeFor[LakeAPI]()),
+		iampolicy.Actions("athena", reflect.TypeFor[AthenaAPI]()),
 		iampolicy.Actions("ec2", reflect.TypeFor[RegionsAPI]()),
 		implied,
 	)

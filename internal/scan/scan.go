@@ -91,6 +91,11 @@ type Unit struct {
 	Size    int64 // stored bytes; -1 when unknown
 	Open    func(ctx context.Context) (io.ReadCloser, error)
 	Records func(ctx context.Context, fn func(raw []byte) error) error
+	// Judge, when set, decides the unit's records instead of
+	// Config.Matcher (and without the literal prefilter): an SQL source
+	// whose query already judged them. It is called on the goroutine
+	// that delivers the record, before Records' callback returns.
+	Judge func(raw []byte) (matched, judged bool)
 	// Remote says Open is a network round trip: the fetch stage reads
 	// the unit ahead of the decoders, many at once.
 	Remote bool
@@ -309,7 +314,7 @@ func (s *scanner) unit(ctx context.Context, u Unit, dec *cloudtrail.Decoder) err
 	}()
 	record := func(raw []byte, at place) {
 		local.Candidates++
-		f, rec, ok, err := s.evaluate(raw, at)
+		f, rec, ok, err := s.evaluate(raw, at, u.Judge)
 		if err != nil {
 			if errors.Is(err, cloudtrail.ErrMalformedRecord) {
 				local.Malformed++
@@ -328,7 +333,7 @@ func (s *scanner) unit(ctx context.Context, u Unit, dec *cloudtrail.Decoder) err
 		err := u.Records(ctx, func(raw []byte) error {
 			local.Records++
 			local.Bytes += int64(len(raw))
-			if s.isCandidate(raw) {
+			if u.Judge != nil || s.isCandidate(raw) {
 				record(raw, place{u.Name, -1})
 			}
 			if sinkErr != nil {
@@ -419,8 +424,11 @@ const maxRecordProblems = 20
 // evaluate matches one candidate and, when it is reported, decodes it. A
 // candidate the pattern cannot judge (not well-formed JSON) is an error:
 // skipping it would let one broken escape hide a root record.
-func (s *scanner) evaluate(raw []byte, at place) (Finding, cloudtrail.Record, bool, error) {
-	matched, judged := s.cfg.Matcher.Judge(raw)
+func (s *scanner) evaluate(raw []byte, at place, judge func([]byte) (bool, bool)) (Finding, cloudtrail.Record, bool, error) {
+	if judge == nil {
+		judge = s.cfg.Matcher.Judge
+	}
+	matched, judged := judge(raw)
 	if !judged {
 		return Finding{}, cloudtrail.Record{}, false, malformedAt(raw, at)
 	}
