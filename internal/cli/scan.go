@@ -337,6 +337,16 @@ func buildScanSources(ctx context.Context, opts *scanOptions, now time.Time) ([]
 		}
 		return clients, nil
 	}
+	// sqlSource is what athena:// and lake:// need: the pattern to compile
+	// to SQL (the engine's parse, so errors are positioned) and the clients.
+	sqlSource := func() (*filterpattern.Pattern, *scanClients, error) {
+		p, err := filterpattern.Parse(opts.Pattern)
+		if err != nil {
+			return nil, nil, patternError("", err)
+		}
+		c, err := aws()
+		return p, c, err
+	}
 	var sources []scan.Source
 	var paths []string
 	for _, s := range opts.Sources {
@@ -367,11 +377,7 @@ func buildScanSources(ctx context.Context, opts *scanOptions, now time.Time) ([]
 			if err != nil {
 				return nil, nil, exitcode.Usagef("%v", err)
 			}
-			p, err := filterpattern.Parse(opts.Pattern)
-			if err != nil {
-				return nil, nil, patternError("", err)
-			}
-			c, err := aws()
+			p, c, err := sqlSource()
 			if err != nil {
 				return nil, nil, err
 			}
@@ -382,11 +388,7 @@ func buildScanSources(ctx context.Context, opts *scanOptions, now time.Time) ([]
 			if err != nil {
 				return nil, nil, exitcode.Usagef("%v", err)
 			}
-			p, err := filterpattern.Parse(opts.Pattern)
-			if err != nil {
-				return nil, nil, patternError("", err)
-			}
-			c, err := aws()
+			p, c, err := sqlSource()
 			if err != nil {
 				return nil, nil, err
 			}

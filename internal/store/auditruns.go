@@ -263,21 +263,7 @@ func (s *Store) LatestResult(ctx context.Context, account string) (AuditResult, 
 
 // LatestCounts counts the latest results by status.
 func (s *Store) LatestCounts(ctx context.Context) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT status, COUNT(*) FROM audit_latest GROUP BY status`)
-	if err != nil {
-		return nil, fmt.Errorf("store %s: count audit results: %w", s, err)
-	}
-	defer func() { _ = rows.Close() }()
-	out := map[string]int{}
-	for rows.Next() {
-		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, fmt.Errorf("store %s: count audit results: %w", s, err)
-		}
-		out[st] = n
-	}
-	return out, rows.Err()
+	return s.countBy(ctx, `SELECT status, COUNT(*) FROM audit_latest GROUP BY status`, "count audit results")
 }
 
 // AuditHistory returns an account's results of the last limit runs,

@@ -292,21 +292,29 @@ func (s *Store) Retry(ctx context.Context, alertID string, now time.Time) (int64
 
 // OutboxCounts counts rows by state.
 func (s *Store) OutboxCounts(ctx context.Context) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT state, COUNT(*) FROM watch_outbox GROUP BY state`)
+	return s.countBy(ctx, `SELECT state, COUNT(*) FROM watch_outbox GROUP BY state`, "count alerts")
+}
+
+// countBy runs a "SELECT key, COUNT(*) ... GROUP BY key" query.
+func (s *Store) countBy(ctx context.Context, query, what string) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, query)
 	if err != nil {
-		return nil, fmt.Errorf("store %s: count alerts: %w", s, err)
+		return nil, fmt.Errorf("store %s: %s: %w", s, what, err)
 	}
 	defer func() { _ = rows.Close() }()
 	out := map[string]int{}
 	for rows.Next() {
-		var st string
+		var key string
 		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, err
+		if err := rows.Scan(&key, &n); err != nil {
+			return nil, fmt.Errorf("store %s: %s: %w", s, what, err)
 		}
-		out[st] = n
+		out[key] = n
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store %s: %s: %w", s, what, err)
+	}
+	return out, nil
 }
 
 // NextDue is when the earliest pending row becomes due (or its lease ends);
